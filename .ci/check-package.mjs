@@ -1,0 +1,169 @@
+// Package hygiene checks, run by `npm run check:package` after `npm run build`:
+//   1. publint --strict on the package,
+//   2. @arethetypeswrong/cli on the packed tarball (node16 and bundler resolution, ESM and CJS),
+//   3. the packed tarball imported from Node ESM and Node CJS, every subpath,
+//   4. tree-shaking: `import "nextbest"` bundles to nothing, and `import { cosineSimilarity } from "nextbest"`
+//      bundles small with no code of other domains or dependencies,
+//   5. a size budget per subpath (minified + gzip of the whole subpath).
+// Exits non-zero on the first failed check, printing what failed.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, readFileSync, writeFileSync, symlinkSync, existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const root = resolve(import.meta.dirname, "..");
+const work = join(root, ".tmp", "check-package");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const subpaths = Object.keys(pkg.exports).filter((key) => key !== "./package.json");
+
+// Budgets in bytes, minified + gzip, for the whole subpath, our code only (dependencies external) (`import * as all from "nextbest/<subpath>"`).
+const budgets = new Map([
+  [".", 80_000],
+  ["./core", 2_500],
+  ["./linalg", 12_000],
+  ["./data", 12_000],
+  ["./recommend", 4_500],
+  ["./baselines", 7_000],
+  ["./metrics", 9000],
+  ["./evaluation", 18000],
+  ["./neighbors", 12000],
+  ["./factorization", 28_000],
+  ["./datasets", 10000],
+  ["./content", 15_000],
+  ["./hybrid", 12000],
+  ["./node", 10_000],
+]);
+// Budget for `import { cosineSimilarity } from "nextbest"`, minified, not gzipped.
+const cosineBudget = 3_000;
+
+let failures = 0;
+function fail(message) {
+  failures++;
+  console.error(`FAIL ${message}`);
+}
+function run(command, args, options = {}) {
+  return execFileSync(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", ...options });
+}
+function step(name) {
+  console.log(`\n== ${name}`);
+}
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+
+step("publint --strict");
+try {
+  console.log(run("npx", ["--no-install", "publint", "--strict"]).trim());
+} catch (error) {
+  fail(`publint: ${error.stdout ?? ""}${error.stderr ?? ""}`);
+}
+
+step("npm pack");
+const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work]))[0];
+const tarball = join(work, packed.filename);
+console.log(`${packed.filename}: ${packed.entryCount} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`);
+for (const file of packed.files) {
+  if (!/^(dist\/|package\.json$|README\.md$|LICENSE)/.test(file.path)) fail(`unexpected file in the tarball: ${file.path}`);
+}
+
+step("attw --pack (profile node16: node16 CJS/ESM and bundler resolution)");
+try {
+  console.log(run("npx", ["--no-install", "attw", tarball, "--profile", "node16", "--format", "table-flipped"]).trim());
+} catch (error) {
+  fail(`attw: ${error.stdout ?? ""}${error.stderr ?? ""}`);
+}
+
+// Install the tarball into a scratch project; dependencies come from the repo's node_modules.
+const app = join(work, "app");
+const installed = join(app, "node_modules", "nextbest");
+mkdirSync(installed, { recursive: true });
+// A package.json of its own, so "nextbest" resolves to the installed tarball, not to the repo by self-reference.
+writeFileSync(join(app, "package.json"), JSON.stringify({ name: "check-package-app", private: true, type: "module" }));
+run("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
+for (const dependency of Object.keys(pkg.dependencies ?? {})) {
+  symlinkSync(join(root, "node_modules", dependency), join(app, "node_modules", dependency), "dir");
+}
+
+step("import the packed package from Node ESM and CJS");
+for (const subpath of subpaths) {
+  const specifier = subpath === "." ? "nextbest" : `nextbest/${subpath.slice(2)}`;
+  try {
+    const esm = run("node", ["--input-type=module", "-e", `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).length);`], { cwd: app }).trim();
+    const cjs = run("node", ["-e", `console.log(Object.keys(require(${JSON.stringify(specifier)})).length);`], { cwd: app }).trim();
+    if (esm !== cjs || esm === "0") fail(`${specifier}: ESM exports ${esm}, CJS exports ${cjs}`);
+    else console.log(`${specifier}: ${esm} exports in ESM and CJS`);
+  } catch (error) {
+    fail(`${specifier}: ${error.stderr ?? error.message}`);
+  }
+}
+
+async function bundle(name, source, { platform = "browser", external = [] } = {}) {
+  const entry = join(app, `${name}.mjs`);
+  writeFileSync(entry, source);
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    absWorkingDir: app,
+    external: ["node:*", ...external],
+  });
+  const text = result.outputFiles[0].text;
+  // Inputs that contributed bytes to the output (the metafile also lists files parsed and then shaken away).
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output.inputs).filter(([, info]) => info.bytesInOutput > 0).map(([path]) => path);
+  return { text, bytes: Buffer.byteLength(text), gzip: gzipSync(text).length, inputs };
+}
+
+step("tree-shaking");
+const bare = await bundle("bare", 'import "nextbest";\n');
+if (bare.text.trim().length > 0) fail(`import "nextbest" must bundle to nothing, got ${bare.bytes} bytes`);
+else console.log('import "nextbest": 0 bytes');
+
+const cosine = await bundle(
+  "cosine",
+  'import { cosineSimilarity } from "nextbest";\nconsole.log(cosineSimilarity(new Float64Array([1, 2]), new Float64Array([2, 1])));\n',
+);
+const fromDependencies = cosine.inputs.filter((input) => input.includes("node_modules/") && !input.includes("node_modules/nextbest/"));
+if (fromDependencies.length > 0) fail(`cosineSimilarity pulls in dependencies: ${fromDependencies.join(", ")}`);
+if (cosine.bytes > cosineBudget) fail(`cosineSimilarity bundle is ${cosine.bytes} bytes, budget ${cosineBudget}`);
+// Every public function names itself in its error messages ("<function>: ..."); none but cosine's own may appear.
+const rootExports = Object.keys(await import(join(installed, "dist", "index.js")));
+const foreign = rootExports.filter(
+  (name) => name !== "cosineSimilarity" && /^[a-z]/.test(name) && cosine.text.includes(`${name}:`),
+);
+if (foreign.length > 0) fail(`cosineSimilarity bundle contains code of: ${foreign.join(", ")}`);
+console.log(`import { cosineSimilarity }: ${cosine.bytes} bytes minified (budget ${cosineBudget}), ${cosine.gzip} gzip`);
+
+step("size budget per subpath (minified + gzip, whole subpath)");
+const rows = [];
+for (const subpath of subpaths) {
+  const specifier = subpath === "." ? "nextbest" : `nextbest/${subpath.slice(2)}`;
+  // Our own code only: dependencies are external here (their weight is reported once, below).
+  const all = await bundle(
+    `all-${subpath.replace(/[^a-z]/g, "") || "root"}`,
+    `import * as all from ${JSON.stringify(specifier)};\nconsole.log(all);\n`,
+    { platform: subpath === "./node" ? "node" : "browser", external: Object.keys(pkg.dependencies ?? {}).flatMap((d) => [d, `${d}/*`]) },
+  );
+  const budget = budgets.get(subpath);
+  if (budget === undefined) fail(`no size budget for ${specifier}: add one in .ci/check-package.mjs`);
+  else if (all.gzip > budget) fail(`${specifier} is ${all.gzip} bytes gzip, budget ${budget}`);
+  rows.push({ subpath: specifier, minified: all.bytes, gzip: all.gzip, budget: budget ?? "none" });
+}
+console.table(rows);
+
+if (existsSync(join(root, "dist"))) {
+  const stray = readdirSync(join(root, "dist"), { recursive: true }).filter((file) => String(file).endsWith(".map"));
+  if (stray.length > 0) fail(`source maps in dist: ${stray.join(", ")}`);
+}
+
+if (failures > 0) {
+  console.error(`\ncheck:package: ${failures} check(s) failed`);
+  process.exit(1);
+}
+console.log("\ncheck:package: all checks passed");

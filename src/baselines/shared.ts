@@ -1,0 +1,158 @@
+// Shared by the baseline models: checking an Interactions argument, copying its seen-item pattern, and the O(1)
+// header checks of the recommender factories. Not exported by the barrel.
+import { NextbestError, describeValue } from "../core/errors.ts";
+import type { Id, IdIndex } from "../core/id-index.ts";
+import type { ColdPairPredictor, RecommenderFallback } from "../recommend/types.ts";
+import type { Interactions } from "../data/types.ts";
+
+function isCsr(value: unknown): boolean {
+  const m = value as { rows?: unknown; cols?: unknown; indptr?: unknown; indices?: unknown; values?: unknown } | null;
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    typeof m.rows === "number" &&
+    typeof m.cols === "number" &&
+    m.indptr instanceof Int32Array &&
+    m.indices instanceof Int32Array &&
+    m.values instanceof Float64Array
+  );
+}
+
+function isIdIndex(value: unknown): value is IdIndex {
+  const index = value as Partial<IdIndex> | null;
+  return typeof index === "object" && index !== null && Array.isArray(index.ids) && index.lookup instanceof Map;
+}
+
+/**
+ * Throws unless `interactions` is an Interactions object whose parts agree in shape (O(1)); `E_EMPTY` when it has
+ * no users or no items.
+ */
+export function checkInteractions(fn: string, interactions: unknown): asserts interactions is Interactions {
+  const data = interactions as Partial<Interactions> | null;
+  if (typeof data !== "object" || data === null || !isIdIndex(data.users) || !isIdIndex(data.items) || !isCsr(data.byUser) || !isCsr(data.byItem)) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: interactions must be an Interactions object (from createInteractions), got ${describeValue(interactions)}`,
+    );
+  }
+  const users = data.users.ids.length;
+  const items = data.items.ids.length;
+  const byUser = data.byUser!;
+  const byItem = data.byItem!;
+  if (byUser.rows !== users || byUser.cols !== items || byUser.indptr.length !== users + 1) {
+    throw new NextbestError(
+      "E_SHAPE",
+      `${fn}: interactions.byUser must be ${users} users × ${items} items, got ${byUser.rows} × ${byUser.cols}`,
+    );
+  }
+  if (byItem.rows !== items || byItem.cols !== users || byItem.indptr.length !== items + 1) {
+    throw new NextbestError(
+      "E_SHAPE",
+      `${fn}: interactions.byItem must be ${items} items × ${users} users, got ${byItem.rows} × ${byItem.cols}`,
+    );
+  }
+  if (users === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one user, got 0 users`);
+  if (items === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one item, got 0 items`);
+}
+
+/** Copies of the user × item pattern (which items each user has seen), so the model owns its arrays. */
+export function copySeen(interactions: Interactions): { seenIndptr: Int32Array; seenIndices: Int32Array } {
+  const { indptr, indices } = interactions.byUser;
+  const nnz = indptr[indptr.length - 1]!;
+  return { seenIndptr: indptr.slice(), seenIndices: indices.slice(0, nnz) };
+}
+
+/** The O(1) checks a recommender factory makes on a model: kind, version and that the arrays agree in length. */
+export function checkModelHeader(
+  fn: string,
+  model: unknown,
+  kind: string,
+  version: number,
+): asserts model is { users: IdIndex; items: IdIndex; seenIndptr: Int32Array; seenIndices: Int32Array } {
+  const m = model as { kind?: unknown; version?: unknown; users?: unknown; items?: unknown; seenIndptr?: unknown; seenIndices?: unknown } | null;
+  if (typeof m !== "object" || m === null || m.kind !== kind) {
+    throw new NextbestError(
+      "E_BAD_MODEL",
+      `${fn}: model must be a ${kind} model (kind ${JSON.stringify(kind)}), got ${typeof m === "object" && m !== null ? `kind ${describeValue(m.kind)}` : describeValue(model)}`,
+    );
+  }
+  if (m.version !== version) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.version must be ${version}, got ${describeValue(m.version)}`);
+  }
+  if (!isIdIndex(m.users) || !isIdIndex(m.items)) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.users and model.items must be IdIndex objects, got ${describeValue(isIdIndex(m.users) ? m.items : m.users)}`);
+  }
+  if (!(m.seenIndptr instanceof Int32Array) || m.seenIndptr.length !== m.users.ids.length + 1) {
+    throw new NextbestError(
+      "E_BAD_MODEL",
+      `${fn}: model.seenIndptr must be an Int32Array of length ${m.users.ids.length + 1} (one per user plus one), got ${describeValue(m.seenIndptr)}`,
+    );
+  }
+  if (!(m.seenIndices instanceof Int32Array)) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.seenIndices must be an Int32Array, got ${describeValue(m.seenIndices)}`);
+  }
+}
+
+/** Throws unless `out` is a Float64Array of length n (adapters check their buffers: O(1)). */
+export function checkScoreBuffer(fn: string, out: unknown, n: number): asserts out is Float64Array {
+  if (!(out instanceof Float64Array) || out.length !== n) {
+    throw new NextbestError("E_SHAPE", `${fn}: out must be a Float64Array of length ${n} (one per item), got ${describeValue(out)}`);
+  }
+}
+
+/** Throws unless `user` is a user index in [0, users). */
+export function checkUserIndex(fn: string, user: unknown, users: number): asserts user is number {
+  if (typeof user !== "number" || !Number.isInteger(user) || user < 0 || user >= users) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: user must be a user index in [0, ${users}), got ${describeValue(user)}`);
+  }
+}
+
+/**
+ * The cold-pair estimate of a biased model: μ + b_u (known user) + b_i (known item), clipped to [low, high]; for a
+ * pair with an unknown item this is μ + b_u, or μ when the user is unknown too (as Surprise's baseline estimates).
+ */
+export function biasedColdPairs(
+  source: string,
+  users: IdIndex,
+  items: IdIndex,
+  globalMean: number,
+  userBiases: Float64Array,
+  itemBiases: Float64Array,
+  low: number,
+  high: number,
+): ColdPairPredictor {
+  return Object.freeze({
+    source,
+    predict(user: Id, item: Id): number {
+      const u = users.lookup.get(user);
+      const i = items.lookup.get(item);
+      const r = globalMean + (u === undefined ? 0 : userBiases[u]!) + (i === undefined ? 0 : itemBiases[i]!);
+      return r < low ? low : r > high ? high : r;
+    },
+  });
+}
+
+/**
+ * The unknown-user fallback of a biased model: μ + b_i for every item, clipped to [low, high] (the ranking by item
+ * bias), reported with `source`.
+ */
+export function biasedFallback(
+  fn: string,
+  source: string,
+  globalMean: number,
+  itemBiases: Float64Array,
+  low: number,
+  high: number,
+): RecommenderFallback {
+  const itemCount = itemBiases.length;
+  return Object.freeze({
+    source,
+    scoreInto(_user: Id, out: Float64Array): void {
+      checkScoreBuffer(`${fn}.fallback.scoreInto`, out, itemCount);
+      for (let i = 0; i < itemCount; i++) {
+        const r = globalMean + itemBiases[i]!;
+        out[i] = r < low ? low : r > high ? high : r;
+      }
+    },
+  });
+}

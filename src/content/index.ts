@@ -1,0 +1,53 @@
+/**
+ * `nextbest/content`: content-based features and similarity for products and accounts — a schema-driven feature
+ * encoder (categories, tags, numbers, short text) that also encodes unseen rows, exact blocked cosine top-k, look-alike
+ * accounts, and a content recommender on the shared contract that can recommend products nobody has bought yet.
+ *
+ * @module content
+ */
+export {
+  fitFeatureEncoder,
+  encodeRows,
+  featureEncoderToJSON,
+  featureEncoderFromJSON,
+  type FeatureRow,
+  type FieldSpec,
+  type CategoricalField,
+  type TagsField,
+  type NumericField,
+  type NumericTransform,
+  type TextField,
+  type FeatureEncoderOptions,
+  type FeatureEncoder,
+  type FeatureEncoderJSON,
+  type FittedField,
+  type FittedCategoricalField,
+  type FittedTagsField,
+  type FittedNumericField,
+  type FittedTextField,
+} from "./encoder.ts";
+export {
+  similarRows,
+  lookAlikes,
+  type SimilarRows,
+  type SimilarRowsOptions,
+  type LookAlikes,
+  type LookAlikeOptions,
+  type LookAlikeMethod,
+} from "./similarity.ts";
+export {
+  fitContentRecommender,
+  contentRecommender,
+  contentToJSON,
+  contentFromJSON,
+  type ContentItems,
+  type ContentOptions,
+  type ContentRecommenderOptions,
+  type ContentModel,
+  type ContentModelJSON,
+  type ValueWeighting,
+} from "./recommender.ts";
+export {
+  fitFirmographicProjection,
+  type FirmographicProjectionOptions,
+} from "./projection.ts";

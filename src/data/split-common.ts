@@ -1,0 +1,214 @@
+/**
+ * What every split returns, and how a test set is mapped into its train set's index spaces.
+ *
+ * @module
+ */
+import { assertSeed } from "../internal/validate.ts";
+import { NextbestError, describeValue } from "../core/errors.ts";
+import type { Id, IdIndex } from "../core/id-index.ts";
+import type { Seed } from "../core/random.ts";
+import { IdIndexBuilder, TripletBuffer, buildInteractions } from "./build.ts";
+import type { Interactions } from "./types.ts";
+
+/**
+ * What happens to test interactions whose user or item has no interaction in the train set (cold start):
+ * `"drop"` removes them (counted in `droppedTestInteractions`), so the test set only holds ids the train set
+ * knows; `"keep"` keeps them and appends the cold ids to the test set's indexes after the train set's ids.
+ *
+ * @category data
+ */
+export type ColdStartPolicy = "drop" | "keep";
+
+/**
+ * A train/test pair.
+ *
+ * Index spaces: `train.users` / `train.items` hold exactly the ids with at least one train interaction, in the
+ * order of the source dataset (the source's own index objects when nothing was left out). The test set shares
+ * them: `test.users` is `train.users` itself under `coldStart: "drop"`; under `"keep"` it is `train.users` with
+ * the cold users appended, so a user's index is the same in both sets and index >= `train.users.ids.length`
+ * means cold. Items likewise.
+ *
+ * @category data
+ */
+export interface InteractionsSplit {
+  /** The interactions to fit on. */
+  readonly train: Interactions;
+  /** The held-out interactions to evaluate on. */
+  readonly test: Interactions;
+  /**
+   * Users with test interactions but none in train, in source order. Under `"keep"` these are the ids
+   * appended to `test.users`; under `"drop"` their test interactions were dropped.
+   */
+  readonly coldUsers: readonly Id[];
+  /** Items with test interactions but none in train, in order of first appearance; as `coldUsers`. */
+  readonly coldItems: readonly Id[];
+  /** How many test interactions were removed because their user or item is cold (0 under `"keep"`). */
+  readonly droppedTestInteractions: number;
+}
+
+/** Options every split takes. @category data */
+export interface SplitOptions {
+  /** What to do with test interactions of users or items unknown to the train set. @defaultValue "drop" */
+  coldStart?: ColdStartPolicy;
+}
+
+/** Validates the cold-start option. @internal */
+export function resolveColdStart(fn: string, value: unknown): ColdStartPolicy {
+  const policy = value ?? "drop";
+  if (policy !== "drop" && policy !== "keep") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.coldStart must be "drop" or "keep", got ${describeValue(policy)}`);
+  }
+  return policy;
+}
+
+/** Checks that `data` looks like an Interactions value. @internal */
+export function checkInteractions(fn: string, name: string, data: unknown): asserts data is Interactions {
+  const d = data as Partial<Interactions> | null;
+  if (
+    typeof data !== "object" ||
+    d === null ||
+    typeof d.users !== "object" ||
+    typeof d.items !== "object" ||
+    typeof d.byUser !== "object" ||
+    !(d.byUser?.indptr instanceof Int32Array) ||
+    d.byUser.rows !== d.users?.ids?.length ||
+    d.byUser.cols !== d.items?.ids?.length
+  ) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: ${name} must be an Interactions dataset (from createInteractions), got ${describeValue(data)}`);
+  }
+}
+
+/** Validates an options object. @internal */
+export function checkOptions(fn: string, options: unknown): asserts options is object {
+  if (typeof options !== "object" || options === null) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  }
+}
+
+/** Throws E_BAD_INPUT unless `options.seed` is a finite number or a string. @internal */
+export function checkSeed(fn: string, seed: unknown): asserts seed is Seed {
+  assertSeed(fn, "options.seed", seed);
+}
+
+/** Validates a fraction in the open interval (0, 1). @internal */
+export function checkFraction(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number" || !(value > 0 && value < 1)) {
+    throw new NextbestError(
+      typeof value === "number" && Number.isNaN(value) ? "E_NON_FINITE" : "E_BAD_INPUT",
+      `${fn}: ${name} must be a number in (0, 1), got ${describeValue(value)}`,
+    );
+  }
+}
+
+// Ids of `source` flagged in `used`, in source order; the source index itself when all are used.
+function subIndex(source: IdIndex, used: Uint8Array): IdIndex {
+  let count = 0;
+  for (let k = 0; k < used.length; k++) count += used[k]!;
+  if (count === used.length) return source;
+  const ids: Id[] = [];
+  const lookup = new Map<Id, number>();
+  for (let k = 0; k < used.length; k++) {
+    if (used[k] === 1) {
+      lookup.set(source.ids[k]!, ids.length);
+      ids.push(source.ids[k]!);
+    }
+  }
+  return Object.freeze({ ids: Object.freeze(ids), lookup });
+}
+
+/**
+ * Splits `data` by a per-entry mask (1 = test) into train and test with shared index spaces.
+ * Entry p is the p-th stored entry of `data.byUser`. Throws E_EMPTY when the train set would be empty. @internal
+ */
+export function assembleSplit(fn: string, data: Interactions, isTest: Uint8Array, coldStart: ColdStartPolicy): InteractionsSplit {
+  const { indptr, indices, values, rows } = data.byUser;
+  const nnz = indptr[rows]!;
+  const usedUsers = new Uint8Array(rows);
+  const usedItems = new Uint8Array(data.byUser.cols);
+  let trainCount = 0;
+  for (let u = 0; u < rows; u++) {
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
+      if (isTest[p] === 0) {
+        usedUsers[u] = 1;
+        usedItems[indices[p]!] = 1;
+        trainCount++;
+      }
+    }
+  }
+  if (trainCount === 0) {
+    throw new NextbestError(
+      "E_EMPTY",
+      `${fn}: the train set must hold at least one interaction, got none of ${nnz} (every interaction went to test)`,
+    );
+  }
+  const trainUsers = subIndex(data.users, usedUsers);
+  const trainItems = subIndex(data.items, usedItems);
+  const buffer = new TripletBuffer(data.timestamps !== undefined, false, Math.max(trainCount, 1));
+  for (let u = 0; u < rows; u++) {
+    if (usedUsers[u] === 0) continue;
+    const nu = trainUsers.lookup.get(data.users.ids[u]!)!;
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
+      if (isTest[p] !== 0) continue;
+      const ni = trainItems.lookup.get(data.items.ids[indices[p]!]!)!;
+      buffer.push(nu, ni, values[p]!, data.timestamps === undefined ? 0 : data.timestamps[p]!, p);
+    }
+  }
+  const train = buildInteractions(fn, trainUsers, trainItems, buffer, "sum", (k) => `entry ${k}`);
+  return mapIntoTrain(fn, train, data, isTest, coldStart);
+}
+
+/**
+ * The entries of `source` (those flagged in `include`, or all) re-indexed into `train`'s index spaces, with cold
+ * users and items dropped or appended. @internal
+ */
+export function mapIntoTrain(
+  fn: string,
+  train: Interactions,
+  source: Interactions,
+  include: Uint8Array | undefined,
+  coldStart: ColdStartPolicy,
+): InteractionsSplit {
+  const keep = coldStart === "keep";
+  const users = new IdIndexBuilder(train.users, keep);
+  const items = new IdIndexBuilder(train.items, keep);
+  const { indptr, indices, values, rows } = source.byUser;
+  const timestamps = source.timestamps;
+  const buffer = new TripletBuffer(timestamps !== undefined, false);
+  const coldUsers: Id[] = [];
+  const coldItems: Id[] = [];
+  const coldItemSeen = new Uint8Array(source.byUser.cols);
+  let dropped = 0;
+  for (let u = 0; u < rows; u++) {
+    const userId = source.users.ids[u]!;
+    const userKnown = train.users.lookup.has(userId);
+    let userMarked = false;
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
+      if (include !== undefined && include[p] === 0) continue;
+      const i = indices[p]!;
+      const itemId = source.items.ids[i]!;
+      const itemKnown = train.items.lookup.has(itemId);
+      if (!userKnown && !userMarked) {
+        coldUsers.push(userId);
+        userMarked = true;
+      }
+      if (!itemKnown && coldItemSeen[i] === 0) {
+        coldItems.push(itemId);
+        coldItemSeen[i] = 1;
+      }
+      if (!keep && !(userKnown && itemKnown)) {
+        dropped++;
+        continue;
+      }
+      buffer.push(users.indexOf(userId), items.indexOf(itemId), values[p]!, timestamps === undefined ? 0 : timestamps[p]!, p);
+    }
+  }
+  // Entries are unique pairs already, so the policy never merges anything.
+  const test = buildInteractions(fn, users.finish(), items.finish(), buffer, "sum", (k) => `entry ${k}`);
+  return Object.freeze({
+    train,
+    test,
+    coldUsers: Object.freeze(coldUsers),
+    coldItems: Object.freeze(coldItems),
+    droppedTestInteractions: dropped,
+  });
+}

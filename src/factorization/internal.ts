@@ -1,0 +1,253 @@
+// Shared by the factorization models: option readers, the seen-item pattern, factor-table JSON helpers and the
+// cold-start fallbacks. Not exported by the barrel.
+import { NextbestError, describeValue } from "../core/errors.ts";
+import type { IdIndex } from "../core/id-index.ts";
+import type { Seed } from "../core/random.ts";
+import type { Interactions } from "../data/types.ts";
+import { badModel, float64ArrayFromJSON } from "../internal/serialize.ts";
+import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
+import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser } from "../baselines/shared.ts";
+import { gemvF32 } from "../linalg/kernels.ts";
+import type { MatrixFactorizationModel } from "./matrix-factorization.ts";
+
+export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../baselines/shared.ts";
+
+/** Throws E_BAD_INPUT unless `options` is a plain object (not null, not an array). */
+export function checkOptions(fn: string, options: unknown): asserts options is object {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  }
+}
+
+/** Reads an integer option in [min, max], or its default when undefined. */
+export function integerOption(fn: string, name: string, value: unknown, fallback: number, min: number, max = 2147483647): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === 2147483647 ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.${name} must be ${range}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** Reads a finite number option >= min (> min when `exclusive`), or its default when undefined. */
+export function numberOption(fn: string, name: string, value: unknown, fallback: number, min: number, exclusive = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.${name} must be a number, got ${describeValue(value)}`);
+  }
+  if (!Number.isFinite(value)) {
+    throw new NextbestError("E_NON_FINITE", `${fn}: options.${name} must be finite, got ${describeValue(value)}`);
+  }
+  if (exclusive ? !(value > min) : !(value >= min)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.${name} must be ${exclusive ? ">" : ">="} ${min}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** Reads a boolean option, or its default when undefined. */
+export function booleanOption(fn: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.${name} must be a boolean, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** Reads a seed option (a finite number or a string), or its default when undefined. */
+export function seedOption(fn: string, value: unknown, fallback: Seed): Seed {
+  if (value === undefined) return fallback;
+  if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value))) return value;
+  throw new NextbestError("E_BAD_INPUT", `${fn}: options.seed must be a finite number or a string, got ${describeValue(value)}`);
+}
+
+/** Throws E_NON_FINITE naming the first stored interaction whose value is not finite (O(nnz)). */
+export function checkFiniteValues(fn: string, data: Interactions): void {
+  const { indptr, indices, values } = data.byUser;
+  for (let u = 0; u < data.byUser.rows; u++) {
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
+      const v = values[p]!;
+      if (v - v !== 0) {
+        throw new NextbestError(
+          "E_NON_FINITE",
+          `${fn}: interactions value of user ${describeValue(data.users.ids[u])}, item ${describeValue(data.items.ids[indices[p]!])} must be finite, got ${describeValue(v)}`,
+        );
+      }
+    }
+  }
+}
+
+/** The row (user index) of every stored entry of a CSR pattern. */
+export function rowOfEntries(indptr: Int32Array, rows: number): Int32Array {
+  const out = new Int32Array(indptr[rows]!);
+  for (let r = 0; r < rows; r++) out.fill(r, indptr[r]!, indptr[r + 1]!);
+  return out;
+}
+
+/** Reads a factor table (rows × cols finite numbers) from JSON into a Float32Array. */
+export function float32TableFromJSON(fn: string, field: string, value: unknown, rows: number, cols: number, what: string): Float32Array {
+  const wide = float64ArrayFromJSON(fn, field, value, { length: rows * cols, lengthMeaning: what });
+  const out = Float32Array.from(wide);
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i]!;
+    if (v - v !== 0) badModel(fn, `${field}[${i}]`, "fit in a 32-bit float", wide[i]);
+  }
+  return out;
+}
+
+/** Reads a positive integer field. */
+export function positiveIntegerFromJSON(fn: string, field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) badModel(fn, field, "be a positive integer", value);
+  return value;
+}
+
+/** Reads a finite number field. */
+export function finiteFromJSON(fn: string, field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) badModel(fn, field, "be a finite number", value);
+  return value;
+}
+
+/** O(1) checks of a factor model's tables against its id indexes, for the recommender factories. */
+export function checkFactorTable(fn: string, name: string, table: unknown, rows: number, factors: number, what: string): asserts table is Float32Array {
+  if (!(table instanceof Float32Array) || table.length !== rows * factors) {
+    throw new NextbestError(
+      "E_BAD_MODEL",
+      `${fn}: model.${name} must be a Float32Array of length ${rows * factors} (${what}), got ${describeValue(table)}`,
+    );
+  }
+}
+
+/** O(1) check of a per-row Float64Array (biases) against its expected length. */
+export function checkVector(fn: string, name: string, vector: unknown, length: number, what: string): asserts vector is Float64Array {
+  if (!(vector instanceof Float64Array) || vector.length !== length) {
+    throw new NextbestError(
+      "E_BAD_MODEL",
+      `${fn}: model.${name} must be a Float64Array of length ${length} (${what}), got ${describeValue(vector)}`,
+    );
+  }
+}
+
+/**
+ * A popularity fallback computed from the seen pattern (distinct users per item) on first use, so building the
+ * adapter stays O(1). The scores equal those of `fitPopularity` with its default measure on the training data.
+ */
+export function popularityFallback(items: IdIndex, seenIndices: Int32Array): RecommenderFallback {
+  let counts: Float64Array | undefined;
+  const itemCount = items.ids.length;
+  return Object.freeze({
+    source: "popularity",
+    scoreInto(_user: unknown, out: Float64Array): void {
+      if (!(out instanceof Float64Array) || out.length !== itemCount) {
+        throw new NextbestError("E_SHAPE", `fallback.scoreInto: out must be a Float64Array of length ${itemCount} (one per item), got ${describeValue(out)}`);
+      }
+      if (counts === undefined) {
+        counts = new Float64Array(itemCount);
+        for (let p = 0; p < seenIndices.length; p++) counts[seenIndices[p]!]! += 1;
+      }
+      out.set(counts);
+    },
+  });
+}
+
+/** Dot product of row `a` (offset ao) of A with row `b` (offset bo) of B, both of length f, float64 sums. */
+export function rowDot(A: Float32Array | Float64Array, ao: number, B: Float32Array | Float64Array, bo: number, f: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let k = 0;
+  for (; k + 2 <= f; k += 2) {
+    s0 += A[ao + k]! * B[bo + k]!;
+    s1 += A[ao + k + 1]! * B[bo + k + 1]!;
+  }
+  if (k < f) s0 += A[ao + k]! * B[bo + k]!;
+  return s0 + s1;
+}
+
+/**
+ * The parts shared by the biased factor models (matrix factorization, SVD++): r̂ = μ + b_u + b_i + q_iᵀ v_u. SVD++
+ * models carry every one of these fields too.
+ */
+export type BiasedFactorModel = Pick<
+  MatrixFactorizationModel,
+  | "users"
+  | "items"
+  | "factors"
+  | "globalMean"
+  | "userBias"
+  | "itemBias"
+  | "userFactors"
+  | "itemFactors"
+  | "clip"
+  | "ratingMin"
+  | "ratingMax"
+  | "seenIndptr"
+  | "seenIndices"
+> & { readonly kind: string };
+
+/**
+ * Checks a biased factor model's header, factor count, factor tables (users × f, items × f, plus `extraItemTables`,
+ * each items × f) and bias vectors; throws E_BAD_MODEL naming the field.
+ */
+export function checkBiasedFactorModel(fn: string, model: BiasedFactorModel, kind: string, extraItemTables: Readonly<Record<string, unknown>> = {}): void {
+  checkModelHeader(fn, model, kind, 1);
+  const users = model.users.ids.length;
+  const items = model.items.ids.length;
+  const f = model.factors;
+  if (typeof f !== "number" || !Number.isInteger(f) || f < 1) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.factors must be a positive integer, got ${describeValue(f)}`);
+  }
+  checkFactorTable(fn, "userFactors", model.userFactors, users, f, "users × factors");
+  checkFactorTable(fn, "itemFactors", model.itemFactors, items, f, "items × factors");
+  for (const [name, table] of Object.entries(extraItemTables)) checkFactorTable(fn, name, table, items, f, "items × factors");
+  checkVector(fn, "userBias", model.userBias, users, "one per user");
+  checkVector(fn, "itemBias", model.itemBias, items, "one per item");
+}
+
+/**
+ * The Recommender adapter of a biased factor model: scores μ + b_u + b_i + q_iᵀ v_u (clipped when the model clips),
+ * `predict` for one pair, seen items from the model, μ + b_u for unknown items and μ + b_i for unknown users (source
+ * `"baseline"`). `userVectorInto(user, out)` writes the user's vector v_u in float64 (p_u for MF; p_u plus the
+ * implicit term for SVD++), so both models share one scoring path.
+ */
+export function biasedFactorRecommender(
+  fn: string,
+  name: string,
+  model: BiasedFactorModel,
+  userVectorInto: (user: number, out: Float64Array) => void,
+): Recommender {
+  const { users, items, itemFactors, userBias, itemBias, seenIndptr, seenIndices, globalMean, factors: f } = model;
+  const userCount = users.ids.length;
+  const itemCount = items.ids.length;
+  const lo = model.clip ? model.ratingMin : Number.NEGATIVE_INFINITY;
+  const hi = model.clip ? model.ratingMax : Number.POSITIVE_INFINITY;
+  const userVector = new Float64Array(f);
+  return Object.freeze({
+    name,
+    users,
+    items,
+    scoreUser(user: number, out: Float64Array): void {
+      checkUser(`${fn}.scoreUser`, user, userCount);
+      checkBuffer(`${fn}.scoreUser`, out, itemCount);
+      userVectorInto(user, userVector);
+      gemvF32(itemFactors, itemCount, f, userVector, out);
+      const base = globalMean + userBias[user]!;
+      for (let i = 0; i < itemCount; i++) {
+        const r = base + itemBias[i]! + out[i]!;
+        out[i] = r < lo ? lo : r > hi ? hi : r;
+      }
+    },
+    predict(user: number, item: number): number {
+      checkUser(`${fn}.predict`, user, userCount);
+      if (typeof item !== "number" || !Number.isInteger(item) || item < 0 || item >= itemCount) {
+        throw new NextbestError("E_BAD_INPUT", `${fn}.predict: item must be an item index in [0, ${itemCount}), got ${describeValue(item)}`);
+      }
+      userVectorInto(user, userVector);
+      const r = globalMean + userBias[user]! + itemBias[item]! + rowDot(userVector, 0, itemFactors, item * f, f);
+      return r < lo ? lo : r > hi ? hi : r;
+    },
+    seenItems(user: number): ArrayLike<number> {
+      checkUser(`${fn}.seenItems`, user, userCount);
+      return seenIndices.subarray(seenIndptr[user]!, seenIndptr[user + 1]!);
+    },
+    coldPairs: biasedColdPairs("baseline", users, items, globalMean, userBias, itemBias, lo, hi),
+    fallback: biasedFallback(fn, "baseline", globalMean, itemBias, lo, hi),
+  });
+}

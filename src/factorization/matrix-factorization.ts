@@ -1,0 +1,523 @@
+/**
+ * Biased matrix factorization fitted by stochastic gradient descent (Funk SVD), for explicit ratings.
+ *
+ * @module
+ */
+import { NextbestError, describeValue } from "../core/errors.ts";
+import type { IdIndexJSON } from "../core/id-index.ts";
+import { createRandom, fillNormal, type Seed } from "../core/random.ts";
+import type { Interactions } from "../data/types.ts";
+import {
+  compressedRowsFromJSON,
+  float64ArrayFromJSON,
+  idIndexFieldFromJSON,
+  idIndexFieldToJSON,
+  readModelEnvelope,
+  typedArrayToJSON,
+  badModel,
+} from "../internal/serialize.ts";
+import type { IdIndex } from "../core/id-index.ts";
+import type { Recommender } from "../recommend/types.ts";
+import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
+import {
+  biasedFactorRecommender,
+  checkBiasedFactorModel,
+  booleanOption,
+  checkFiniteValues,
+  checkInteractions,
+  checkOptions,
+  copySeen,
+  finiteFromJSON,
+  float32TableFromJSON,
+  integerOption,
+  numberOption,
+  positiveIntegerFromJSON,
+  rowOfEntries,
+  seedOption,
+} from "./internal.ts";
+
+/**
+ * Options of {@link fitMatrixFactorization}. The defaults differ from Surprise's `SVD` (100 factors, 20 epochs,
+ * learning rate 0.005, regularization 0.02) in two places, chosen on the MovieLens 100K folds u1–u5: factors are
+ * regularized more strongly (0.05) and trained for 40 epochs, which lowers the mean RMSE from 0.939 to about 0.918.
+ * With the Surprise defaults the factors are still fitting noise after 20 epochs; stronger shrinkage stops that.
+ * To choose `factors` and `regularization` on a validation split instead, call {@link tuneMatrixFactorization} with
+ * these same options.
+ *
+ * @category factorization
+ */
+export interface MatrixFactorizationOptions {
+  /** Number of latent factors per user and item. @defaultValue 100 */
+  factors?: number;
+  /** Passes over the training ratings; each pass visits every rating once in a fresh seeded random order. @defaultValue 40 */
+  epochs?: number;
+  /** Step size of the factor updates. @defaultValue 0.005 */
+  learningRate?: number;
+  /** L2 penalty on the user and item factors. @defaultValue 0.05 */
+  regularization?: number;
+  /** Step size of the bias updates. @defaultValue the `learningRate` */
+  biasLearningRate?: number;
+  /** L2 penalty on the user and item biases. @defaultValue 0.02 */
+  biasRegularization?: number;
+  /** Standard deviation of the normal initialization (mean 0) of the factors; biases start at 0. @defaultValue 0.1 */
+  initStandardDeviation?: number;
+  /** Clip predictions to the range of ratings seen in training. @defaultValue true */
+  clip?: boolean;
+  /** Seed of the initialization and of the order of the ratings in each epoch. @defaultValue 0 */
+  seed?: Seed;
+}
+
+/**
+ * The hyperparameters a {@link MatrixFactorizationModel} was fitted with (all defaults resolved).
+ *
+ * @category factorization
+ */
+export interface MatrixFactorizationHyperparameters {
+  /** Passes over the ratings. */
+  readonly epochs: number;
+  /** Factor step size. */
+  readonly learningRate: number;
+  /** Factor L2 penalty. */
+  readonly regularization: number;
+  /** Bias step size. */
+  readonly biasLearningRate: number;
+  /** Bias L2 penalty. */
+  readonly biasRegularization: number;
+  /** Initialization standard deviation. */
+  readonly initStandardDeviation: number;
+  /** The seed. */
+  readonly seed: Seed;
+}
+
+/**
+ * A fitted biased matrix factorization: r̂(u, i) = μ + b_u + b_i + q_iᵀ p_u, clipped to `[ratingMin, ratingMax]`
+ * when `clip`. Plain, versioned data; serialize with {@link matrixFactorizationToJSON}.
+ *
+ * @category factorization
+ */
+export interface MatrixFactorizationModel {
+  /** Discriminant of the model family. */
+  readonly kind: "matrix-factorization";
+  /** Format version; {@link matrixFactorizationFromJSON} reads version 1. */
+  readonly version: 1;
+  /** The users seen in training. */
+  readonly users: IdIndex;
+  /** The items seen in training. */
+  readonly items: IdIndex;
+  /** Latent factors per user and item. */
+  readonly factors: number;
+  /** μ, the mean training rating. */
+  readonly globalMean: number;
+  /** b_u, one per user. */
+  readonly userBias: Float64Array;
+  /** b_i, one per item. */
+  readonly itemBias: Float64Array;
+  /** p_u, users × factors, row-major. */
+  readonly userFactors: Float32Array;
+  /** q_i, items × factors, row-major. */
+  readonly itemFactors: Float32Array;
+  /** Whether predictions are clipped to the training rating range. */
+  readonly clip: boolean;
+  /** Smallest training rating. */
+  readonly ratingMin: number;
+  /** Largest training rating. */
+  readonly ratingMax: number;
+  /** The resolved hyperparameters of the fit. */
+  readonly hyperparameters: MatrixFactorizationHyperparameters;
+  /** `users + 1` offsets into `seenIndices`. */
+  readonly seenIndptr: Int32Array;
+  /** The item indices each user rated in training, ascending within a user. */
+  readonly seenIndices: Int32Array;
+  /** How `factors` and `regularization` were chosen, when the model comes from {@link tuneMatrixFactorization}. */
+  readonly tuning?: FactorizationTuning;
+}
+
+/**
+ * The JSON form of a {@link MatrixFactorizationModel} (typed arrays as number arrays, id indexes as `{ ids }`).
+ *
+ * @category factorization
+ */
+export interface MatrixFactorizationModelJSON {
+  /** Always `"matrix-factorization"`. */
+  readonly kind: "matrix-factorization";
+  /** The format version, 1. */
+  readonly version: 1;
+  /** User ids in index order. */
+  readonly users: IdIndexJSON;
+  /** Item ids in index order. */
+  readonly items: IdIndexJSON;
+  /** Latent factors. */
+  readonly factors: number;
+  /** μ. */
+  readonly globalMean: number;
+  /** b_u. */
+  readonly userBias: number[];
+  /** b_i. */
+  readonly itemBias: number[];
+  /** p_u, row-major. */
+  readonly userFactors: number[];
+  /** q_i, row-major. */
+  readonly itemFactors: number[];
+  /** Clip flag. */
+  readonly clip: boolean;
+  /** Smallest training rating. */
+  readonly ratingMin: number;
+  /** Largest training rating. */
+  readonly ratingMax: number;
+  /** Hyperparameters. */
+  readonly hyperparameters: MatrixFactorizationHyperparameters;
+  /** `users + 1` offsets. */
+  readonly seenIndptr: number[];
+  /** Seen item indices. */
+  readonly seenIndices: number[];
+  /** The tuning record of a tuned model (absent otherwise; version-1 files without it stay readable). */
+  readonly tuning?: FactorizationTuning;
+}
+
+/** Resolved options, shared with SVD++ (which has its own defaults). @internal */
+export interface ResolvedSgdOptions extends MatrixFactorizationHyperparameters {
+  readonly factors: number;
+  readonly clip: boolean;
+}
+
+function resolveOptions(fn: string, options: MatrixFactorizationOptions): ResolvedSgdOptions {
+  checkOptions(fn, options);
+  const learningRate = numberOption(fn, "learningRate", options.learningRate, 0.005, 0, true);
+  const regularization = numberOption(fn, "regularization", options.regularization, 0.05, 0);
+  return {
+    factors: integerOption(fn, "factors", options.factors, 100, 1, 4096),
+    epochs: integerOption(fn, "epochs", options.epochs, 40, 0, 100000),
+    learningRate,
+    regularization,
+    biasLearningRate: numberOption(fn, "biasLearningRate", options.biasLearningRate, learningRate, 0, true),
+    biasRegularization: numberOption(fn, "biasRegularization", options.biasRegularization, 0.02, 0),
+    initStandardDeviation: numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.1, 0),
+    clip: booleanOption(fn, "clip", options.clip, true),
+    seed: seedOption(fn, options.seed, 0),
+  };
+}
+
+/** Mean, min and max of the stored values (Neumaier-compensated mean). @internal */
+export function ratingStatistics(values: Float64Array, n: number): { mean: number; min: number; max: number } {
+  let sum = 0;
+  let compensation = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let p = 0; p < n; p++) {
+    const v = values[p]!;
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: (sum + compensation) / n, min, max };
+}
+
+/** In-place Fisher–Yates shuffle of `order` (seeded). @internal */
+export function shuffleInPlace(order: Int32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
+/**
+ * Fits a biased matrix factorization r̂(u, i) = μ + b_u + b_i + q_iᵀ p_u to explicit ratings by stochastic gradient
+ * descent on the regularized squared error, as Funk (2006) and Koren, Bell & Volinsky (2009, "Matrix factorization
+ * techniques for recommender systems") describe and Surprise's `SVD` implements: for each rating, in a seeded random
+ * order each epoch, with e = r − r̂,
+ * b_u += γ_b (e − λ_b b_u), b_i += γ_b (e − λ_b b_i), p_u += γ (e q_i − λ p_u), q_i += γ (e p_u − λ q_i).
+ *
+ * Factors start as N(0, σ²) draws (seeded), biases at 0, μ is the mean training rating. Training runs in float64;
+ * the model stores the factor tables as Float32Array.
+ *
+ * Complexity: O(epochs · nnz · factors) time, O((users + items) · factors + nnz) memory.
+ *
+ * @param interactions - explicit ratings (the interaction values are the ratings)
+ * @param options - factors, epochs, learning rates, regularization, initialization, clipping, seed
+ * @returns a new frozen {@link MatrixFactorizationModel}; `interactions` is not changed
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed argument or option, `E_SHAPE` when the
+ *   interactions' parts disagree, `E_EMPTY` without users or items, `E_NON_FINITE` naming a non-finite rating or
+ *   when training diverges (lower the learning rate)
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitMatrixFactorization } from "nextbest/factorization";
+ * const ratings = createInteractions([
+ *   { user: "ann", item: "a", value: 5 }, { user: "ann", item: "b", value: 1 },
+ *   { user: "bob", item: "a", value: 4 }, { user: "bob", item: "b", value: 2 },
+ * ]);
+ * const model = fitMatrixFactorization(ratings, { factors: 2, epochs: 50, seed: 1 });
+ * model.globalMean; // => 3
+ * [model.userFactors.length, model.itemFactors.length]; // => [4, 4]
+ * ```
+ * @category factorization
+ */
+export function fitMatrixFactorization(interactions: Interactions, options: MatrixFactorizationOptions = {}): MatrixFactorizationModel {
+  const fn = "fitMatrixFactorization";
+  checkInteractions(fn, interactions);
+  const o = resolveOptions(fn, options);
+  checkFiniteValues(fn, interactions);
+  const { indptr, indices, values, rows: userCount } = interactions.byUser;
+  const itemCount = interactions.items.ids.length;
+  const n = indptr[userCount]!;
+  if (n === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one rating, got 0`);
+  const f = o.factors;
+  const stats = ratingStatistics(values, n);
+  const mu = stats.mean;
+  const random = createRandom(o.seed);
+  const P = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: o.initStandardDeviation });
+  const Q = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: o.initStandardDeviation });
+  const bu = new Float64Array(userCount);
+  const bi = new Float64Array(itemCount);
+  const rowOf = rowOfEntries(indptr, userCount);
+  const order = new Int32Array(n);
+  for (let p = 0; p < n; p++) order[p] = p;
+  const { learningRate: lr, regularization: reg, biasLearningRate: lrb, biasRegularization: regb } = o;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (let t = 0; t < n; t++) {
+      const p = order[t]!;
+      const u = rowOf[p]!;
+      const i = indices[p]!;
+      const uo = u * f;
+      const io = i * f;
+      let d0 = 0;
+      let d1 = 0;
+      let k = 0;
+      for (; k + 2 <= f; k += 2) {
+        d0 += P[uo + k]! * Q[io + k]!;
+        d1 += P[uo + k + 1]! * Q[io + k + 1]!;
+      }
+      if (k < f) d0 += P[uo + k]! * Q[io + k]!;
+      const bU = bu[u]!;
+      const bI = bi[i]!;
+      const err = values[p]! - (mu + bU + bI + d0 + d1);
+      bu[u] = bU + lrb * (err - regb * bU);
+      bi[i] = bI + lrb * (err - regb * bI);
+      const le = lr * err;
+      const decay = 1 - lr * reg;
+      for (k = 0; k < f; k++) {
+        const pu = P[uo + k]!;
+        const qi = Q[io + k]!;
+        P[uo + k] = decay * pu + le * qi;
+        Q[io + k] = decay * qi + le * pu;
+      }
+    }
+    if (!Number.isFinite(bu[0]!) || !Number.isFinite(P[0]!)) divergence(fn, epoch, lr);
+  }
+  checkConverged(fn, P, Q, bu, bi, lr);
+  return Object.freeze({
+    kind: "matrix-factorization",
+    version: 1,
+    users: interactions.users,
+    items: interactions.items,
+    factors: f,
+    globalMean: mu,
+    userBias: bu,
+    itemBias: bi,
+    userFactors: Float32Array.from(P),
+    itemFactors: Float32Array.from(Q),
+    clip: o.clip,
+    ratingMin: stats.min,
+    ratingMax: stats.max,
+    hyperparameters: Object.freeze({
+      epochs: o.epochs,
+      learningRate: lr,
+      regularization: reg,
+      biasLearningRate: lrb,
+      biasRegularization: regb,
+      initStandardDeviation: o.initStandardDeviation,
+      seed: o.seed,
+    }),
+    ...copySeen(interactions),
+  });
+}
+
+function divergence(fn: string, epoch: number, lr: number): never {
+  throw new NextbestError(
+    "E_NON_FINITE",
+    `${fn}: training must stay finite, got non-finite parameters in epoch ${epoch + 1} (lower options.learningRate, now ${lr})`,
+  );
+}
+
+/** Throws E_NON_FINITE when any parameter is not finite (SGD diverged). @internal */
+export function checkConverged(fn: string, ...arrays: [...Float64Array[], number]): void {
+  const lr = arrays[arrays.length - 1] as number;
+  for (let a = 0; a < arrays.length - 1; a++) {
+    const values = arrays[a] as Float64Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v - v !== 0 || Math.abs(v) > 3.4e38) {
+        throw new NextbestError(
+          "E_NON_FINITE",
+          `${fn}: training must stay finite, got ${describeValue(v)} in a fitted parameter (lower options.learningRate, now ${lr})`,
+        );
+      }
+    }
+  }
+}
+
+function checkMatrixFactorization(fn: string, model: MatrixFactorizationModel): void {
+  checkBiasedFactorModel(fn, model, "matrix-factorization");
+}
+
+/**
+ * The {@link Recommender} adapter of a biased matrix factorization. Scores are predicted ratings
+ * μ + b_u + b_i + q_iᵀ p_u (clipped when the model says so), and `predict(user, item)` returns the same value for one
+ * pair. Unknown users get the baseline μ + b_i as fallback, source `"baseline"`.
+ *
+ * Cheap: O(1) checks, no copying. `scoreUser` costs O(items · factors), `predict` O(factors).
+ *
+ * @param model - a fitted or deserialized model
+ * @returns a recommender for `recommend`, `recommendMany`, `scoreItems`, evaluation and hybrids
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` when `model` is not a version-1 matrix factorization or its arrays
+ *   disagree in length
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitMatrixFactorization, matrixFactorizationRecommender } from "nextbest/factorization";
+ * import { recommend } from "nextbest/recommend";
+ * const ratings = createInteractions([
+ *   { user: "ann", item: "a", value: 5 }, { user: "ann", item: "b", value: 1 },
+ *   { user: "bob", item: "a", value: 5 }, { user: "bob", item: "b", value: 1 }, { user: "bob", item: "c", value: 4 },
+ * ]);
+ * const mf = matrixFactorizationRecommender(fitMatrixFactorization(ratings, { factors: 2, epochs: 200, learningRate: 0.02, seed: 3 }));
+ * recommend(mf, "ann").items.map((r) => r.item); // => ["c"]
+ * Math.round(mf.predict!(0, 0)); // => 5
+ * recommend(mf, "carol").fallback; // => { reason: "unknown-user", source: "baseline" }
+ * ```
+ * @category factorization
+ */
+export function matrixFactorizationRecommender(model: MatrixFactorizationModel): Recommender {
+  const fn = "matrixFactorizationRecommender";
+  checkMatrixFactorization(fn, model);
+  const { userFactors, factors: f } = model;
+  return biasedFactorRecommender(fn, "matrix-factorization", model, (user, out) => {
+    for (let k = 0; k < f; k++) out[k] = userFactors[user * f + k]!;
+  });
+}
+
+/**
+ * The JSON form of a biased matrix factorization, ready for `JSON.stringify`. Float32 factors are written as the
+ * exact decimal of each float, so {@link matrixFactorizationFromJSON} restores identical tables.
+ *
+ * Complexity: O((users + items) · factors + nnz).
+ *
+ * @param model - the model
+ * @returns a new plain object; the model is not changed
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` when `model` is not a version-1 matrix factorization
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitMatrixFactorization, matrixFactorizationToJSON } from "nextbest/factorization";
+ * const model = fitMatrixFactorization(createInteractions([{ user: "ann", item: "a", value: 4 }]), { factors: 3 });
+ * const json = matrixFactorizationToJSON(model);
+ * [json.kind, json.userFactors.length, json.globalMean]; // => ["matrix-factorization", 3, 4]
+ * ```
+ * @category factorization
+ */
+export function matrixFactorizationToJSON(model: MatrixFactorizationModel): MatrixFactorizationModelJSON {
+  checkMatrixFactorization("matrixFactorizationToJSON", model);
+  return {
+    kind: "matrix-factorization",
+    version: 1,
+    users: idIndexFieldToJSON(model.users),
+    items: idIndexFieldToJSON(model.items),
+    factors: model.factors,
+    globalMean: model.globalMean,
+    userBias: typedArrayToJSON(model.userBias),
+    itemBias: typedArrayToJSON(model.itemBias),
+    userFactors: typedArrayToJSON(model.userFactors),
+    itemFactors: typedArrayToJSON(model.itemFactors),
+    clip: model.clip,
+    ratingMin: model.ratingMin,
+    ratingMax: model.ratingMax,
+    hyperparameters: { ...model.hyperparameters },
+    seenIndptr: typedArrayToJSON(model.seenIndptr),
+    seenIndices: typedArrayToJSON(model.seenIndices),
+    ...(model.tuning === undefined ? {} : { tuning: tuningToJSON(model.tuning) }),
+  };
+}
+
+/** Reads the hyperparameters record shared by the SGD models. @internal */
+export function sgdHyperparametersFromJSON(fn: string, value: unknown): MatrixFactorizationHyperparameters {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) badModel(fn, "json.hyperparameters", "be an object", value);
+  const h = value as Record<string, unknown>;
+  const seed = h["seed"];
+  if (!(typeof seed === "string" || (typeof seed === "number" && Number.isFinite(seed)))) {
+    badModel(fn, "json.hyperparameters.seed", "be a string or a finite number", seed);
+  }
+  const epochs = h["epochs"];
+  if (typeof epochs !== "number" || !Number.isInteger(epochs) || epochs < 0) badModel(fn, "json.hyperparameters.epochs", "be an integer >= 0", epochs);
+  return Object.freeze({
+    epochs,
+    learningRate: finiteFromJSON(fn, "json.hyperparameters.learningRate", h["learningRate"]),
+    regularization: finiteFromJSON(fn, "json.hyperparameters.regularization", h["regularization"]),
+    biasLearningRate: finiteFromJSON(fn, "json.hyperparameters.biasLearningRate", h["biasLearningRate"]),
+    biasRegularization: finiteFromJSON(fn, "json.hyperparameters.biasRegularization", h["biasRegularization"]),
+    initStandardDeviation: finiteFromJSON(fn, "json.hyperparameters.initStandardDeviation", h["initStandardDeviation"]),
+    seed: seed as Seed,
+  });
+}
+
+/**
+ * Rebuilds a biased matrix factorization from its JSON form, validating kind, version, ids, the length and finiteness
+ * of every table, the rating range and the seen pattern.
+ *
+ * Complexity: O((users + items) · factors + nnz).
+ *
+ * @param json - the parsed JSON of {@link matrixFactorizationToJSON}
+ * @returns a new frozen {@link MatrixFactorizationModel} that predicts exactly as the one serialized
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` naming the first offending field
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitMatrixFactorization, matrixFactorizationFromJSON, matrixFactorizationToJSON } from "nextbest/factorization";
+ * const model = fitMatrixFactorization(createInteractions([{ user: "ann", item: "a", value: 4 }]), { factors: 3 });
+ * const copy = matrixFactorizationFromJSON(JSON.parse(JSON.stringify(matrixFactorizationToJSON(model))));
+ * Array.from(copy.itemFactors).join() === Array.from(model.itemFactors).join(); // => true
+ * matrixFactorizationFromJSON({ ...matrixFactorizationToJSON(model), factors: 0 });
+ * // throws NextbestError E_BAD_MODEL: "matrixFactorizationFromJSON: json.factors must be a positive integer, got 0"
+ * ```
+ * @category factorization
+ */
+export function matrixFactorizationFromJSON(json: unknown): MatrixFactorizationModel {
+  const fn = "matrixFactorizationFromJSON";
+  const record = readModelEnvelope(fn, json, "matrix-factorization", [1]);
+  const users = idIndexFieldFromJSON(fn, "json.users", record["users"]);
+  const items = idIndexFieldFromJSON(fn, "json.items", record["items"]);
+  const f = positiveIntegerFromJSON(fn, "json.factors", record["factors"]);
+  const userCount = users.ids.length;
+  const itemCount = items.ids.length;
+  const clip = record["clip"];
+  if (typeof clip !== "boolean") badModel(fn, "json.clip", "be a boolean", clip);
+  const ratingMin = finiteFromJSON(fn, "json.ratingMin", record["ratingMin"]);
+  const ratingMax = finiteFromJSON(fn, "json.ratingMax", record["ratingMax"]);
+  if (ratingMax < ratingMin) badModel(fn, "json.ratingMax", `be >= json.ratingMin = ${ratingMin}`, ratingMax);
+  const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], userCount, itemCount);
+  const hyperparameters = sgdHyperparametersFromJSON(fn, record["hyperparameters"]);
+  const tuning = record["tuning"] === undefined ? {} : { tuning: tuningFromJSON(fn, record["tuning"], { factors: f, regularization: hyperparameters.regularization }) };
+  return Object.freeze({
+    kind: "matrix-factorization",
+    version: 1,
+    users,
+    items,
+    factors: f,
+    globalMean: finiteFromJSON(fn, "json.globalMean", record["globalMean"]),
+    userBias: float64ArrayFromJSON(fn, "json.userBias", record["userBias"], { length: userCount, lengthMeaning: "one per user" }),
+    itemBias: float64ArrayFromJSON(fn, "json.itemBias", record["itemBias"], { length: itemCount, lengthMeaning: "one per item" }),
+    userFactors: float32TableFromJSON(fn, "json.userFactors", record["userFactors"], userCount, f, "users × factors"),
+    itemFactors: float32TableFromJSON(fn, "json.itemFactors", record["itemFactors"], itemCount, f, "items × factors"),
+    clip,
+    ratingMin,
+    ratingMax,
+    hyperparameters,
+    seenIndptr: seen.indptr,
+    seenIndices: seen.indices,
+    ...tuning,
+  });
+}

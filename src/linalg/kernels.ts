@@ -1,0 +1,224 @@
+// Compute kernels shared by dense.ts, scoring.ts and solvers.ts. Not re-exported by the barrel.
+// Kernels trust their inputs (the public functions validate) and allocate nothing inside their loops.
+
+/** Rows of A packed per block (MC), shared dimension per block (KC), columns of B per block (NC). */
+const MC = 64;
+const KC = 256;
+const NC = 1024;
+
+/** Packing buffers for {@link gemm}; allocate once with {@link createGemmWorkspace} and reuse across calls. */
+export interface GemmWorkspace {
+  readonly packedA: Float64Array;
+  readonly packedB: Float64Array;
+  readonly tile: Float64Array;
+}
+
+/** Buffers large enough for any gemm call (their size does not depend on the matrix sizes). */
+export function createGemmWorkspace(): GemmWorkspace {
+  return {
+    packedA: new Float64Array(MC * KC),
+    packedB: new Float64Array(KC * NC),
+    tile: new Float64Array(16),
+  };
+}
+
+/**
+ * C += op(A) · op(B) where op(A) is m×n, op(B) is n×p and C is m×p row-major with row stride p.
+ * Element (i, k) of op(A) is `A[i * aRow + k * aCol]`, element (k, j) of op(B) is `B[k * bRow + j * bCol]`,
+ * so transposes cost nothing: they only swap strides.
+ *
+ * Goto-style blocking: B is packed into KC×NC panels of 4-column strips, A into MC×KC panels of 4-row strips, and a
+ * 4×4 register-tile micro-kernel (16 float64 accumulators) runs over each pair of strips, so every value loaded in
+ * the inner loop feeds four multiply-adds.
+ *
+ * With `upperOnly`, tiles that lie entirely below the diagonal are skipped (for symmetric results such as AᵀA;
+ * the caller mirrors the upper triangle).
+ */
+export function gemm(
+  m: number,
+  n: number,
+  p: number,
+  A: Float64Array,
+  aRow: number,
+  aCol: number,
+  B: Float64Array,
+  bRow: number,
+  bCol: number,
+  C: Float64Array,
+  upperOnly: boolean,
+  workspace: GemmWorkspace,
+): void {
+  const Ap = workspace.packedA;
+  const Bp = workspace.packedB;
+  const tile = workspace.tile;
+  for (let jc = 0; jc < p; jc += NC) {
+    const nc = Math.min(NC, p - jc);
+    const stripsB = (nc + 3) >> 2;
+    for (let kk = 0; kk < n; kk += KC) {
+      const kc = Math.min(KC, n - kk);
+      // Pack B[kk .. kk+kc, jc .. jc+nc] as strips of 4 columns: Bp[(s * kc + k) * 4 + t].
+      for (let s = 0; s < stripsB; s++) {
+        const j0 = jc + s * 4;
+        const full = j0 + 4 <= p;
+        let dst = s * kc * 4;
+        for (let k = 0; k < kc; k++, dst += 4) {
+          const src = (kk + k) * bRow + j0 * bCol;
+          if (full) {
+            Bp[dst] = B[src]!;
+            Bp[dst + 1] = B[src + bCol]!;
+            Bp[dst + 2] = B[src + 2 * bCol]!;
+            Bp[dst + 3] = B[src + 3 * bCol]!;
+          } else {
+            for (let t = 0; t < 4; t++) Bp[dst + t] = j0 + t < p ? B[src + t * bCol]! : 0;
+          }
+        }
+      }
+      for (let ii = 0; ii < m; ii += MC) {
+        const mc = Math.min(MC, m - ii);
+        const stripsA = (mc + 3) >> 2;
+        if (upperOnly && jc + nc <= ii) continue; // the whole block lies below the diagonal
+        // Pack A[ii .. ii+mc, kk .. kk+kc] as strips of 4 rows: Ap[(s * kc + k) * 4 + t].
+        for (let s = 0; s < stripsA; s++) {
+          const i0 = ii + s * 4;
+          const full = i0 + 4 <= m;
+          let dst = s * kc * 4;
+          for (let k = 0; k < kc; k++, dst += 4) {
+            const src = i0 * aRow + (kk + k) * aCol;
+            if (full) {
+              Ap[dst] = A[src]!;
+              Ap[dst + 1] = A[src + aRow]!;
+              Ap[dst + 2] = A[src + 2 * aRow]!;
+              Ap[dst + 3] = A[src + 3 * aRow]!;
+            } else {
+              for (let t = 0; t < 4; t++) Ap[dst + t] = i0 + t < m ? A[src + t * aRow]! : 0;
+            }
+          }
+        }
+        for (let sb = 0; sb < stripsB; sb++) {
+          const j0 = jc + sb * 4;
+          for (let sa = 0; sa < stripsA; sa++) {
+            const i0 = ii + sa * 4;
+            if (upperOnly && j0 + 3 < i0) continue;
+            let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+            let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+            let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+            let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+            let ao = sa * kc * 4;
+            let bo = sb * kc * 4;
+            const aEnd = ao + kc * 4;
+            for (; ao < aEnd; ao += 4, bo += 4) {
+              const a0 = Ap[ao]!, a1 = Ap[ao + 1]!, a2 = Ap[ao + 2]!, a3 = Ap[ao + 3]!;
+              const b0 = Bp[bo]!, b1 = Bp[bo + 1]!, b2 = Bp[bo + 2]!, b3 = Bp[bo + 3]!;
+              c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+              c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+              c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+              c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            }
+            if (i0 + 4 <= m && j0 + 4 <= p) {
+              let o = i0 * p + j0;
+              C[o]! += c00; C[o + 1]! += c01; C[o + 2]! += c02; C[o + 3]! += c03;
+              o += p;
+              C[o]! += c10; C[o + 1]! += c11; C[o + 2]! += c12; C[o + 3]! += c13;
+              o += p;
+              C[o]! += c20; C[o + 1]! += c21; C[o + 2]! += c22; C[o + 3]! += c23;
+              o += p;
+              C[o]! += c30; C[o + 1]! += c31; C[o + 2]! += c32; C[o + 3]! += c33;
+            } else {
+              tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+              tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+              tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+              tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+              const rEnd = Math.min(4, m - i0);
+              const cEnd = Math.min(4, p - j0);
+              for (let r = 0; r < rEnd; r++) {
+                for (let c = 0; c < cEnd; c++) C[(i0 + r) * p + j0 + c]! += tile[r * 4 + c]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * out[r] = Σ_k V[r * f + k] · u[k] for r < rows: a row-major matrix times a vector (float64 storage).
+ * Four rows at a time, two factors per step: each loaded u value feeds four rows, eight independent sums.
+ */
+export function gemvF64(V: Float64Array, rows: number, f: number, u: Float64Array, out: Float64Array): void {
+  let r = 0;
+  const f2 = f & ~1;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * f;
+    const o1 = o0 + f;
+    const o2 = o1 + f;
+    const o3 = o2 + f;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    let k = 0;
+    for (; k < f2; k += 2) {
+      const uk = u[k]!;
+      const ul = u[k + 1]!;
+      s0 += V[o0 + k]! * uk; s1 += V[o1 + k]! * uk; s2 += V[o2 + k]! * uk; s3 += V[o3 + k]! * uk;
+      t0 += V[o0 + k + 1]! * ul; t1 += V[o1 + k + 1]! * ul; t2 += V[o2 + k + 1]! * ul; t3 += V[o3 + k + 1]! * ul;
+    }
+    if (k < f) {
+      const uk = u[k]!;
+      s0 += V[o0 + k]! * uk; s1 += V[o1 + k]! * uk; s2 += V[o2 + k]! * uk; s3 += V[o3 + k]! * uk;
+    }
+    out[r] = s0 + t0;
+    out[r + 1] = s1 + t1;
+    out[r + 2] = s2 + t2;
+    out[r + 3] = s3 + t3;
+  }
+  for (; r < rows; r++) {
+    const o = r * f;
+    let s = 0;
+    for (let k = 0; k < f; k++) s += V[o + k]! * u[k]!;
+    out[r] = s;
+  }
+}
+
+/** {@link gemvF64} for float32 storage (a separate copy so each stays monomorphic); sums in float64. */
+export function gemvF32(V: Float32Array, rows: number, f: number, u: Float64Array, out: Float64Array): void {
+  let r = 0;
+  const f2 = f & ~1;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * f;
+    const o1 = o0 + f;
+    const o2 = o1 + f;
+    const o3 = o2 + f;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    let k = 0;
+    for (; k < f2; k += 2) {
+      const uk = u[k]!;
+      const ul = u[k + 1]!;
+      s0 += V[o0 + k]! * uk; s1 += V[o1 + k]! * uk; s2 += V[o2 + k]! * uk; s3 += V[o3 + k]! * uk;
+      t0 += V[o0 + k + 1]! * ul; t1 += V[o1 + k + 1]! * ul; t2 += V[o2 + k + 1]! * ul; t3 += V[o3 + k + 1]! * ul;
+    }
+    if (k < f) {
+      const uk = u[k]!;
+      s0 += V[o0 + k]! * uk; s1 += V[o1 + k]! * uk; s2 += V[o2 + k]! * uk; s3 += V[o3 + k]! * uk;
+    }
+    out[r] = s0 + t0;
+    out[r + 1] = s1 + t1;
+    out[r + 2] = s2 + t2;
+    out[r + 3] = s3 + t3;
+  }
+  for (; r < rows; r++) {
+    const o = r * f;
+    let s = 0;
+    for (let k = 0; k < f; k++) s += V[o + k]! * u[k]!;
+    out[r] = s;
+  }
+}
+
+/** out = Aᵀ x for row-major A (rows × cols): a sequence of row axpys, so A is read once, in order. */
+export function gemvTransposeF64(A: Float64Array, rows: number, cols: number, x: Float64Array, out: Float64Array): void {
+  out.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const xr = x[r]!;
+    if (xr === 0) continue;
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c]! += xr * A[o + c]!;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * Scoring kernels for factor models: the score of item i for a user is the dot product of the user's factor
+ * vector with row i of the item-factor table. One user against all items is a matrix–vector product bound by
+ * memory bandwidth; many users against all items is a matrix product, blocked over users, with top-k per user.
+ *
+ * Finiteness is checked without an extra pass over the factor table: scores are computed first, and only when a
+ * score is not finite is the responsible row scanned to name the offending entry.
+ *
+ * @module
+ */
+import { NextbestError, describeValue } from "../core/errors.ts";
+import { assertArrayLike, assertInteger } from "../internal/validate.ts";
+import { createGemmWorkspace, gemm, gemvF32, gemvF64 } from "./kernels.ts";
+import { assertCsr, assertDense, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
+import { createTopKWorkspace, selectTopK } from "./topk.ts";
+import type { CsrMatrix, DenseMatrix } from "./types.ts";
+
+// Called only when a score is not finite: name the factor entry responsible, or report an overflow.
+function explainNonFiniteScore(
+  fn: string,
+  name: string,
+  factors: DenseMatrix<Float64Array | Float32Array>,
+  row: number,
+  score: number,
+): never {
+  const { cols, data } = factors;
+  for (let k = 0; k < cols; k++) {
+    const v = data[row * cols + k]!;
+    if (v - v !== 0) {
+      throw new NextbestError("E_NON_FINITE", `${fn}: ${name} entry (${row}, ${k}) must be finite, got ${describeValue(v)}`);
+    }
+  }
+  throw new NextbestError(
+    "E_NON_FINITE",
+    `${fn}: scores must be finite, got ${score} for row ${row} of ${name} (the dot product overflowed)`,
+  );
+}
+
+// Called only when the score of (user, item) is not finite: name the factor entry responsible, or the overflow.
+function explainNonFinitePair(
+  fn: string,
+  userFactors: DenseMatrix<Float64Array | Float32Array>,
+  user: number,
+  itemFactors: DenseMatrix<Float64Array | Float32Array>,
+  item: number,
+  score: number,
+): never {
+  const f = userFactors.cols;
+  for (let k = 0; k < f; k++) {
+    const v = userFactors.data[user * f + k]!;
+    if (v - v !== 0) {
+      throw new NextbestError("E_NON_FINITE", `${fn}: userFactors entry (${user}, ${k}) must be finite, got ${describeValue(v)}`);
+    }
+  }
+  explainNonFiniteScore(fn, "itemFactors", itemFactors, item, score);
+}
+
+/**
+ * The scores of every item for one user: out[i] = Σₖ itemFactors(i, k) · userVector[k], that is itemFactors · u.
+ *
+ * Reads the item-factor table once, in memory order, four rows at a time with eight independent float64 sums,
+ * so it runs close to the machine's memory bandwidth (see `bench/linalg.ts`). Float32 tables are read by their own
+ * kernel (half the bytes) and still summed in float64.
+ *
+ * Complexity: O(items · factors) time; no allocation when `out` is given.
+ *
+ * @param userVector - the user's factors (length itemFactors.cols)
+ * @param itemFactors - the item-factor table, one row per item (Float64Array or Float32Array storage)
+ * @param out - an optional buffer for the scores (length itemFactors.rows); a new array when absent
+ * @returns the scores, one per item (`out` when given)
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed argument, `E_SHAPE` when lengths disagree,
+ *   `E_NON_FINITE` naming a NaN or ±Infinity in the user vector or the factor table
+ * @example
+ * ```ts
+ * import { denseFromRows, scoreAgainstFactors } from "nextbest/linalg";
+ * const items = denseFromRows([[1, 0], [0, 1], [1, 1]]);
+ * Array.from(scoreAgainstFactors([2, 3], items)); // => [2, 3, 5]
+ * ```
+ * @category linalg
+ */
+export function scoreAgainstFactors(
+  userVector: ArrayLike<number>,
+  itemFactors: DenseMatrix<Float64Array | Float32Array>,
+  out?: Float64Array,
+): Float64Array {
+  const fn = "scoreAgainstFactors";
+  assertArrayLike(fn, "userVector", userVector);
+  assertDense(fn, "itemFactors", itemFactors, true);
+  const { rows, cols, data } = itemFactors;
+  if (userVector.length !== cols) {
+    throw new NextbestError("E_SHAPE", `${fn}: userVector must have length itemFactors.cols = ${cols}, got length ${userVector.length}`);
+  }
+  throwIfNonFinite(fn, "userVector", userVector);
+  const scores = out ?? new Float64Array(rows);
+  if (!(scores instanceof Float64Array) || scores.length !== rows) {
+    throw new NextbestError("E_SHAPE", `${fn}: out must be a Float64Array of length itemFactors.rows = ${rows}, got ${describeValue(out)}`);
+  }
+  const u = userVector instanceof Float64Array ? userVector : Float64Array.from(userVector);
+  if (data instanceof Float64Array) gemvF64(data, rows, cols, u, scores);
+  else gemvF32(data, rows, cols, u, scores);
+  for (let i = 0; i < rows; i++) {
+    const s = scores[i]!;
+    if (s - s !== 0) explainNonFiniteScore(fn, "itemFactors", itemFactors, i, s);
+  }
+  return scores;
+}
+
+/**
+ * The scores of every item for every user: the users × items matrix U · Vᵀ, computed by the blocked matmul
+ * kernel without transposing V.
+ *
+ * Complexity: O(users · items · factors) time, O(users · items) memory.
+ *
+ * @param userFactors - one row of factors per user (users × factors)
+ * @param itemFactors - one row of factors per item (items × factors)
+ * @returns a new users × items score matrix
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed matrix, `E_SHAPE` when the factor counts differ,
+ *   `E_NON_FINITE` naming a NaN or ±Infinity
+ * @example
+ * ```ts
+ * import { denseFromRows, denseToRows, scoreAllAgainstFactors } from "nextbest/linalg";
+ * const users = denseFromRows([[1, 0], [0, 2]]);
+ * const items = denseFromRows([[1, 2], [3, 4], [5, 6]]);
+ * denseToRows(scoreAllAgainstFactors(users, items)); // => [[1, 3, 5], [4, 8, 12]]
+ * ```
+ * @category linalg
+ */
+export function scoreAllAgainstFactors(
+  userFactors: DenseMatrix<Float64Array | Float32Array>,
+  itemFactors: DenseMatrix<Float64Array | Float32Array>,
+): DenseMatrix {
+  const fn = "scoreAllAgainstFactors";
+  checkFactorPair(fn, userFactors, itemFactors);
+  throwIfNonFiniteMatrix(fn, "userFactors", userFactors);
+  throwIfNonFiniteMatrix(fn, "itemFactors", itemFactors);
+  const m = userFactors.rows;
+  const p = itemFactors.rows;
+  const f = userFactors.cols;
+  const out = new Float64Array(m * p);
+  if (m > 0 && p > 0 && f > 0) {
+    gemm(m, f, p, float64Data(userFactors), f, 1, float64Data(itemFactors), 1, f, out, false, createGemmWorkspace());
+  }
+  return { rows: m, cols: p, data: out };
+}
+
+function checkFactorPair(
+  fn: string,
+  userFactors: unknown,
+  itemFactors: unknown,
+): asserts userFactors is DenseMatrix<Float64Array | Float32Array> {
+  assertDense(fn, "userFactors", userFactors, true);
+  assertDense(fn, "itemFactors", itemFactors, true);
+  if (userFactors.cols !== itemFactors.cols) {
+    throw new NextbestError(
+      "E_SHAPE",
+      `${fn}: itemFactors.cols must equal userFactors.cols (${userFactors.cols}), got ${itemFactors.cols}`,
+    );
+  }
+}
+
+/** Options of {@link topKAgainstFactors}. @category linalg */
+export interface TopKAgainstFactorsOptions {
+  /** How many items to return per user (fewer when fewer are eligible). */
+  k: number;
+  /**
+   * Items to skip per user, as a users × items CSR matrix whose stored entries (whatever their value) mark the
+   * excluded pairs, typically the interactions seen in training. @defaultValue no exclusion
+   */
+  exclude?: CsrMatrix;
+}
+
+/** Result of {@link topKAgainstFactors}: row u of each array holds user u's recommendations. @category linalg */
+export interface TopKAgainstFactorsResult {
+  /** Items per row (the `k` asked for, capped at the number of items). */
+  readonly k: number;
+  /** users × k item indices, best first; -1 pads a row with fewer eligible items. */
+  readonly indices: Int32Array;
+  /** users × k scores matching `indices`; NaN where `indices` is -1. */
+  readonly scores: Float64Array;
+  /** Number of items returned for each user (k unless exclusions left fewer). */
+  readonly counts: Int32Array;
+}
+
+/**
+ * The k best-scoring items for every user of a factor model, with optional per-user exclusion of seen items.
+ *
+ * Users are processed in blocks: each block's scores are computed by the blocked matmul kernel into a buffer of
+ * at most about 4 MB, then each row goes through a bounded-heap top-k (ties by lower item index). Memory stays
+ * O(users · k) for the result, whatever the catalog size.
+ *
+ * Complexity: O(users · items · factors) time for scoring plus O(users · items) for selection.
+ *
+ * @param userFactors - one row of factors per user (users × factors)
+ * @param itemFactors - one row of factors per item (items × factors)
+ * @param options - k and the optional exclusion matrix
+ * @returns indices, scores and counts, row-major users × k
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed argument or k not a positive integer, `E_SHAPE` when
+ *   the factor counts or the exclusion matrix's shape disagree, `E_NON_FINITE` naming a NaN or ±Infinity
+ * @example
+ * ```ts
+ * import { csrFromTriplets, denseFromRows, topKAgainstFactors } from "nextbest/linalg";
+ * const users = denseFromRows([[1, 0], [0, 1]]);
+ * const items = denseFromRows([[3, 0], [1, 1], [0, 2]]);
+ * const seen = csrFromTriplets({ rows: 2, cols: 3, rowIndices: [1], colIndices: [2], values: [1] });
+ * const top = topKAgainstFactors(users, items, { k: 2, exclude: seen });
+ * Array.from(top.indices); // => [0, 1, 1, 0]
+ * Array.from(top.scores); // => [3, 1, 1, 0]
+ * ```
+ * @category linalg
+ */
+export function topKAgainstFactors(
+  userFactors: DenseMatrix<Float64Array | Float32Array>,
+  itemFactors: DenseMatrix<Float64Array | Float32Array>,
+  options: TopKAgainstFactorsOptions,
+): TopKAgainstFactorsResult {
+  const fn = "topKAgainstFactors";
+  checkFactorPair(fn, userFactors, itemFactors);
+  if (options === null || typeof options !== "object") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
+  }
+  assertInteger(fn, "options.k", options.k, 1);
+  const m = userFactors.rows;
+  const p = itemFactors.rows;
+  const f = userFactors.cols;
+  const exclude = options.exclude;
+  if (exclude !== undefined) {
+    assertCsr(fn, "options.exclude", exclude);
+    if (exclude.rows !== m || exclude.cols !== p) {
+      throw new NextbestError(
+        "E_SHAPE",
+        `${fn}: options.exclude must be users × items = ${m} × ${p}, got ${exclude.rows} × ${exclude.cols}`,
+      );
+    }
+  }
+  // No up-front pass over the factor tables: a NaN or ±Infinity in either makes some score non-finite, and the
+  // check of each user's scores below then names the offending entry.
+  const k = Math.min(options.k, p);
+  const indices = new Int32Array(m * k).fill(-1);
+  const scores = new Float64Array(m * k).fill(Number.NaN);
+  const counts = new Int32Array(m);
+  if (m === 0 || k === 0) return { k, indices, scores, counts };
+
+  // Fewer users than the micro-kernel's height: one matrix–vector product per user reads the table once per user
+  // in its own element type, with no packing (the one-user case is the common online request).
+  const small = m < 4;
+  const U = float64Data(userFactors);
+  const V = small ? itemFactors.data : float64Data(itemFactors);
+  // Users per block: a multiple of 4 (the micro-kernel's height) keeping the block's scores near 4 MB.
+  const blockUsers = Math.max(4, Math.min(256, Math.floor((1 << 19) / p) & ~3));
+  const block = new Float64Array(Math.min(blockUsers, m) * p);
+  const mask = exclude === undefined ? undefined : new Uint8Array(p);
+  const heap = createTopKWorkspace(k);
+  const gemmWorkspace = createGemmWorkspace();
+  for (let u0 = 0; u0 < m; u0 += blockUsers) {
+    const mb = Math.min(blockUsers, m - u0);
+    const blockScores = mb * p === block.length ? block : block.subarray(0, mb * p);
+    if (small) {
+      for (let b = 0; b < mb; b++) {
+        const user = U.subarray((u0 + b) * f, (u0 + b + 1) * f);
+        const row = blockScores.subarray(b * p, (b + 1) * p);
+        if (V instanceof Float64Array) gemvF64(V, p, f, user, row);
+        else gemvF32(V, p, f, user, row);
+      }
+    } else {
+      blockScores.fill(0);
+      if (f > 0) gemm(mb, f, p, U.subarray(u0 * f), f, 1, V as Float64Array, 1, f, blockScores, false, gemmWorkspace);
+    }
+    for (let b = 0; b < mb; b++) {
+      const user = u0 + b;
+      const rowScores = blockScores.subarray(b * p, (b + 1) * p);
+      for (let i = 0; i < p; i++) {
+        const s = rowScores[i]!;
+        if (s - s !== 0) explainNonFinitePair(fn, userFactors, user, itemFactors, i, s);
+      }
+      let start = 0;
+      let end = 0;
+      if (mask !== undefined && exclude !== undefined) {
+        start = exclude.indptr[user]!;
+        end = exclude.indptr[user + 1]!;
+        for (let q = start; q < end; q++) mask[exclude.indices[q]!] = 1;
+      }
+      const count = selectTopK(rowScores, p, mask, heap, indices, user * k);
+      if (mask !== undefined && exclude !== undefined) {
+        for (let q = start; q < end; q++) mask[exclude.indices[q]!] = 0;
+      }
+      counts[user] = count;
+      for (let t = 0; t < count; t++) scores[user * k + t] = rowScores[indices[user * k + t]!]!;
+    }
+  }
+  return { k, indices, scores, counts };
+}

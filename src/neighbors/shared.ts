@@ -1,0 +1,57 @@
+// Shared by the neighbourhood models' JSON readers. Not exported by the barrel.
+import { float64ArrayFromJSON, int32ArrayFromJSON, badModel } from "../internal/serialize.ts";
+
+/** Reads a neighbour-list structure: offsets, indices in range and never the entity itself, similarities > 0. */
+export function neighborListsFromJSON(
+  fn: string,
+  record: Readonly<Record<string, unknown>>,
+  entities: number,
+  requirePositive: boolean,
+): { indptr: Int32Array; indices: Int32Array; similarities: Float64Array } {
+  const indptrValue = record["neighborIndptr"];
+  const indicesValue = record["neighborIndices"];
+  if (!Array.isArray(indicesValue)) badModel(fn, "json.neighborIndices", "be an array of numbers", indicesValue);
+  const indices = new Int32Array(indicesValue.length);
+  for (let p = 0; p < indicesValue.length; p++) {
+    const v = indicesValue[p];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v >= entities) {
+      badModel(fn, `json.neighborIndices[${p}]`, `be an integer in [0, ${Math.max(0, entities - 1)}]`, v);
+    }
+    indices[p] = v;
+  }
+  const indptr = int32ArrayFromJSON(fn, "json.neighborIndptr", indptrValue, {
+    length: entities + 1,
+    lengthMeaning: "one per entity plus one",
+    min: 0,
+    max: indices.length,
+  });
+  if (indptr[0] !== 0) badModel(fn, "json.neighborIndptr[0]", "be 0", indptr[0]);
+  if (indptr[entities] !== indices.length) {
+    badModel(fn, `json.neighborIndptr[${entities}]`, `be the number of stored neighbours ${indices.length}`, indptr[entities]);
+  }
+  for (let e = 0; e < entities; e++) {
+    if (indptr[e + 1]! < indptr[e]!) badModel(fn, `json.neighborIndptr[${e + 1}]`, `be >= json.neighborIndptr[${e}] = ${indptr[e]}`, indptr[e + 1]);
+  }
+  for (let e = 0; e < entities; e++) {
+    for (let p = indptr[e]!; p < indptr[e + 1]!; p++) {
+      if (indices[p] === e) badModel(fn, `json.neighborIndices[${p}]`, `not be the entity itself (${e})`, indices[p]);
+    }
+  }
+  const similarities = float64ArrayFromJSON(fn, "json.neighborSimilarities", record["neighborSimilarities"], { length: indices.length, lengthMeaning: "one per stored neighbour" });
+  for (let e = 0; e < entities; e++) {
+    for (let p = indptr[e]!; p < indptr[e + 1]!; p++) {
+      if (requirePositive && !(similarities[p]! > 0)) badModel(fn, `json.neighborSimilarities[${p}]`, "be > 0", similarities[p]);
+      if (p > indptr[e]! && similarities[p]! > similarities[p - 1]!) {
+        badModel(fn, `json.neighborSimilarities[${p}]`, `be <= json.neighborSimilarities[${p - 1}] = ${similarities[p - 1]} (each list is sorted, most similar first)`, similarities[p]);
+      }
+    }
+  }
+  return { indptr, indices, similarities };
+}
+
+/** Reads an integer option field of a model JSON. */
+export function integerFromJSON(fn: string, field: string, value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) badModel(fn, field, `be an integer >= ${min}`, value);
+  return value;
+}
+

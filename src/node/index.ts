@@ -1,0 +1,21 @@
+/**
+ * `nextbest/node`: Node-only helpers that read interaction files from disk. The only entry that imports Node
+ * built-ins; everything else in nextbest runs in browsers and Deno as well.
+ *
+ * @module node
+ */
+export {
+  readInteractionsFile,
+  readMovieLens100k,
+  readMovieLens100kSplit,
+  type ReadInteractionsFileOptions,
+  type ReadMovieLens100kOptions,
+  type ReadMovieLens100kSplitOptions,
+  type MovieLens100kSplitName,
+} from "./read.ts";
+export {
+  readCrmSalesOpportunities,
+  type CrmSalesOpportunities,
+  type ReadCrmSalesOpportunitiesOptions,
+} from "./crm.ts";
+export { readWholesaleCustomers } from "./wholesale.ts";

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { createRandom } from "../../src/core/random.ts";
+import { createIdIndex } from "../../src/core/id-index.ts";
+import { createInteractions, type Interactions } from "../../src/data/index.ts";
+import type { Recommender } from "../../src/recommend/types.ts";
+import { evaluateRanking } from "../../src/evaluation/index.ts";
+import { blendFromSpec, learnBlendWeights } from "../../src/hybrid/index.ts";
+import { expectError } from "../helpers.ts";
+
+// 40 accounts, 15 products; every account bought p0 and p1 (train) and one target product (validation).
+const USERS = Array.from({ length: 40 }, (_, u) => `acct-${u}`);
+const ITEMS = Array.from({ length: 15 }, (_, i) => `p${i}`);
+const target = (u: number): string => `p${2 + ((u * 7) % 13)}`;
+const train = createInteractions(USERS.flatMap((user) => [{ user, item: "p0" }, { user, item: "p1" }]));
+const test = createInteractions(USERS.map((user, u) => ({ user, item: target(u) })));
+
+// A component whose scores are `signal` × (1 for the target) + seeded noise.
+const noisy = (name: string, signal: number, seed: number) => (data: Interactions): Recommender => {
+  const random = createRandom(seed);
+  const scores = USERS.map((_, u) => ITEMS.map((item) => (item === target(u) ? signal : 0) + random()));
+  const items = createIdIndex(ITEMS);
+  return {
+    name,
+    users: data.users,
+    items,
+    scoreUser(user, out) {
+      out.set(scores[user]!);
+    },
+    seenItems() {
+      return [0, 1];
+    },
+  };
+};
+const components = [
+  { name: "signal", factory: noisy("signal", 0.6, 1) },
+  { name: "noise", factory: noisy("noise", 0, 2) },
+];
+
+describe("learnBlendWeights", () => {
+  it("never ends below the equal-weight blend, and weights the informative component more", () => {
+    const learned = learnBlendWeights({ train, test }, components, { metric: "ndcg@5", seed: 7 });
+    expect(learned.metric).toBe("ndcg@5");
+    expect(learned.value).toBeGreaterThanOrEqual(learned.baseline);
+    const [signal, noise] = learned.spec.components;
+    expect(signal!.name).toBe("signal");
+    expect(signal!.weight).toBeGreaterThan(noise!.weight);
+    expect(signal!.weight + noise!.weight).toBeCloseTo(1, 12);
+    // The learned spec rebuilt with the fitted components scores what the search reported.
+    const rebuilt = blendFromSpec(JSON.parse(JSON.stringify(learned.spec)), learned.recommenders);
+    expect(evaluateRanking(rebuilt, test, { k: 5, metrics: ["ndcg"] }).mean["ndcg@5"]).toBeCloseTo(learned.value, 12);
+  });
+
+  it("is deterministic for a seed, and records every accepted move", () => {
+    const a = learnBlendWeights({ train, test }, components, { metric: "map@10", seed: 3, steps: 2 });
+    const b = learnBlendWeights({ train, test }, components, { metric: "map@10", seed: 3, steps: 2 });
+    expect(a.spec).toEqual(b.spec);
+    expect(a.history).toEqual(b.history);
+    for (let j = 1; j < a.history.length; j++) expect(a.history[j]!.value).toBeGreaterThanOrEqual(a.history[j - 1]!.value);
+    if (a.history.length > 0) expect(a.history[a.history.length - 1]!.value).toBe(a.value);
+  });
+
+  it("rejects bad metrics, grids and components", () => {
+    expectError(() => learnBlendWeights({ train, test }, components, { metric: "rmse" }), "E_BAD_INPUT", 'options.metric must be "auc" or <metric>@<k>');
+    expectError(() => learnBlendWeights({ train, test }, components, { grid: [-1] }), "E_BAD_INPUT", "options.grid must be");
+    expectError(() => learnBlendWeights({ train, test }, []), "E_EMPTY");
+    expectError(() => learnBlendWeights({ train, test }, [components[0]!, components[0]!]), "E_DUPLICATE");
+  });
+});
