@@ -38,7 +38,7 @@ export async function readTextFile(fn: string, path: string): Promise<string> {
     const code = (error as { code?: unknown }).code;
     throw new NextbestError(
       "E_BAD_INPUT",
-      `${fn}: path must name a readable file, got ${describeValue(path)}${typeof code === "string" ? ` (${code})` : ""}`,
+      `${fn}: path must name a readable file, got ${JSON.stringify(path)}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   }
 }
@@ -48,7 +48,7 @@ export function withFile<T>(path: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof NextbestError) throw new NextbestError(error.code, `${error.message} (in ${describeValue(path)})`);
+    if (error instanceof NextbestError) throw new NextbestError(error.code, `${error.message} (in ${JSON.stringify(path)})`);
     throw error;
   }
 }

@@ -16,7 +16,7 @@ import type { Interactions } from "../data/types.ts";
 /** Options of {@link readInteractionsFile}: those of `parseInteractionsCsv`. @category node */
 export interface ReadInteractionsFileOptions extends ParseInteractionsCsvOptions {}
 
-// Streams a UTF-8 file through a reader; file-system errors become NextbestError naming the path.
+// Streams a UTF-8 file through a reader; file-system errors become NextbestError naming the whole path (never shortened).
 async function streamFile(fn: string, path: string, reader: { push(chunk: string): void; end(): Interactions }): Promise<Interactions> {
   const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
   try {
@@ -26,7 +26,7 @@ async function streamFile(fn: string, path: string, reader: { push(chunk: string
     const code = (error as { code?: unknown }).code;
     throw new NextbestError(
       "E_BAD_INPUT",
-      `${fn}: path must name a readable file, got ${describeValue(path)}${typeof code === "string" ? ` (${code})` : ""}`,
+      `${fn}: path must name a readable file, got ${JSON.stringify(path)}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   } finally {
     stream.destroy();
@@ -62,7 +62,7 @@ function checkPath(fn: string, name: string, path: unknown): asserts path is str
 export async function readInteractionsFile(path: string, options: ReadInteractionsFileOptions = {}): Promise<Interactions> {
   const fn = "readInteractionsFile";
   checkPath(fn, "path", path);
-  const reader = createInteractionsCsvReaderFor(fn, options, { source: ` of ${describeValue(path)}` });
+  const reader = createInteractionsCsvReaderFor(fn, options, { source: ` of ${JSON.stringify(path)}` });
   return streamFile(fn, path, reader);
 }
 
@@ -99,7 +99,7 @@ export async function readMovieLens100k(directory: string, options: ReadMovieLen
   const file = options.file ?? "u.data";
   checkPath(fn, "options.file", file);
   const path = join(directory, file);
-  const reader = createInteractionsCsvReaderFor(fn, movieLens100kCsvOptions(options), { source: ` of ${describeValue(path)}` });
+  const reader = createInteractionsCsvReaderFor(fn, movieLens100kCsvOptions(options), { source: ` of ${JSON.stringify(path)}` });
   return streamFile(fn, path, reader);
 }
 
@@ -156,7 +156,7 @@ export async function readMovieLens100kSplit(
   }
   const read = (file: string): Promise<Interactions> => {
     const path = join(directory, file);
-    return streamFile(fn, path, createInteractionsCsvReaderFor(fn, movieLens100kCsvOptions({}), { source: ` of ${describeValue(path)}` }));
+    return streamFile(fn, path, createInteractionsCsvReaderFor(fn, movieLens100kCsvOptions({}), { source: ` of ${JSON.stringify(path)}` }));
   };
   const [train, test] = await Promise.all([read(`${split}.base`), read(`${split}.test`)]);
   return alignToTrain(train, test, options.coldStart === undefined ? {} : { coldStart: options.coldStart });

@@ -71,6 +71,13 @@ describe("readInteractionsFile", () => {
     expect((await rejectionOf(readInteractionsFile(scratch))).message).toContain("(EISDIR)");
     expect((await rejectionOf(readInteractionsFile(""))).code).toBe("E_BAD_INPUT");
   });
+
+  it("names a long path whole, never shortened", async () => {
+    const missing = path.join(scratch, "a-folder-name-long-enough-to-push-the-path-past-sixty-characters", "nope.csv");
+    expect(missing.length).toBeGreaterThan(80);
+    const error = await rejectionOf(readInteractionsFile(missing));
+    expect(error.message).toBe(`readInteractionsFile: path must name a readable file, got ${JSON.stringify(missing)} (ENOENT)`);
+  });
 });
 
 const movieLens = path.resolve(import.meta.dirname, "../../../shared/data/movielens-100k");
