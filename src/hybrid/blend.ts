@@ -13,9 +13,9 @@ import {
   checkBuffer,
   checkName,
   checkUser,
-  componentScores,
-  normalizeInPlace,
+  normalizedComponentScores,
   unionSeen,
+  type AlignedComponent,
   type Normalization,
   type ScoreSource,
 } from "./shared.ts";
@@ -32,7 +32,7 @@ export type { Normalization } from "./shared.ts";
  */
 export type MissingScorePolicy = "min" | "zero";
 
-const MISSING: readonly MissingScorePolicy[] = ["min", "zero"];
+export const MISSING: readonly MissingScorePolicy[] = ["min", "zero"];
 
 /**
  * One component of a hybrid: a recommender on the shared contract, its name in reports and explanations, and its
@@ -122,6 +122,44 @@ export function checkComponents(fn: string, components: unknown): asserts compon
     }
     if (weight < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}].weight must be >= 0, got ${weight}`);
   });
+}
+
+/** The checked options of a normalised blend, with their defaults. */
+export function resolveBlendOptions(
+  fn: string,
+  options: BlendOptions,
+): { normalization: Normalization; missing: MissingScorePolicy; name: string } {
+  checkOptions(fn, options);
+  const normalization = options.normalization ?? "z-score";
+  assertOneOf(fn, "options.normalization", normalization, NORMALIZATIONS);
+  const missing = options.missing ?? "min";
+  assertOneOf(fn, "options.missing", missing, MISSING);
+  const name = options.name ?? "hybrid";
+  checkName(fn, "options.name", name);
+  return { normalization, missing, name };
+}
+
+/** The options a spec carries (normalization, missing, name), as a blend options object. */
+export function specOptions(spec: { normalization?: unknown; missing?: unknown; name?: unknown }): BlendOptions {
+  const options: BlendOptions = {};
+  if (spec.normalization !== undefined) options.normalization = spec.normalization as Normalization;
+  if (spec.missing !== undefined) options.missing = spec.missing as MissingScorePolicy;
+  if (spec.name !== undefined) options.name = spec.name as string;
+  return options;
+}
+
+/** Per-component scratch for normalised blends: raw and normalised scores, sort scratch, fill values, sources. */
+export function scoreBuffers(parts: readonly AlignedComponent[]): {
+  raw: Float64Array[];
+  normalized: Float64Array[];
+  sorted: Float64Array;
+  fill: Float64Array;
+  sources: ScoreSource[];
+} {
+  const raw = parts.map((c) => new Float64Array(c.recommender.items.ids.length));
+  const normalized = parts.map((c) => new Float64Array(c.recommender.items.ids.length));
+  const sorted = new Float64Array(Math.max(0, ...raw.map((r) => r.length)));
+  return { raw, normalized, sorted, fill: new Float64Array(parts.length), sources: parts.map(() => "none") };
 }
 
 /** Options object check shared by the hybrid factories. */
@@ -224,21 +262,11 @@ export function combinedRecommender<T extends object>(
 export function blendRecommenders(components: readonly HybridComponent[], options: BlendOptions = {}): BlendedRecommender {
   const fn = "blendRecommenders";
   checkComponents(fn, components);
-  checkOptions(fn, options);
-  const normalization = options.normalization ?? "z-score";
-  assertOneOf(fn, "options.normalization", normalization, NORMALIZATIONS);
-  const missing = options.missing ?? "min";
-  assertOneOf(fn, "options.missing", missing, MISSING);
-  const name = options.name ?? "hybrid";
-  checkName(fn, "options.name", name);
+  const { normalization, missing, name } = resolveBlendOptions(fn, options);
   const alignment = alignComponents(fn, components);
   const parts = alignment.components;
-  const raw = parts.map((c) => new Float64Array(c.recommender.items.ids.length));
-  const normalized = parts.map((c) => new Float64Array(c.recommender.items.ids.length));
-  const sorted = new Float64Array(Math.max(0, ...raw.map((r) => r.length)));
+  const { raw, normalized, sorted, fill, sources } = scoreBuffers(parts);
   const weights = Float64Array.from(components, (c) => c.weight);
-  const fill = new Float64Array(parts.length);
-  const sources: ScoreSource[] = parts.map(() => "none");
   const scored = new Uint8Array(alignment.items.ids.length);
   const state: CombineState = {
     alignment,
@@ -253,12 +281,8 @@ export function blendRecommenders(components: readonly HybridComponent[], option
       const itemCount = out.length;
       for (let c = 0; c < parts.length; c++) {
         const part = parts[c]!;
-        const own = raw[c]!;
         const norm = normalized[c]!;
-        sources[c] = componentScores(part, user, userId, own);
-        norm.set(own);
-        const min = normalizeInPlace(norm, normalization, sorted);
-        const filler = min !== min ? 0 : missing === "min" ? min : 0;
+        const filler = normalizedComponentScores(part, user, userId, raw[c]!, norm, normalization, missing, sorted, sources, c);
         fill[c] = filler;
         const w = weights[c]!;
         const back = part.itemBack;
@@ -335,9 +359,5 @@ export function blendFromSpec(spec: BlendSpec, recommenders: ReadonlyMap<string,
     }
     return { name, recommender, weight };
   });
-  const options: BlendOptions = {};
-  if (s.normalization !== undefined) options.normalization = s.normalization;
-  if (s.missing !== undefined) options.missing = s.missing;
-  if (s.name !== undefined) options.name = s.name;
-  return blendRecommenders(components, options);
+  return blendRecommenders(components, specOptions(s));
 }

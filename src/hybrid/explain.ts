@@ -17,8 +17,8 @@ import { stateOf } from "./state.ts";
 export interface BlendContribution {
   /** The component's name. */
   readonly name: string;
-  /** The component's weight. */
-  readonly weight: number;
+  /** The component's weight; for a non-linear formula blend ({@link blendByFormula}), `null`. */
+  readonly weight: number | null;
   /**
    * Where the component's scores for this user came from: `"model"` (it knows the user), `"fallback"` (its own
    * cold-start scores), `"none"` (it could not score the user: contributes 0).
@@ -33,7 +33,11 @@ export interface BlendContribution {
    * for reciprocal rank fusion (0 when not ranked).
    */
   readonly value: number;
-  /** weight × value: this component's part of the hybrid score. */
+  /**
+   * This component's part of the hybrid score: weight × value for weighted blends, fusions and linear formulas; for a
+   * non-linear formula, the component's exact Shapley value of the formula at this item's values, with every absent
+   * component at 0 (so `base + Σ contribution = score` always).
+   */
   readonly contribution: number;
 }
 
@@ -47,8 +51,13 @@ export interface BlendExplanation {
   readonly user: Id;
   /** The item id as passed. */
   readonly item: Id;
-  /** The hybrid's score for the pair (the sum of the contributions; NaN when no component scores the item). */
+  /** The hybrid's score for the pair (`base` + the sum of the contributions; NaN when no component scores the item). */
   readonly score: number;
+  /**
+   * The part of the score no component accounts for: 0 for weighted blends and fusions, the formula's value with every
+   * component at 0 for a formula blend (its constant term when linear).
+   */
+  readonly base: number;
   /** `null` when the hybrid knows the user; otherwise the hybrid fallback was used. */
   readonly fallback: RecommendationFallback | null;
   /** One entry per component, in the hybrid's component order. */
@@ -61,7 +70,8 @@ export interface BlendExplanation {
  *
  * The additive decomposition of a linear score fusion: the parts are exact, not approximations, because the hybrid's
  * score is by construction the sum of weight × value over components. Works for recommenders from
- * {@link blendRecommenders}, {@link blendFromSpec} and {@link reciprocalRankFusion}.
+ * {@link blendRecommenders}, {@link blendFromSpec}, {@link reciprocalRankFusion} and {@link blendByFormula} (a
+ * non-linear formula is split by exact Shapley values over its components, see {@link BlendContribution}).
  *
  * Complexity: one `scoreUser` of the hybrid, O(Σ_c scoreUser_c + Σ items).
  *
@@ -98,7 +108,7 @@ export function explainBlend(hybrid: Recommender, user: Id, item: Id): BlendExpl
   if (state === undefined) {
     throw new NextbestError(
       "E_BAD_INPUT",
-      `${fn}: hybrid must be a recommender from blendRecommenders, blendFromSpec or reciprocalRankFusion, got ${describeValue(hybrid)}`,
+      `${fn}: hybrid must be a recommender from blendRecommenders, blendFromSpec, blendByFormula or reciprocalRankFusion, got ${describeValue(hybrid)}`,
     );
   }
   checkId(fn, "user", user);
@@ -116,14 +126,34 @@ export function explainBlend(hybrid: Recommender, user: Id, item: Id): BlendExpl
   }
   const out = new Float64Array(alignment.items.ids.length);
   state.combine(u, user, out);
+  const count = alignment.components.length;
+  const values = new Float64Array(count);
+  const weights = Float64Array.from(state.weights);
+  const parts = new Float64Array(count);
+  const scored = alignment.components.map((component, c) => {
+    const i = component.itemBack[h]!;
+    const part = i >= 0 ? state.parts[c]![i]! : Number.NaN;
+    values[c] = part === part ? part : state.fill[c]!;
+    return part === part;
+  });
+  const score = out[h]!;
+  let base = 0;
+  if (score !== score) parts.fill(Number.NaN);
+  else if (state.attribute !== undefined) base = state.attribute(values, parts, weights);
+  else for (let c = 0; c < count; c++) parts[c] = weights[c]! * values[c]!;
   const contributions = alignment.components.map((component, c): BlendContribution => {
     const i = component.itemBack[h]!;
     const raw = i >= 0 ? state.raw[c]![i]! : Number.NaN;
-    const part = i >= 0 ? state.parts[c]![i]! : Number.NaN;
-    const scored = part === part;
-    const value = scored ? part : state.fill[c]!;
-    const weight = state.weights[c]!;
-    return Object.freeze({ name: component.name, weight, source: state.sources[c]!, scored, raw, value, contribution: weight * value });
+    const weight = weights[c]!;
+    return Object.freeze({
+      name: component.name,
+      weight: weight === weight ? weight : null,
+      source: state.sources[c]!,
+      scored: scored[c]!,
+      raw,
+      value: values[c]!,
+      contribution: parts[c]!,
+    });
   });
-  return Object.freeze({ user, item, score: out[h]!, fallback, contributions: Object.freeze(contributions) });
+  return Object.freeze({ user, item, score, base, fallback, contributions: Object.freeze(contributions) });
 }

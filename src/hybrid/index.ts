@@ -1,6 +1,7 @@
 /**
  * `nextbest/hybrid`: combine recommenders that follow the shared contract (content, kNN, matrix factorization,
- * popularity) — a weighted sum over per-user normalised scores (z-score, min-max, rank percentile) with the
+ * popularity) — a weighted sum over per-user normalised scores (z-score, min-max, rank percentile) or a formula over
+ * component names (`"0.7 * cf + 0.3 * content"`), with the
  * per-component parts of every score kept for explanations, reciprocal rank fusion, and switching by how much history
  * an account has.
  *
@@ -16,6 +17,14 @@ export {
   type BlendSpec,
   type BlendedRecommender,
 } from "./blend.ts";
+export {
+  blendByFormula,
+  formulaBlendFromSpec,
+  type FormulaBlendOptions,
+  type FormulaBlendSpec,
+  type FormulaBlendedRecommender,
+  type LinearFormula,
+} from "./formula.ts";
 export { reciprocalRankFusion, type RrfOptions } from "./rrf.ts";
 export { explainBlend, type BlendContribution, type BlendExplanation } from "./explain.ts";
 export { switchingRecommender, switchRoute, type SwitchingOptions, type SwitchRoute } from "./switching.ts";

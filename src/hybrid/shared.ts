@@ -176,6 +176,29 @@ function upperBound(sorted: Float64Array, value: number): number {
   return lo;
 }
 
+/**
+ * Fills `raw` with the component's scores for a user and `normalized` with them normalised; returns the value an item
+ * the component does not score gets (`missing` "min": its smallest normalised score, "zero": 0; 0 when it scores
+ * nothing) and writes where the scores came from into `sources[c]`.
+ */
+export function normalizedComponentScores(
+  component: AlignedComponent,
+  user: number,
+  userId: Id,
+  raw: Float64Array,
+  normalized: Float64Array,
+  normalization: Normalization,
+  missing: "min" | "zero",
+  sorted: Float64Array,
+  sources: ScoreSource[],
+  c: number,
+): number {
+  sources[c] = componentScores(component, user, userId, raw);
+  normalized.set(raw);
+  const min = normalizeInPlace(normalized, normalization, sorted);
+  return min !== min ? 0 : missing === "min" ? min : 0;
+}
+
 /** The union of the components' seen items for a hybrid user, as ascending hybrid item indices without repeats. */
 export function unionSeen(components: readonly AlignedComponent[], user: number): Int32Array {
   const collected: number[] = [];

@@ -16,6 +16,12 @@ export interface CombineState {
   readonly fill: Float64Array;
   /** Where each component's scores came from in the last call. */
   readonly sources: ScoreSource[];
+  /**
+   * For a non-additive combination (a formula blend): given the per-component values of one item, writes each
+   * component's attribution into `contributions` and each component's weight (NaN when the formula is not linear) into
+   * `weights`, and returns the base value (score = base + Σ contributions). Absent: contribution = weight × value, base 0.
+   */
+  readonly attribute?: (values: Float64Array, contributions: Float64Array, weights: Float64Array) => number;
   /** Writes the combined scores of a hybrid user index (−1 for an unknown user) into `out`. */
   readonly combine: (user: number, userId: Id, out: Float64Array) => void;
 }

@@ -10,7 +10,7 @@ import {
   type Normalization,
 } from "../../src/hybrid/index.ts";
 import { expectError, itemIdsOf } from "../helpers.ts";
-import { componentA, componentB, fixed } from "./fixtures.ts";
+import { componentA, componentArb, componentB, fixed } from "./fixtures.ts";
 
 const r15 = Math.sqrt(1.5);
 const scoresOf = (recommender: Recommender, user: Id): number[] => Array.from(scoreItems(recommender, user).scores);
@@ -174,22 +174,6 @@ describe("explainBlend", () => {
 
 // Random components over a shared pool of item ids, each with its own catalog (a random subset, random order).
 const NORMALIZATIONS: Normalization[] = ["z-score", "min-max", "rank-percentile", "none"];
-const componentArb = (name: string) =>
-  fc
-    .record({
-      order: fc.shuffledSubarray(["i0", "i1", "i2", "i3", "i4", "i5", "i6"], { minLength: 1 }),
-      seed: fc.array(fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: Number.NaN, freq: 6 }), { minLength: 14, maxLength: 14 }),
-      seen: fc.array(fc.boolean(), { minLength: 14, maxLength: 14 }),
-    })
-    .map(({ order, seed, seen }) =>
-      fixed({
-        name,
-        users: ["u0", "u1"],
-        items: order,
-        scores: [0, 1].map((u) => order.map((_, i) => seed[u * 7 + i]!)),
-        seen: [0, 1].map((u) => order.flatMap((_, i) => (seen[u * 7 + i] ? [i] : []))),
-      }),
-    );
 
 describe("blendRecommenders properties", () => {
   it("a blend of one component ranks exactly as that component", () => {

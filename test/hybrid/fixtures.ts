@@ -1,6 +1,7 @@
 // Tiny hand-written recommenders for the hybrid tests.
 import { createIdIndex, type Id } from "../../src/core/id-index.ts";
 import type { Recommender } from "../../src/recommend/types.ts";
+import fc from "fast-check";
 
 export interface FixedSpec {
   readonly name: string;
@@ -68,3 +69,21 @@ export const componentB: Recommender = fixed({
   seen: [[], [0]],
   fallback: [1, 2, 3],
 });
+
+/** A random component over users u0, u1 and a random subset of items i0..i6 (some scores NaN, some items seen). */
+export const componentArb = (name: string) =>
+  fc
+    .record({
+      order: fc.shuffledSubarray(["i0", "i1", "i2", "i3", "i4", "i5", "i6"], { minLength: 1 }),
+      seed: fc.array(fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: Number.NaN, freq: 6 }), { minLength: 14, maxLength: 14 }),
+      seen: fc.array(fc.boolean(), { minLength: 14, maxLength: 14 }),
+    })
+    .map(({ order, seed, seen }) =>
+      fixed({
+        name,
+        users: ["u0", "u1"],
+        items: order,
+        scores: [0, 1].map((u) => order.map((_, i) => seed[u * 7 + i]!)),
+        seen: [0, 1].map((u) => order.flatMap((_, i) => (seen[u * 7 + i] ? [i] : []))),
+      }),
+    );
