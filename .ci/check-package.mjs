@@ -30,7 +30,7 @@ const budgets = new Map([
   ["./neighbors", 12000],
   ["./factorization", 28_000],
   ["./datasets", 10000],
-  ["./content", 15_000],
+  ["./content", 18_000],
   ["./hybrid", 16000],
   ["./node", 10_000],
 ]);

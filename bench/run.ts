@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   metrics: async () => (await import("./metrics.ts")).runMetrics(),
   "cf-speed": async () => (await import("./cf-speed.ts")).runCfSpeed(),
   "accuracy-ml100k": async () => (await import("./accuracy-ml100k.ts")).runAccuracyMl100k(),
+  hybrid: async () => (await import("./hybrid.ts")).runHybrid(),
 };
 
 // With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy).

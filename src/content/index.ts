@@ -1,7 +1,8 @@
 /**
  * `nextbest/content`: content-based features and similarity for products and accounts — a schema-driven feature
  * encoder (categories, tags, numbers, short text) that also encodes unseen rows, exact blocked cosine top-k, look-alike
- * accounts, and a content recommender on the shared contract that can recommend products nobody has bought yet.
+ * accounts, a content recommender on the shared contract that can recommend products nobody has bought yet, and a
+ * buyer-intent recommender (recent, decayed intent topics matched to product topics).
  *
  * @module content
  */
@@ -51,3 +52,23 @@ export {
   fitFirmographicProjection,
   type FirmographicProjectionOptions,
 } from "./projection.ts";
+export {
+  fitIntentModel,
+  intentRecommender,
+  intentToJSON,
+  intentFromJSON,
+  type IntentSignal,
+  type IntentCatalog,
+  type IntentOptions,
+  type IntentModel,
+  type IntentModelJSON,
+} from "./intent.ts";
+export {
+  fitLookAlikeModel,
+  lookAlikeRecommender,
+  lookAlikeToJSON,
+  lookAlikeFromJSON,
+  type LookAlikeModel,
+  type LookAlikeModelJSON,
+  type LookAlikeModelOptions,
+} from "./look-alike-recommender.ts";

@@ -47,3 +47,4 @@ export {
   type WholesaleCategory,
   type WholesaleCustomer,
 } from "./wholesale.ts";
+export { b2bSampleFeatures, type B2bSampleFeatures } from "./b2b-features.ts";

@@ -45,6 +45,12 @@ export interface LearnBlendWeightsOptions {
   missing?: MissingScorePolicy;
   /** A validation interaction is relevant when its value is >= this (as `evaluateRanking`). @defaultValue undefined (all relevant) */
   relevanceThreshold?: number;
+  /**
+   * Leave each account's seen items out of the ranked lists (as `evaluateRanking`); `false` for repeat-purchase
+   * catalogs where buying the same product again is the outcome to predict.
+   * @defaultValue true
+   */
+  excludeSeen?: boolean;
 }
 
 /**
@@ -77,8 +83,10 @@ export interface LearnedBlendWeights {
   readonly metric: string;
   /** The metric of the learned blend on the validation part. */
   readonly value: number;
-  /** The metric of the equal-weight blend (the starting point); `value >= baseline`. */
+  /** The metric of the equal-weight blend; `value >= baseline`. */
   readonly baseline: number;
+  /** The metric of each component alone on the validation part, by name; `value >=` each of them. */
+  readonly alone: ReadonlyMap<string, number>;
   /** The accepted moves, in order. */
   readonly history: readonly BlendWeightStep[];
 }
@@ -88,16 +96,18 @@ const AT_K = ["precision", "recall", "f1", "hitRate", "ndcg", "map", "mrr"];
 /**
  * Learns a blend's component weights on a train/validation split: the components are fitted once on `train`, then
  * coordinate ascent tries each grid weight for one component at a time (the others fixed), keeps the best by the
- * metric on `test` (`nextbest/evaluation`'s `evaluateRanking`, seen items excluded), and repeats for `steps` passes.
+ * metric on `test` (`nextbest/evaluation`'s `evaluateRanking`, seen items excluded unless `excludeSeen` is false),
+ * and repeats for `steps` passes.
  *
  * Coordinate ascent for linear ranking models as Metzler & Croft (2007), "Linear feature-based models for
- * information retrieval", Information Retrieval 10(3), with a fixed grid per coordinate. Starts from equal weights and
- * accepts only strict improvements, so the learned blend is never worse than equal weights on the validation part
- * (it can overfit it: validate on a split you do not report on). Weights are normalised to sum to 1 at the end
+ * information retrieval", Information Retrieval 10(3), with a fixed grid per coordinate. Starts from the best of
+ * equal weights and each component alone, and accepts only strict improvements, so the learned blend is never worse
+ * on the validation part than equal weights or any single component (it can overfit it: validate on a split you do
+ * not report on). Weights are normalised to sum to 1 at the end
  * (rankings do not change under a common scale).
  *
- * Complexity: components fits once, then at most steps · components · grid evaluations of the blend on the
- * validation users.
+ * Complexity: components fits once, then components + 1 + steps · components · grid evaluations of the blend on
+ * the validation users.
  *
  * @param split - `train` to fit on, `test` (validation) to score the metric on, e.g. from `splitTemporal`
  * @param components - the components' names and factories
@@ -185,6 +195,7 @@ export function learnBlendWeights(
     metrics: [key],
     train: split.train,
     ...(options.relevanceThreshold !== undefined ? { relevanceThreshold: options.relevanceThreshold } : {}),
+    excludeSeen: options.excludeSeen ?? true,
   };
   const column = key === "auc" ? "auc" : `${key}@${k}`;
   const score = (weights: readonly number[]): number => {
@@ -196,9 +207,22 @@ export function learnBlendWeights(
     return value === undefined || Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
   };
 
+  // Start from the best of equal weights and each component alone, so the result is never worse on the validation
+  // part than any single component.
   const weights = fitted.map(() => 1);
   const baseline = score(weights);
   let best = baseline;
+  const alone = new Map<string, number>();
+  fitted.forEach((f, c) => {
+    const only = fitted.map((_, j) => (j === c ? 1 : 0));
+    const value = fitted.length === 1 ? baseline : score(only);
+    alone.set(f.name, value);
+    if (value > best) {
+      best = value;
+      weights.fill(0);
+      weights[c] = 1;
+    }
+  });
   const history: BlendWeightStep[] = [];
   const random = createRandom(seed);
   for (let pass = 1; pass <= steps; pass++) {
@@ -226,5 +250,5 @@ export function learnBlendWeights(
     fitted.map((f, c) => ({ ...f, weight: weights[c]! / total })),
     { normalization, missing },
   ).spec;
-  return Object.freeze({ spec, recommenders, metric: column, value: best, baseline, history: Object.freeze(history) });
+  return Object.freeze({ spec, recommenders, metric: column, value: best, baseline, alone, history: Object.freeze(history) });
 }

@@ -50,6 +50,20 @@ describe("learnBlendWeights", () => {
     expect(evaluateRanking(rebuilt, test, { k: 5, metrics: ["ndcg"] }).mean["ndcg@5"]).toBeCloseTo(learned.value, 12);
   });
 
+  it("never ends below any component alone, whose validation figures it reports", () => {
+    const three = [...components, { name: "weak", factory: noisy("weak", 0.2, 3) }];
+    for (const metric of ["ndcg@3", "hitRate@1", "map@10"]) {
+      const learned = learnBlendWeights({ train, test }, three, { metric, seed: 1, steps: 1, grid: [0, 1] });
+      expect([...learned.alone.keys()]).toEqual(["signal", "noise", "weak"]);
+      const column = learned.metric;
+      for (const c of three) {
+        const alone = evaluateRanking(c.factory(train), test, { k: Number(column.split("@")[1]), metrics: [column.split("@")[0] as "ndcg"] }).mean[column];
+        expect(learned.alone.get(c.name)).toBeCloseTo(alone!, 12);
+        expect(learned.value).toBeGreaterThanOrEqual(alone!);
+      }
+    }
+  });
+
   it("is deterministic for a seed, and records every accepted move", () => {
     const a = learnBlendWeights({ train, test }, components, { metric: "map@10", seed: 3, steps: 2 });
     const b = learnBlendWeights({ train, test }, components, { metric: "map@10", seed: 3, steps: 2 });
