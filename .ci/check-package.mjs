@@ -29,7 +29,7 @@ const budgets = new Map([
   ["./evaluation", 18000],
   ["./neighbors", 12000],
   ["./factorization", 28_000],
-  ["./datasets", 10000],
+  ["./datasets", 14000],
   ["./content", 18_000],
   ["./hybrid", 16000],
   ["./node", 10_000],
