@@ -15,6 +15,7 @@ export const entries: Record<string, string> = {
   "datasets/index": "src/datasets/index.ts",
   "content/index": "src/content/index.ts",
   "hybrid/index": "src/hybrid/index.ts",
+  "classifiers/index": "src/classifiers/index.ts",
   "node/index": "src/node/index.ts",
 };
 

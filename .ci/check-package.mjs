@@ -32,6 +32,7 @@ const budgets = new Map([
   ["./datasets", 14000],
   ["./content", 18_000],
   ["./hybrid", 16000],
+  ["./classifiers", 12000],
   ["./node", 10_000],
 ]);
 // Budget for `import { cosineSimilarity } from "nextbest"`, minified, not gzipped.

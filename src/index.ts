@@ -16,3 +16,4 @@ export * from "./factorization/index.ts";
 export * from "./datasets/index.ts";
 export * from "./content/index.ts";
 export * from "./hybrid/index.ts";
+export * from "./classifiers/index.ts";

@@ -19,6 +19,7 @@ import * as factorizationModule from "../src/factorization/index.ts";
 import * as datasetsModule from "../src/datasets/index.ts";
 import * as contentModule from "../src/content/index.ts";
 import * as hybridModule from "../src/hybrid/index.ts";
+import * as classifiersModule from "../src/classifiers/index.ts";
 import * as nodeModule from "../src/node/index.ts";
 
 const repository = path.resolve(import.meta.dirname, "..");
@@ -35,6 +36,7 @@ const barrels: Record<string, Record<string, unknown>> = {
   "nextbest/datasets": datasetsModule,
   "nextbest/content": contentModule,
   "nextbest/hybrid": hybridModule,
+  "nextbest/classifiers": classifiersModule,
   "nextbest/node": nodeModule,
 };
 const modules: Record<string, unknown> = { nextbest: root, ...barrels, "ml-matrix": mlMatrix };
