@@ -16,6 +16,8 @@ export const entries: Record<string, string> = {
   "content/index": "src/content/index.ts",
   "hybrid/index": "src/hybrid/index.ts",
   "classifiers/index": "src/classifiers/index.ts",
+  "accounts/index": "src/accounts/index.ts",
+  "sequence/index": "src/sequence/index.ts",
   "node/index": "src/node/index.ts",
 };
 

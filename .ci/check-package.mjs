@@ -32,6 +32,8 @@ const budgets = new Map([
   ["./datasets", 14000],
   ["./content", 18_000],
   ["./hybrid", 16000],
+  ["./sequence", 18000],
+  ["./accounts", 12000],
   ["./classifiers", 12000],
   ["./node", 10_000],
 ]);

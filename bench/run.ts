@@ -8,6 +8,8 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   "cf-speed": async () => (await import("./cf-speed.ts")).runCfSpeed(),
   "accuracy-ml100k": async () => (await import("./accuracy-ml100k.ts")).runAccuracyMl100k(),
   hybrid: async () => (await import("./hybrid.ts")).runHybrid(),
+  accounts: async () => (await import("./accounts.ts")).runAccounts(),
+  sequence: async () => (await import("./sequence.ts")).runSequence(),
 };
 
 // With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy).

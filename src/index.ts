@@ -17,3 +17,5 @@ export * from "./datasets/index.ts";
 export * from "./content/index.ts";
 export * from "./hybrid/index.ts";
 export * from "./classifiers/index.ts";
+export * from "./accounts/index.ts";
+export * from "./sequence/index.ts";

@@ -20,6 +20,8 @@ import * as datasetsModule from "../src/datasets/index.ts";
 import * as contentModule from "../src/content/index.ts";
 import * as hybridModule from "../src/hybrid/index.ts";
 import * as classifiersModule from "../src/classifiers/index.ts";
+import * as accountsModule from "../src/accounts/index.ts";
+import * as sequenceModule from "../src/sequence/index.ts";
 import * as nodeModule from "../src/node/index.ts";
 
 const repository = path.resolve(import.meta.dirname, "..");
@@ -37,6 +39,8 @@ const barrels: Record<string, Record<string, unknown>> = {
   "nextbest/content": contentModule,
   "nextbest/hybrid": hybridModule,
   "nextbest/classifiers": classifiersModule,
+  "nextbest/accounts": accountsModule,
+  "nextbest/sequence": sequenceModule,
   "nextbest/node": nodeModule,
 };
 const modules: Record<string, unknown> = { nextbest: root, ...barrels, "ml-matrix": mlMatrix };

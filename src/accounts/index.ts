@@ -1,0 +1,30 @@
+/**
+ * `nextbest/accounts`: account prioritization — upsell / flat / churn labels from spend histories without look-ahead,
+ * account features with narrative metadata, and the ranked account book (expected value of a call, next best
+ * product, reasons and risks). Score with `nextbest/classifiers`, explain with `nextbest/explain`.
+ *
+ * @module accounts
+ */
+export {
+  labelSpendOutcomes,
+  type SpendEvent,
+  type SpendOutcome,
+  type SpendOutcomeLabel,
+  type SpendOutcomeOptions,
+  type TimeUnit,
+} from "./labels.ts";
+export {
+  accountFeatures,
+  type AccountFeatureInfo,
+  type AccountFeatureOptions,
+  type AccountFeatureTable,
+  type AccountAttributes,
+  type AccountIntentSignal,
+  type FeatureUnit,
+} from "./features.ts";
+export {
+  rankAccountBook,
+  type AccountScore,
+  type AccountBookOptions,
+  type AccountBookEntry,
+} from "./book.ts";

@@ -1,0 +1,401 @@
+/**
+ * Process event logs (one row per event: case, activity, timestamp) for next-activity prediction: a parser for the
+ * Helpdesk log of Tax et al. 2017, the two train/test protocols, and the step encoding of cases into LSTM examples
+ * with the time features of Tax et al. and fitted scales.
+ *
+ * @module
+ */
+import { NextbestError, describeValue } from "../core/errors.ts";
+import { badModel, readModelEnvelope } from "../internal/serialize.ts";
+import type { SequenceExample } from "./lstm.ts";
+import { checkArray, checkOptions, checkStage, MS_PER_DAY, numberOption } from "./internal.ts";
+
+/** One case of an event log: its activities and their times, in event order. @category sequence */
+export interface EventLogCase {
+  /** The case id, any string. */
+  readonly id: string;
+  /** The activity (stage) of each event. */
+  readonly activities: readonly string[];
+  /** The time of each event in epoch milliseconds (UTC wall clock of the log), non-decreasing. */
+  readonly times: readonly number[];
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
+
+/**
+ * Parses the Helpdesk event log of Tax, Verenich, La Rosa & Dumas 2017 ("Predictive business process monitoring
+ * with LSTM neural networks", CAiSE; Mendeley Data DOI 10.17632/39bp3vv62t.1): CSV with the header
+ * `CaseID,ActivityID,CompleteTimestamp` and times `YYYY-MM-DD HH:MM:SS`, read as UTC (the log has no zone, so
+ * weekday and time of day are the log's wall clock). Cases keep the order of their first row in the file; events keep
+ * file order within a case and must not go back in time. Pure: pass the file's text (read it with `node:fs` or
+ * `fetch`).
+ *
+ * Complexity: O(characters) time and memory.
+ *
+ * @param text - the CSV text
+ * @returns the cases in file order
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` naming the line of a malformed row, header or timestamp, or an
+ *   event earlier than the one before it in its case; `E_EMPTY` when there are no rows
+ * @example
+ * ```ts
+ * import { parseHelpdeskCsv } from "nextbest/sequence";
+ * const log = parseHelpdeskCsv("CaseID,ActivityID,CompleteTimestamp\n2,1,2012-04-03 16:55:38\n2,8,2012-04-03 16:55:53\n3,1,2010-10-29 18:14:06\n");
+ * log.map((c) => [c.id, c.activities]); // => [["2", ["1", "8"]], ["3", ["1"]]]
+ * log[0]!.times[1]! - log[0]!.times[0]!; // => 15000
+ * parseHelpdeskCsv("CaseID,ActivityID,CompleteTimestamp\n2,1,yesterday\n");
+ * // throws NextbestError E_BAD_INPUT: "parseHelpdeskCsv: line 2 CompleteTimestamp must be YYYY-MM-DD HH:MM:SS, got \"yesterday\""
+ * ```
+ * @category sequence
+ */
+export function parseHelpdeskCsv(text: string): EventLogCase[] {
+  const fn = "parseHelpdeskCsv";
+  if (typeof text !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: text must be a string, got ${describeValue(text)}`);
+  const lines = text.split(/\r?\n/);
+  const header = (lines[0] ?? "").replace(/^\uFEFF/, "").split(",").map((h) => h.trim());
+  const caseColumn = header.indexOf("CaseID");
+  const activityColumn = header.indexOf("ActivityID");
+  const timeColumn = header.indexOf("CompleteTimestamp");
+  if (caseColumn < 0 || activityColumn < 0 || timeColumn < 0) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: line 1 must be a header with CaseID, ActivityID and CompleteTimestamp, got ${describeValue(lines[0] ?? "")}`);
+  }
+  const byId = new Map<string, { activities: string[]; times: number[] }>();
+  for (let l = 1; l < lines.length; l++) {
+    const line = lines[l]!;
+    if (line.trim() === "") continue;
+    const cells = line.split(",");
+    if (cells.length !== header.length) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} must have ${header.length} fields, got ${cells.length}`);
+    }
+    const id = cells[caseColumn]!.trim();
+    const activity = cells[activityColumn]!.trim();
+    const stamp = cells[timeColumn]!.trim();
+    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} CaseID must not be empty, got ""`);
+    if (activity === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ActivityID must not be empty, got ""`);
+    const match = TIMESTAMP.exec(stamp);
+    const time = match
+      ? Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +(match[6] ?? 0), match[7] === undefined ? 0 : Math.round(+`0.${match[7]}` * 1000))
+      : Number.NaN;
+    if (!Number.isFinite(time) || +match![2]! < 1 || +match![2]! > 12 || +match![3]! < 1 || +match![3]! > 31) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} CompleteTimestamp must be YYYY-MM-DD HH:MM:SS, got ${describeValue(stamp)}`);
+    }
+    let entry = byId.get(id);
+    if (entry === undefined) {
+      entry = { activities: [], times: [] };
+      byId.set(id, entry);
+    }
+    const previous = entry.times[entry.times.length - 1];
+    if (previous !== undefined && time < previous) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} CompleteTimestamp must not be earlier than the previous event of case ${describeValue(id)}, got ${describeValue(stamp)}`);
+    }
+    entry.activities.push(activity);
+    entry.times.push(time);
+  }
+  if (byId.size === 0) throw new NextbestError("E_EMPTY", `${fn}: text must hold at least one event row, got none`);
+  return Array.from(byId, ([id, entry]) => ({ id, activities: entry.activities, times: entry.times }));
+}
+
+/** The two train/test protocols of {@link splitEventLog}. @category sequence */
+export type EventLogProtocol = "chronological" | "file-order";
+
+/** Options of {@link splitEventLog}. @category sequence */
+export interface SplitEventLogOptions {
+  /**
+   * `"chronological"`: cases sorted by the time of their first event (ties keep file order); `"file-order"`: cases as
+   * they come (the split Tax et al. 2017 scored).
+   * @defaultValue "chronological"
+   */
+  protocol?: EventLogProtocol;
+  /** Fraction of the cases for training, the first ones in protocol order. @defaultValue 2/3 */
+  trainFraction?: number;
+}
+
+/** A train/test split of cases. @category sequence */
+export interface EventLogSplit {
+  /** The first `round(trainFraction · cases)` cases in protocol order. */
+  readonly train: EventLogCase[];
+  /** The rest. */
+  readonly test: EventLogCase[];
+}
+
+/**
+ * Splits cases into train and test by protocol: the first 2/3 train, the last 1/3 test, in the order of the cases'
+ * first events (`"chronological"`) or in file order (`"file-order"`). No case is cut.
+ *
+ * Complexity: O(cases log cases).
+ *
+ * @param cases - the cases, e.g. from {@link parseHelpdeskCsv}
+ * @param options - protocol and train fraction
+ * @returns the split; the input is not changed
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a bad option or a case without events
+ * @example
+ * ```ts
+ * import { splitEventLog } from "nextbest/sequence";
+ * const cases = [
+ *   { id: "late", activities: ["a"], times: [300] },
+ *   { id: "early", activities: ["a"], times: [100] },
+ *   { id: "mid", activities: ["a"], times: [200] },
+ * ];
+ * splitEventLog(cases).test.map((c) => c.id); // => ["late"]
+ * splitEventLog(cases, { protocol: "file-order" }).test.map((c) => c.id); // => ["mid"]
+ * ```
+ * @category sequence
+ */
+export function splitEventLog(cases: readonly EventLogCase[], options: SplitEventLogOptions = {}): EventLogSplit {
+  const fn = "splitEventLog";
+  checkArray(fn, "cases", cases);
+  checkOptions(fn, options);
+  const protocol = options.protocol ?? "chronological";
+  if (protocol !== "chronological" && protocol !== "file-order") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.protocol must be one of "chronological", "file-order", got ${describeValue(protocol)}`);
+  }
+  const trainFraction = numberOption(fn, "trainFraction", options.trainFraction, 2 / 3, 0, 1);
+  for (let n = 0; n < cases.length; n++) {
+    const times = cases[n]?.times;
+    if (!Array.isArray(times) || times.length === 0 || typeof times[0] !== "number") {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: cases[${n}].times must be a non-empty array of numbers, got ${describeValue(times)}`);
+    }
+  }
+  const ordered = cases.slice();
+  if (protocol === "chronological") {
+    const position = new Map(cases.map((c, i) => [c, i] as const));
+    ordered.sort((a, b) => a.times[0]! - b.times[0]! || position.get(a)! - position.get(b)!);
+  }
+  const cut = Math.round(trainFraction * ordered.length);
+  return { train: ordered.slice(0, cut), test: ordered.slice(cut) };
+}
+
+/** Options of {@link fitEventLogEncoder}. @category sequence */
+export interface EventLogEncoderOptions {
+  /** A stage appended as the target after a case's last event, or null for no end target. @defaultValue null */
+  endMarker?: string | null;
+}
+
+/**
+ * Scales fitted on training cases for the time features of {@link encodeEventLogCases}.
+ *
+ * @category sequence
+ */
+export interface EventLogEncoder {
+  /** Discriminant. */
+  readonly kind: "event-log-encoder";
+  /** Format version, 1. */
+  readonly version: 1;
+  /** Activities seen in training, in first-seen order, then the end marker when there is one. */
+  readonly stages: readonly string[];
+  /** The end-of-case target, or null. */
+  readonly endMarker: string | null;
+  /** Mean days between consecutive events in training (the divisor of feature 0). */
+  readonly meanGapDays: number;
+  /** Mean days from case start to an event in training (the divisor of feature 1). */
+  readonly meanAgeDays: number;
+  /** Earliest case start in training, epoch milliseconds (the origin of feature 5). */
+  readonly firstCaseStart: number;
+  /** Days from the earliest to the latest case start in training (the divisor of feature 5; 1 when equal). */
+  readonly caseStartSpanDays: number;
+  /** Names of the features, in order. */
+  readonly featureNames: readonly string[];
+}
+
+const EVENT_LOG_FEATURES = Object.freeze([
+  "log1p(daysSincePrevious / meanGapDays)",
+  "log1p(daysSinceCaseStart / meanAgeDays)",
+  "timeOfDay (fraction of the day)",
+  "dayOfWeek / 7 (Monday 0)",
+  "log1p(position) / log(16)",
+  "caseStart: (case start - firstCaseStart) / caseStartSpanDays (0 to 1 over training)",
+]);
+
+function checkCases(fn: string, cases: readonly EventLogCase[]): void {
+  checkArray(fn, "cases", cases);
+  for (let n = 0; n < cases.length; n++) {
+    const c = cases[n];
+    if (typeof c !== "object" || c === null) throw new NextbestError("E_BAD_INPUT", `${fn}: cases[${n}] must be a case object, got ${describeValue(c)}`);
+    checkArray(fn, `cases[${n}].activities`, c.activities);
+    checkArray(fn, `cases[${n}].times`, c.times);
+    if (c.activities.length === 0) throw new NextbestError("E_EMPTY", `${fn}: cases[${n}].activities must hold at least one event, got length 0`);
+    if (c.times.length !== c.activities.length) {
+      throw new NextbestError("E_SHAPE", `${fn}: cases[${n}].times must have one entry per activity (${c.activities.length}), got length ${c.times.length}`);
+    }
+    for (let t = 0; t < c.activities.length; t++) {
+      checkStage(fn, `cases[${n}].activities[${t}]`, c.activities[t]);
+      const time = c.times[t];
+      if (typeof time !== "number" || !Number.isFinite(time)) {
+        throw new NextbestError(typeof time === "number" ? "E_NON_FINITE" : "E_BAD_INPUT", `${fn}: cases[${n}].times[${t}] must be a finite number, got ${describeValue(time)}`);
+      }
+      if (t > 0 && time < c.times[t - 1]!) {
+        throw new NextbestError("E_BAD_INPUT", `${fn}: cases[${n}].times[${t}] must be >= cases[${n}].times[${t - 1}], got ${time}`);
+      }
+    }
+  }
+}
+
+/**
+ * Fits the scales of the event-log time features on training cases: the mean gap between consecutive events and
+ * the mean case age at an event, in days (the normalization Tax et al. 2017 used), the span of case start times,
+ * and the activity list.
+ *
+ * Complexity: O(events).
+ *
+ * @param cases - training cases
+ * @param options - the end marker
+ * @returns a new frozen {@link EventLogEncoder}
+ * @throws {@link core!NextbestError} `E_EMPTY` when there are no cases, `E_BAD_INPUT`/`E_SHAPE`/`E_NON_FINITE` for
+ *   malformed cases, `E_DUPLICATE` when the end marker is also an activity
+ * @example
+ * ```ts
+ * import { fitEventLogEncoder } from "nextbest/sequence";
+ * const encoder = fitEventLogEncoder([{ id: "1", activities: ["a", "b"], times: [0, 2 * 86400000] }], { endMarker: "end" });
+ * [encoder.stages, encoder.meanGapDays, encoder.meanAgeDays]; // => [["a", "b", "end"], 2, 1]
+ * ```
+ * @category sequence
+ */
+export function fitEventLogEncoder(cases: readonly EventLogCase[], options: EventLogEncoderOptions = {}): EventLogEncoder {
+  const fn = "fitEventLogEncoder";
+  checkCases(fn, cases);
+  if (cases.length === 0) throw new NextbestError("E_EMPTY", `${fn}: cases must hold at least one case, got length 0`);
+  checkOptions(fn, options);
+  const endMarker = options.endMarker ?? null;
+  if (endMarker !== null) checkStage(fn, "options.endMarker", endMarker);
+  const stages = new Set<string>();
+  let gapSum = 0;
+  let gaps = 0;
+  let ageSum = 0;
+  let events = 0;
+  let firstStart = Number.POSITIVE_INFINITY;
+  let lastStart = Number.NEGATIVE_INFINITY;
+  for (const c of cases) {
+    firstStart = Math.min(firstStart, c.times[0]!);
+    lastStart = Math.max(lastStart, c.times[0]!);
+    for (let t = 0; t < c.activities.length; t++) {
+      stages.add(c.activities[t]!);
+      ageSum += (c.times[t]! - c.times[0]!) / MS_PER_DAY;
+      events++;
+      if (t > 0) {
+        gapSum += (c.times[t]! - c.times[t - 1]!) / MS_PER_DAY;
+        gaps++;
+      }
+    }
+  }
+  if (endMarker !== null) {
+    if (stages.has(endMarker)) throw new NextbestError("E_DUPLICATE", `${fn}: options.endMarker must not be an activity of the log, got ${describeValue(endMarker)}`);
+    stages.add(endMarker);
+  }
+  const positive = (value: number): number => (value > 0 && Number.isFinite(value) ? value : 1);
+  return Object.freeze({
+    kind: "event-log-encoder",
+    version: 1,
+    stages: Object.freeze(Array.from(stages)),
+    endMarker,
+    meanGapDays: positive(gaps > 0 ? gapSum / gaps : 1),
+    meanAgeDays: positive(ageSum / events),
+    firstCaseStart: firstStart,
+    caseStartSpanDays: positive((lastStart - firstStart) / MS_PER_DAY),
+    featureNames: EVENT_LOG_FEATURES,
+  });
+}
+
+/**
+ * Encodes cases into LSTM training examples. Step t of a case has its activity as stage and six features: log1p of
+ * the days since the previous event and since the case started (each over its training mean), time of day, day of
+ * week (UTC wall clock of the log), log1p(position)/log 16 (Tax et al. 2017's time features plus position), and
+ * where the case's start falls in the training period (0 at the first training case, 1 at the last, clamped to
+ * [0, 1], so later cases read as the latest regime: the Helpdesk process changed in mid-2011). Targets: the
+ * next activity (after the last event, the end marker when the encoder has one, else none), days to the next event
+ * (none after the last event), and no outcome.
+ *
+ * Complexity: O(events).
+ *
+ * @param encoder - from {@link fitEventLogEncoder}
+ * @param cases - the cases to encode
+ * @returns one {@link SequenceExample} per case, in order
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` for a malformed encoder, `E_BAD_INPUT`/`E_SHAPE`/`E_NON_FINITE`
+ *   for malformed cases
+ * @example
+ * ```ts
+ * import { encodeEventLogCases, fitEventLogEncoder } from "nextbest/sequence";
+ * const cases = [{ id: "1", activities: ["a", "b"], times: [Date.UTC(2024, 0, 1, 12), Date.UTC(2024, 0, 3, 12)] }];
+ * const [example] = encodeEventLogCases(fitEventLogEncoder(cases, { endMarker: "end" }), cases);
+ * [example!.nextStages, example!.daysToNext]; // => [["b", "end"], [2, null]]
+ * Array.from(example!.features![1]!); // => [Math.log1p(1), Math.log1p(2), 0.5, 2 / 7, Math.log1p(2) / Math.log(16), 0]
+ * ```
+ * @category sequence
+ */
+export function encodeEventLogCases(encoder: EventLogEncoder, cases: readonly EventLogCase[]): SequenceExample[] {
+  const fn = "encodeEventLogCases";
+  if (typeof encoder !== "object" || encoder === null || encoder.kind !== "event-log-encoder") {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: encoder must be an "event-log-encoder", got ${describeValue(encoder)}`);
+  }
+  checkCases(fn, cases);
+  const out: SequenceExample[] = new Array(cases.length);
+  const logPositionScale = 1 / Math.log(16);
+  for (let n = 0; n < cases.length; n++) {
+    const c = cases[n]!;
+    const L = c.activities.length;
+    const features: Float64Array[] = new Array(L);
+    const nextStages: (string | null)[] = new Array(L);
+    const daysToNext: (number | null)[] = new Array(L);
+    const startPosition = Math.min(1, Math.max(0, (c.times[0]! - encoder.firstCaseStart) / MS_PER_DAY / encoder.caseStartSpanDays));
+    for (let t = 0; t < L; t++) {
+      const time = c.times[t]!;
+      const row = new Float64Array(6);
+      row[0] = Math.log1p((t > 0 ? (time - c.times[t - 1]!) / MS_PER_DAY : 0) / encoder.meanGapDays);
+      row[1] = Math.log1p((time - c.times[0]!) / MS_PER_DAY / encoder.meanAgeDays);
+      const dayMs = ((time % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+      row[2] = dayMs / MS_PER_DAY;
+      row[3] = ((Math.floor((time - dayMs) / MS_PER_DAY) + 3) % 7 + 7) % 7 / 7; // 1970-01-01 was a Thursday (3)
+      row[4] = Math.log1p(t + 1) * logPositionScale;
+      row[5] = startPosition;
+      features[t] = row;
+      nextStages[t] = t + 1 < L ? c.activities[t + 1]! : encoder.endMarker;
+      daysToNext[t] = t + 1 < L ? (c.times[t + 1]! - time) / MS_PER_DAY : null;
+    }
+    out[n] = { stages: c.activities.slice(), features, nextStages, daysToNext };
+  }
+  return out;
+}
+
+/**
+ * Rebuilds an event-log encoder from JSON (the encoder is plain data; `JSON.stringify` writes it as is).
+ *
+ * Complexity: O(stages).
+ *
+ * @param json - a parsed encoder
+ * @returns a new frozen {@link EventLogEncoder}
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` naming the first offending field
+ * @example
+ * ```ts
+ * import { eventLogEncoderFromJSON, fitEventLogEncoder } from "nextbest/sequence";
+ * const encoder = fitEventLogEncoder([{ id: "1", activities: ["a", "b"], times: [0, 86400000] }]);
+ * eventLogEncoderFromJSON(JSON.parse(JSON.stringify(encoder))).meanGapDays; // => 1
+ * ```
+ * @category sequence
+ */
+export function eventLogEncoderFromJSON(json: unknown): EventLogEncoder {
+  const fn = "eventLogEncoderFromJSON";
+  const record = readModelEnvelope(fn, json, "event-log-encoder", [1]);
+  const stages = record["stages"];
+  if (!Array.isArray(stages) || stages.some((s) => typeof s !== "string")) badModel(fn, "json.stages", "be an array of strings", stages);
+  const endMarker = record["endMarker"];
+  if (!(endMarker === null || (typeof endMarker === "string" && stages.includes(endMarker)))) badModel(fn, "json.endMarker", "be null or one of json.stages", endMarker);
+  const positive = (field: string): number => {
+    const value = record[field];
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) badModel(fn, `json.${field}`, "be a finite number > 0", value);
+    return value;
+  };
+  const finite = (field: string): number => {
+    const value = record[field];
+    if (typeof value !== "number" || !Number.isFinite(value)) badModel(fn, `json.${field}`, "be a finite number", value);
+    return value;
+  };
+  return Object.freeze({
+    kind: "event-log-encoder",
+    version: 1,
+    stages: Object.freeze((stages as string[]).slice()),
+    endMarker: endMarker as string | null,
+    meanGapDays: positive("meanGapDays"),
+    meanAgeDays: positive("meanAgeDays"),
+    firstCaseStart: finite("firstCaseStart"),
+    caseStartSpanDays: positive("caseStartSpanDays"),
+    featureNames: EVENT_LOG_FEATURES,
+  });
+}

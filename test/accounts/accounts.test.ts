@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { accountFeatures, labelSpendOutcomes, rankAccountBook, type SpendEvent } from "../../src/accounts/index.ts";
+import { fitLogisticRegression, predictLogisticRegression } from "../../src/classifiers/index.ts";
+import { generateB2bSample } from "../../src/datasets/index.ts";
+import { denseMatrix } from "../../src/linalg/index.ts";
+import { rocAuc } from "../../src/metrics/index.ts";
+import { expectError } from "../helpers.ts";
+
+const DAY = 86_400;
+
+describe("labelSpendOutcomes", () => {
+  const events: SpendEvent[] = [
+    { account: "acme", product: "crm", amount: 100, timestamp: 5 * DAY },
+    { account: "acme", product: "erp", amount: 100, timestamp: 25 * DAY },
+    { account: "acme", product: "crm", amount: 300, timestamp: 35 * DAY }, // after: 300 vs before 200 → +50%
+    { account: "globex", product: "crm", amount: 100, timestamp: 10 * DAY },
+    { account: "globex", product: "crm", amount: 75, timestamp: 40 * DAY }, // −25% → flat
+    { account: "initech", product: "crm", amount: 100, timestamp: 29 * DAY }, // nothing after → churn
+    { account: "hooli", product: "crm", amount: 100, timestamp: 31 * DAY }, // nothing before → no label
+  ];
+
+  it("labels by the change of spend across the date, with thresholds at their boundaries", () => {
+    const labels = labelSpendOutcomes(events, { dates: [30 * DAY], windowDays: 30 });
+    expect(labels.map((l) => [l.account, l.before, l.after, l.outcome])).toEqual([
+      ["acme", 200, 300, "upsell"],
+      ["globex", 100, 75, "flat"],
+      ["initech", 100, 0, "churn"],
+    ]);
+    const exact = labelSpendOutcomes(events, { dates: [30 * DAY], windowDays: 30, upsellThreshold: 0.5, churnThreshold: -0.25 });
+    expect(exact.map((l) => l.outcome)).toEqual(["upsell", "churn", "churn"]);
+  });
+
+  it("labels account × product pairs", () => {
+    const labels = labelSpendOutcomes(events, { dates: [30 * DAY], windowDays: 30, byProduct: true });
+    expect(labels.map((l) => [l.account, l.product, l.outcome])).toEqual([
+      ["acme", "crm", "upsell"],
+      ["acme", "erp", "churn"],
+      ["globex", "crm", "flat"],
+      ["initech", "crm", "churn"],
+    ]);
+  });
+
+  it("rejects bad events and options", () => {
+    expectError(() => labelSpendOutcomes([{ account: "a", amount: -1, timestamp: 0 }], { dates: [0] }), "E_BAD_INPUT", "events[0].amount");
+    expectError(() => labelSpendOutcomes([{ account: "a", amount: 1, timestamp: Number.NaN }], { dates: [0] }), "E_NON_FINITE", "events[0].timestamp");
+    expectError(() => labelSpendOutcomes(events, { dates: [] }), "E_BAD_INPUT", "options.dates");
+    expectError(() => labelSpendOutcomes(events, { dates: [0], windowDays: 0 }), "E_BAD_INPUT", "options.windowDays");
+    expectError(() => labelSpendOutcomes(events, { dates: [0], churnThreshold: 0.5 }), "E_BAD_INPUT", "options.churnThreshold");
+  });
+});
+
+describe("accountFeatures", () => {
+  it("computes every feature by hand, and intent now and one half-life earlier", () => {
+    const table = accountFeatures(
+      [
+        { account: "acme", product: "crm", amount: 100, timestamp: 10 * DAY },
+        { account: "acme", product: "crm", amount: 40, timestamp: 95 * DAY },
+        { account: "acme", product: "erp", amount: 60, timestamp: 200 * DAY }, // after the date: never seen
+      ],
+      { dates: [100 * DAY], windows: [30], intent: [{ account: "acme", score: 8, timestamp: 40 * DAY }], intentHalfLifeDays: 30 },
+    );
+    const row = Object.fromEntries(table.info.map((f, j) => [f.name, table.raw.data[j]!]));
+    expect(row).toMatchObject({ spend_30d: 40, spend_prev_30d: 0, purchases_365d: 2, days_since_purchase: 5, tenure_days: 90, products_held: 1 });
+    expect(row["intent"]).toBeCloseTo(2, 12); // 8 · 2^(−60/30)
+    expect(row["intent_prev"]).toBeCloseTo(4, 12); // at day 70: 8 · 2^(−30/30)
+    expect(table.matrix.data[0]).toBeCloseTo(Math.log1p(40), 12);
+    expect(table.info.find((f) => f.name === "spend_30d")).toMatchObject({ unit: "currency", previous: "spend_prev_30d", higherIsBetter: true });
+  });
+
+  it("an account without events before the date gets zeros and the no-purchase recency", () => {
+    const table = accountFeatures([{ account: "a", amount: 1, timestamp: 50 * DAY }], { dates: [10 * DAY], accounts: ["a", "__proto__"], windows: [30] });
+    expect(table.rows.map((r) => r.account)).toEqual(["a", "__proto__"]);
+    const d = table.info.length;
+    const days = table.info.findIndex((f) => f.name === "days_since_purchase");
+    expect(table.raw.data[days]).toBe(3650);
+    expect(table.raw.data[d + days]).toBe(3650);
+  });
+
+  it("never looks ahead: events at or after a date do not change its features", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ account: fc.constantFrom("a", "b"), amount: fc.integer({ min: 0, max: 1000 }), timestamp: fc.integer({ min: 0, max: 400 }) }), { maxLength: 30 }),
+        fc.array(fc.record({ account: fc.constantFrom("a", "b"), amount: fc.integer({ min: 0, max: 1000 }), timestamp: fc.integer({ min: 200, max: 600 }) }), { maxLength: 10 }),
+        (past, future) => {
+          const toEvents = (rows: typeof past) => rows.map((r) => ({ ...r, timestamp: r.timestamp * DAY }));
+          const options = { dates: [200 * DAY], accounts: ["a", "b"], windows: [30, 90] };
+          const before = accountFeatures(toEvents(past.filter((e) => e.timestamp < 200)), options);
+          const all = accountFeatures(toEvents([...past.filter((e) => e.timestamp < 200), ...future]), options);
+          expect(all.raw.data).toEqual(before.raw.data);
+        },
+      ),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+});
+
+describe("rankAccountBook", () => {
+  it("orders by P(upsell) × potential − P(churn) × spend and calls the callbacks only for kept rows", () => {
+    const asked: string[] = [];
+    const book = rankAccountBook(
+      [
+        { account: "a", upsellProbability: 0.5, churnProbability: 0.5, spend: 100 }, // 25 − 50 = −25
+        { account: "b", upsellProbability: 0.5, churnProbability: 0, spend: 100, potential: 10 }, // 5
+        { account: "c", upsellProbability: 1, churnProbability: 0, spend: 100 }, // 50
+      ],
+      { limit: 2, explain: (account) => (asked.push(String(account)), { reasons: [`${String(account)} grows`], risks: [] }) },
+    );
+    expect(book.map((e) => [e.account, e.expectedValue, e.reasons])).toEqual([
+      ["c", 50, ["c grows"]],
+      ["b", 5, ["b grows"]],
+    ]);
+    expect(asked).toEqual(["c", "b"]);
+  });
+
+  it("is sorted and its values follow the formula for any scores", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ up: fc.double({ min: 0, max: 1, noNaN: true }), churn: fc.double({ min: 0, max: 1, noNaN: true }), spend: fc.double({ min: 0, max: 1e6, noNaN: true }) }), { maxLength: 30 }),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (scores, upsellGain) => {
+          const book = rankAccountBook(scores.map((s, i) => ({ account: `a${i}`, upsellProbability: s.up, churnProbability: s.churn, spend: s.spend })), { upsellGain });
+          expect(book).toHaveLength(scores.length);
+          for (let r = 1; r < book.length; r++) expect(book[r]!.expectedValue).toBeLessThanOrEqual(book[r - 1]!.expectedValue);
+          for (const e of book) {
+            const s = scores[Number(String(e.account).slice(1))]!;
+            expect(e.expectedValue).toBeCloseTo(s.up * s.spend * upsellGain - s.churn * s.spend, 6);
+          }
+        },
+      ),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+
+  it("rejects bad scores", () => {
+    expectError(() => rankAccountBook([{ account: "a", upsellProbability: 1.5, churnProbability: 0, spend: 1 }]), "E_BAD_INPUT", "scores[0].upsellProbability");
+    expectError(() => rankAccountBook([{ account: "a", upsellProbability: 0, churnProbability: 0, spend: 1 }, { account: "a", upsellProbability: 0, churnProbability: 0, spend: 1 }]), "E_DUPLICATE");
+    expectError(() => rankAccountBook([{ account: "a", upsellProbability: 0, churnProbability: 0, spend: -1 }]), "E_BAD_INPUT", "scores[0].spend");
+  });
+});
+
+describe("upsell scoring on the synthetic B2B book (500 accounts, 36 months, seed 42, temporal split)", () => {
+  it("beats ranking by current spend", () => {
+    const sample = generateB2bSample({ months: 36, seed: 42 });
+    const events = sample.purchases.map((p) => ({ account: p.account, product: p.product, amount: p.amount, timestamp: p.timestamp }));
+    const month = (m: number) => Date.UTC(2023, m, 1);
+    const setup = (dates: number[]) => {
+      const table = accountFeatures(events, { dates, windows: [90, 180, 365], intent: sample.intent, timeUnit: "milliseconds" });
+      const labels = new Map(labelSpendOutcomes(events, { dates, windowDays: 180, timeUnit: "milliseconds" }).map((l) => [`${l.date}|${String(l.account)}`, l.outcome]));
+      const d = table.info.length;
+      const keep = table.rows.flatMap((r, i) => (labels.has(`${r.date}|${String(r.account)}`) ? [i] : []));
+      const x = denseMatrix(keep.length, d, Float64Array.from(keep.flatMap((i) => Array.from(table.matrix.data.subarray(i * d, i * d + d)))));
+      const y = keep.map((i) => (labels.get(`${table.rows[i]!.date}|${String(table.rows[i]!.account)}`) === "upsell" ? 1 : 0));
+      const spend = keep.map((i) => table.raw.data[i * d + table.info.findIndex((f) => f.name === "spend_180d")]!);
+      return { x, y, spend };
+    };
+    const train = setup([12, 15, 18, 21, 24].map(month));
+    const test = setup([month(30)]);
+    const model = fitLogisticRegression(train.x, train.y, { classWeights: "balanced" });
+    const auc = rocAuc(predictLogisticRegression(model, test.x), test.y);
+    const baseline = rocAuc(test.spend, test.y);
+    // Measured: 0.681 against 0.445 (bench:accounts: 0.80 against 0.42, 3 seeds of 2,000 accounts).
+    expect(auc).toBeGreaterThan(baseline + 0.2);
+    expect(auc).toBeGreaterThan(0.65);
+  });
+});
