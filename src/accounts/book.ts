@@ -26,6 +26,30 @@ export interface AccountScore {
 }
 
 /**
+ * The product to bring up with an account, and its recommender score.
+ *
+ * @category accounts
+ */
+export interface NextBestProduct {
+  /** The product. */
+  readonly item: Id;
+  /** The recommender's score for it. */
+  readonly score: number;
+}
+
+/**
+ * Plain-words reasons (why the account is worth a call) and risks.
+ *
+ * @category accounts
+ */
+export interface AccountNarrative {
+  /** Sentences for what pushes the value up. */
+  readonly reasons: readonly string[];
+  /** Sentences for what pushes it down. */
+  readonly risks: readonly string[];
+}
+
+/**
  * Options of {@link rankAccountBook}.
  *
  * @category accounts
@@ -34,9 +58,9 @@ export interface AccountBookOptions {
   /** An upsell's expected relative spend gain, used when a score has no `potential`. @defaultValue 0.5 */
   upsellGain?: number;
   /** The next best product for an account (e.g. the hybrid's first recommendation), or null. @defaultValue none */
-  nextBestProduct?: (account: Id) => { readonly item: Id; readonly score: number } | null;
+  nextBestProduct?: (account: Id) => NextBestProduct | null;
   /** Reasons (why the score is high) and risks (why it is low) for an account, e.g. from the explainer. @defaultValue none */
-  explain?: (account: Id, entry: { readonly expectedValue: number }) => { readonly reasons: readonly string[]; readonly risks: readonly string[] } | null;
+  explain?: (account: Id, entry: { readonly expectedValue: number }) => AccountNarrative | null;
   /** Keep only the first `limit` accounts (next best product and reasons are computed only for them). @defaultValue all */
   limit?: number;
 }
@@ -62,7 +86,7 @@ export interface AccountBookEntry {
   /** What churn would lose (the current spend). */
   readonly spendAtRisk: number;
   /** The product to bring up, or null. */
-  readonly nextBestProduct: { readonly item: Id; readonly score: number } | null;
+  readonly nextBestProduct: NextBestProduct | null;
   /** Plain-words reasons (may be empty). */
   readonly reasons: readonly string[];
   /** Plain-words risks (may be empty). */

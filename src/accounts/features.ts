@@ -88,6 +88,18 @@ export interface AccountFeatureOptions {
 }
 
 /**
+ * An account at an evaluation date: the key of a feature row.
+ *
+ * @category accounts
+ */
+export interface AccountDate {
+  /** The account. */
+  readonly account: Id;
+  /** The evaluation date. */
+  readonly date: number;
+}
+
+/**
  * Features of accounts at dates: `raw` holds the readable values (money, counts, days), `matrix` the model inputs
  * (log(1 + x) for money and counts), one row per (account, date) in `rows`.
  *
@@ -95,7 +107,7 @@ export interface AccountFeatureOptions {
  */
 export interface AccountFeatureTable {
   /** The (account, date) of each row: every account for the first date, then for the next, ... */
-  readonly rows: readonly { readonly account: Id; readonly date: number }[];
+  readonly rows: readonly AccountDate[];
   /** One description per column. */
   readonly info: readonly AccountFeatureInfo[];
   /** Readable values, rows × features. */

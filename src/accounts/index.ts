@@ -18,6 +18,7 @@ export {
   type AccountFeatureInfo,
   type AccountFeatureOptions,
   type AccountFeatureTable,
+  type AccountDate,
   type AccountAttributes,
   type AccountIntentSignal,
   type FeatureUnit,
@@ -27,4 +28,6 @@ export {
   type AccountScore,
   type AccountBookOptions,
   type AccountBookEntry,
+  type NextBestProduct,
+  type AccountNarrative,
 } from "./book.ts";

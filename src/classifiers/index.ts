@@ -5,7 +5,7 @@
  *
  * @module classifiers
  */
-export type { ClassWeights } from "./shared.ts";
+export type { ClassWeights, BinaryClassWeights } from "./shared.ts";
 export {
   fitLogisticRegression,
   predictLogisticRegression,
@@ -13,6 +13,7 @@ export {
   logisticAttributions,
   logisticRegressionToJSON,
   logisticRegressionFromJSON,
+  type LogisticAttribution,
   type LogisticRegressionOptions,
   type LogisticRegressionModel,
   type LogisticRegressionModelJSON,

@@ -295,6 +295,18 @@ export function predictLogisticRegression(model: LogisticRegressionModel, featur
 }
 
 /**
+ * A row's log-odds split into a base value and one part per feature: base + Σ values = log-odds.
+ *
+ * @category classifiers
+ */
+export interface LogisticAttribution {
+  /** The log-odds at the reference point. */
+  readonly base: number;
+  /** One part per feature, β_j (x_j − reference_j). */
+  readonly values: Float64Array;
+}
+
+/**
  * Per-feature attributions of one row's log-odds, in closed form: φ_j = β_j (x_j − mean_j) against the training
  * means (or a given reference), with base value the log-odds at the reference, so base + Σ φ = log-odds(x) exactly.
  * These are the exact Shapley values of the linear predictor with the reference as the background (Lundberg & Lee
@@ -320,7 +332,7 @@ export function logisticAttributions(
   model: LogisticRegressionModel,
   row: ArrayLike<number>,
   reference?: ArrayLike<number>,
-): { readonly base: number; readonly values: Float64Array } {
+): LogisticAttribution {
   const fn = "logisticAttributions";
   checkModel(fn, model);
   const d = model.coefficients.length;

@@ -9,7 +9,19 @@ import type { DenseMatrix } from "../linalg/types.ts";
  *
  * @category classifiers
  */
-export type ClassWeights = "balanced" | { readonly negative: number; readonly positive: number } | readonly number[];
+export type ClassWeights = "balanced" | BinaryClassWeights | readonly number[];
+
+/**
+ * The weights of the two classes of a binary classifier.
+ *
+ * @category classifiers
+ */
+export interface BinaryClassWeights {
+  /** The weight of class 0 (no event), > 0. */
+  readonly negative: number;
+  /** The weight of class 1 (the event), > 0. */
+  readonly positive: number;
+}
 
 /** Throws unless `matrix` is a finite Float64 dense matrix with at least one row. */
 export function checkFeatureMatrix(fn: string, name: string, matrix: unknown): asserts matrix is DenseMatrix {
