@@ -18,6 +18,9 @@ export const entries: Record<string, string> = {
   "classifiers/index": "src/classifiers/index.ts",
   "accounts/index": "src/accounts/index.ts",
   "sequence/index": "src/sequence/index.ts",
+  "segments/index": "src/segments/index.ts",
+  "drift/index": "src/drift/index.ts",
+  "experiments/index": "src/experiments/index.ts",
   "node/index": "src/node/index.ts",
 };
 

@@ -10,10 +10,11 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   hybrid: async () => (await import("./hybrid.ts")).runHybrid(),
   accounts: async () => (await import("./accounts.ts")).runAccounts(),
   sequence: async () => (await import("./sequence.ts")).runSequence(),
+  analytics: async () => (await import("./analytics.ts")).runAnalytics(),
 };
 
 // With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy).
-const speedSuites = ["linalg", "metrics", "cf-speed"];
+const speedSuites = ["linalg", "metrics", "cf-speed", "analytics"];
 const requested = process.argv.slice(2);
 const names = requested.length > 0 ? requested : speedSuites;
 const unknown = names.filter((name) => !(name in suites));

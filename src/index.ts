@@ -19,3 +19,6 @@ export * from "./hybrid/index.ts";
 export * from "./classifiers/index.ts";
 export * from "./accounts/index.ts";
 export * from "./sequence/index.ts";
+export * from "./segments/index.ts";
+export * from "./drift/index.ts";
+export * from "./experiments/index.ts";

@@ -22,6 +22,9 @@ import * as hybridModule from "../src/hybrid/index.ts";
 import * as classifiersModule from "../src/classifiers/index.ts";
 import * as accountsModule from "../src/accounts/index.ts";
 import * as sequenceModule from "../src/sequence/index.ts";
+import * as segmentsModule from "../src/segments/index.ts";
+import * as driftModule from "../src/drift/index.ts";
+import * as experimentsModule from "../src/experiments/index.ts";
 import * as nodeModule from "../src/node/index.ts";
 
 const repository = path.resolve(import.meta.dirname, "..");
@@ -41,6 +44,9 @@ const barrels: Record<string, Record<string, unknown>> = {
   "nextbest/classifiers": classifiersModule,
   "nextbest/accounts": accountsModule,
   "nextbest/sequence": sequenceModule,
+  "nextbest/segments": segmentsModule,
+  "nextbest/drift": driftModule,
+  "nextbest/experiments": experimentsModule,
   "nextbest/node": nodeModule,
 };
 const modules: Record<string, unknown> = { nextbest: root, ...barrels, "ml-matrix": mlMatrix };
