@@ -21,6 +21,7 @@ export const entries: Record<string, string> = {
   "segments/index": "src/segments/index.ts",
   "drift/index": "src/drift/index.ts",
   "experiments/index": "src/experiments/index.ts",
+  "explain/index": "src/explain/index.ts",
   "node/index": "src/node/index.ts",
 };
 

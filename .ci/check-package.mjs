@@ -1,7 +1,7 @@
 // Package hygiene checks, run by `npm run check:package` after `npm run build`:
 //   1. publint --strict on the package,
 //   2. @arethetypeswrong/cli on the packed tarball (node16 and bundler resolution, ESM and CJS),
-//   3. the packed tarball imported from Node ESM and Node CJS, every subpath,
+//   3. the packed tarball imported from Node ESM, Node CJS, tsx and Deno, every subpath,
 //   4. tree-shaking: `import "nextbest"` bundles to nothing, and `import { cosineSimilarity } from "nextbest"`
 //      bundles small with no code of other domains or dependencies, and only blendByFormula pulls in mathjs,
 //   5. a size budget per subpath (minified + gzip of the whole subpath).
@@ -32,6 +32,7 @@ const budgets = new Map([
   ["./datasets", 14000],
   ["./content", 18_000],
   ["./hybrid", 16000],
+  ["./explain", 16000],
   ["./experiments", 6000],
   ["./drift", 6000],
   ["./segments", 12000],
@@ -102,6 +103,25 @@ for (const subpath of subpaths) {
   } catch (error) {
     fail(`${specifier}: ${error.stderr ?? error.message}`);
   }
+}
+
+step("import the packed package from tsx and Deno");
+for (const [runner, args] of [
+  ["tsx", ["-e"]],
+  ["deno", ["eval"]],
+]) {
+  const counts = [];
+  for (const subpath of subpaths) {
+    const specifier = subpath === "." ? "nextbest" : `nextbest/${subpath.slice(2)}`;
+    try {
+      const out = run(join(root, "node_modules", ".bin", runner), [...args, `import(${JSON.stringify(specifier)}).then((m) => console.log(Object.keys(m).length));`], { cwd: app }).trim();
+      if (out === "0" || out === "") fail(`${runner} ${specifier}: no exports`);
+      counts.push(out);
+    } catch (error) {
+      fail(`${runner} ${specifier}: ${error.stderr ?? error.message}`);
+    }
+  }
+  console.log(`${runner}: ${counts.length} subpaths import (${counts.join(", ")} exports)`);
 }
 
 async function bundle(name, source, { platform = "browser", external = [] } = {}) {

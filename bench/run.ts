@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   accounts: async () => (await import("./accounts.ts")).runAccounts(),
   sequence: async () => (await import("./sequence.ts")).runSequence(),
   analytics: async () => (await import("./analytics.ts")).runAnalytics(),
+  explain: async () => (await import("./explain.ts")).runExplain(),
 };
 
 // With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy).

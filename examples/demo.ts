@@ -41,8 +41,8 @@ import {
 import { splitTemporal, interactionsToRows } from "../src/data/index.ts";
 import { blendByFormula, blendFromSpec, explainBlend, learnBlendWeights, type BlendComponentFactory } from "../src/hybrid/index.ts";
 import { evaluateRanking } from "../src/evaluation/index.ts";
-import { accountFeatures, labelSpendOutcomes, rankAccountBook } from "../src/accounts/index.ts";
-import { fitLogisticRegression, logisticAttributions, predictLogisticRegression } from "../src/classifiers/index.ts";
+import { accountFeatures, labelSpendOutcomes, narrateAccountScore, rankAccountBook } from "../src/accounts/index.ts";
+import { fitLogisticRegression, predictLogisticRegression } from "../src/classifiers/index.ts";
 import type { B2bSample } from "../src/datasets/index.ts";
 
 const movieLensDirectory = resolve(import.meta.dirname, "../../shared/data/movielens-100k");
@@ -230,23 +230,17 @@ function accountBook(sample: B2bSample, hybrid: Recommender): void {
   const spendColumn = names.indexOf("spend_180d");
   const rowOf = new Map(today.rows.map((r, i) => [r.account, i]));
   const money = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-  // Reasons: the features that push P(upsell) up most, in words with their raw values (closed-form attributions).
-  const because = (model: typeof upsell, i: number, top: number): string[] => {
-    const { values } = logisticAttributions(model, today.matrix.data.subarray(i * d, (i + 1) * d));
-    return Array.from(values, (v, j) => [v, j] as const)
-      .filter(([v]) => v > 0)
-      .sort((a, b) => b[0] - a[0])
-      .slice(0, top)
-      .map(([, j]) => `${today.info[j]!.label}: ${money.format(today.raw.data[i * d + j]!)}`);
-  };
   const book = rankAccountBook(
     today.rows.map((r, i) => ({ account: r.account, upsellProbability: pUp[i]!, churnProbability: pChurn[i]!, spend: today.raw.data[i * d + spendColumn]! })),
     {
       limit: 5,
       nextBestProduct: (account) => recommend(hybrid, account, { k: 1 }).items[0] ?? null,
+      // Reasons from the upsell model, risks from the churn model's reasons: sentences from raw values, not weights.
       explain: (account) => {
         const i = rowOf.get(account)!;
-        return { reasons: because(upsell, i, 2), risks: because(churn, i, 1) };
+        const up = narrateAccountScore(upsell, today, i, { maxReasons: 2, maxRisks: 0 });
+        const down = narrateAccountScore(churn, today, i, { maxReasons: 1, maxRisks: 0 });
+        return { reasons: up.reasons.map((r) => r.text), risks: down.reasons.map((r) => r.text) };
       },
     },
   );
@@ -261,7 +255,8 @@ function accountBook(sample: B2bSample, hybrid: Recommender): void {
     })),
   );
   const first = book[0]!;
-  console.log(`  Why ${first.account}: ${first.reasons.join("; ")}. Watch: ${first.risks.join("; ") || "nothing stands out"}.`);
+  console.log(`  Why ${first.account}: ${first.reasons.join("; ")}.`);
+  console.log(`  Watch: ${first.risks.join("; ") || "nothing stands out"}.`);
 }
 
 await main();

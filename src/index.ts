@@ -22,3 +22,4 @@ export * from "./sequence/index.ts";
 export * from "./segments/index.ts";
 export * from "./drift/index.ts";
 export * from "./experiments/index.ts";
+export * from "./explain/index.ts";

@@ -25,6 +25,7 @@ import * as sequenceModule from "../src/sequence/index.ts";
 import * as segmentsModule from "../src/segments/index.ts";
 import * as driftModule from "../src/drift/index.ts";
 import * as experimentsModule from "../src/experiments/index.ts";
+import * as explainModule from "../src/explain/index.ts";
 import * as nodeModule from "../src/node/index.ts";
 
 const repository = path.resolve(import.meta.dirname, "..");
@@ -47,6 +48,7 @@ const barrels: Record<string, Record<string, unknown>> = {
   "nextbest/segments": segmentsModule,
   "nextbest/drift": driftModule,
   "nextbest/experiments": experimentsModule,
+  "nextbest/explain": explainModule,
   "nextbest/node": nodeModule,
 };
 const modules: Record<string, unknown> = { nextbest: root, ...barrels, "ml-matrix": mlMatrix };

@@ -21,7 +21,7 @@ export type FeatureUnit = "count" | "currency" | "percent" | "days" | "flag" | "
 export interface AccountFeatureInfo {
   /** The column name, unique. */
   readonly name: string;
-  /** Words for a sentence, e.g. "Spend in the last 90 days". */
+  /** Words for a sentence, without the window (narratives add it), e.g. "Spend". */
   readonly label: string;
   /** The group the feature's attribution is summed into, e.g. "spend", "intent". */
   readonly group: string;
@@ -209,19 +209,19 @@ export function accountFeatures(events: readonly SpendEvent[], options: AccountF
 
   const info: AccountFeatureInfo[] = [];
   for (const w of windows) {
-    info.push({ name: `spend_${w}d`, label: `Spend in the last ${w} days`, group: "spend", unit: "currency", windowDays: w, higherIsBetter: true, previous: `spend_prev_${w}d`, logScale: true });
-    info.push({ name: `spend_prev_${w}d`, label: `Spend in the ${w} days before that`, group: "spend", unit: "currency", windowDays: w, higherIsBetter: true, logScale: true });
+    info.push({ name: `spend_${w}d`, label: "Spend", group: "spend", unit: "currency", windowDays: w, higherIsBetter: true, previous: `spend_prev_${w}d`, logScale: true });
+    info.push({ name: `spend_prev_${w}d`, label: `Spend in the ${w} days before`, group: "spend", unit: "currency", windowDays: w, higherIsBetter: true, logScale: true });
   }
   info.push(
-    { name: "spend_trend_12m", label: "Monthly spend trend over the last 12 months", group: "spend", unit: "currency", windowDays: 365, higherIsBetter: true, logScale: false },
-    { name: "purchases_365d", label: "Purchases in the last 365 days", group: "activity", unit: "count", windowDays: 365, higherIsBetter: true, logScale: true },
+    { name: "spend_trend_12m", label: "Monthly spend trend", group: "spend", unit: "currency", windowDays: 365, higherIsBetter: true, logScale: false },
+    { name: "purchases_365d", label: "Purchases", group: "activity", unit: "count", windowDays: 365, higherIsBetter: true, logScale: true },
     { name: "days_since_purchase", label: "Days since the last purchase", group: "activity", unit: "days", higherIsBetter: false, logScale: true },
     { name: "tenure_days", label: "Days since the first purchase", group: "relationship", unit: "days", higherIsBetter: true, logScale: true },
     { name: "products_held", label: "Products bought so far", group: "products", unit: "count", higherIsBetter: true, logScale: true },
   );
   if (options.intent !== undefined) {
     info.push(
-      { name: "intent", label: "Buyer intent (decayed score)", group: "intent", unit: "score", windowDays: halfLifeDays, higherIsBetter: true, previous: "intent_prev", logScale: true },
+      { name: "intent", label: "Buyer intent", group: "intent", unit: "score", windowDays: halfLifeDays, higherIsBetter: true, previous: "intent_prev", logScale: true },
       { name: "intent_prev", label: `Buyer intent ${halfLifeDays} days earlier`, group: "intent", unit: "score", windowDays: halfLifeDays, higherIsBetter: true, logScale: true },
     );
   }

@@ -31,3 +31,4 @@ export {
   type NextBestProduct,
   type AccountNarrative,
 } from "./book.ts";
+export { narrateAccountScore, accountNarrativeMetadata, type AccountNarrativeOptions } from "./narrative.ts";

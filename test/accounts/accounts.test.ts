@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { accountFeatures, labelSpendOutcomes, rankAccountBook, type SpendEvent } from "../../src/accounts/index.ts";
+import { accountFeatures, labelSpendOutcomes, narrateAccountScore, rankAccountBook, type SpendEvent } from "../../src/accounts/index.ts";
 import { fitLogisticRegression, predictLogisticRegression } from "../../src/classifiers/index.ts";
 import { generateB2bSample } from "../../src/datasets/index.ts";
 import { denseMatrix } from "../../src/linalg/index.ts";
@@ -162,5 +162,33 @@ describe("upsell scoring on the synthetic B2B book (500 accounts, 36 months, see
     // Measured: 0.681 against 0.445 (bench:accounts: 0.80 against 0.42, 3 seeds of 2,000 accounts).
     expect(auc).toBeGreaterThan(baseline + 0.2);
     expect(auc).toBeGreaterThan(0.65);
+  });
+});
+
+describe("narrateAccountScore", () => {
+  const events = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((a) => [
+    { account: `a${a}`, amount: 100, timestamp: 10 * DAY },
+    { account: `a${a}`, amount: 100 * (a + 1), timestamp: 100 * DAY },
+  ]);
+  const table = accountFeatures(events, { dates: [120 * DAY], windows: [90] });
+  const model = fitLogisticRegression(table.matrix, [0, 0, 0, 1, 0, 1, 1, 1], { featureNames: table.info.map((f) => f.name) });
+
+  it("narrates the top account's spend from raw values, with the band of its probability", () => {
+    const story = narrateAccountScore(model, table, 7);
+    expect(story.score).toBeCloseTo(predictLogisticRegression(model, denseMatrix(1, table.info.length, table.matrix.data.slice(7 * table.info.length, 8 * table.info.length)))[0]!, 12);
+    expect(story.reasons[0]!.group).toBe("spend");
+    // The sentence quotes raw money (dollars, as in the table's raw values), never the model's log(1 + x) inputs.
+    const d = table.info.length;
+    const money = story.reasons[0]!.features.map((name) => table.raw.data[7 * d + table.info.findIndex((f) => f.name === name)]!);
+    const quoted = [...story.reasons[0]!.text.matchAll(/\$([\d,]+(?:\.\d+)?)/g)].map((m) => Number(m[1]!.replace(/,/g, "")));
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const value of quoted) expect(money.some((raw) => Math.abs(raw - value) <= 0.01 * Math.max(1, Math.abs(raw)))).toBe(true);
+    expect(story.headline.startsWith(story.band)).toBe(true);
+  });
+
+  it("rejects a model of other features and a bad row", () => {
+    const other = fitLogisticRegression(denseMatrix(2, 1, Float64Array.from([0, 1])), [0, 1]);
+    expectError(() => narrateAccountScore(other, table, 0), "E_SHAPE", `over the table's ${table.info.length} features`);
+    expectError(() => narrateAccountScore(model, table, 8), "E_BAD_INPUT", "row must be an integer in [0, 7]");
   });
 });

@@ -1,0 +1,42 @@
+// The page script of `npm run check:browser`: the ESM build (dist/) bundled for the browser computes recommendations
+// and an explanation; the result is left on window.__nextbest for the check to read.
+import { createInteractions, fitItemItemImplicit, itemItemImplicitRecommender, fitPopularity, popularityRecommender, blendRecommenders, explainBlend, recommend } from "../dist/index.js";
+
+declare global {
+  interface Window {
+    __nextbest?: unknown;
+  }
+}
+
+try {
+  const purchases = createInteractions([
+    { user: "acme", item: "crm" },
+    { user: "acme", item: "analytics" },
+    { user: "globex", item: "crm" },
+    { user: "globex", item: "support" },
+    { user: "initech", item: "crm" },
+    { user: "initech", item: "analytics" },
+    { user: "hooli", item: "support" },
+  ]);
+  const cf = itemItemImplicitRecommender(fitItemItemImplicit(purchases));
+  const popularity = popularityRecommender(fitPopularity(purchases));
+  const hybrid = blendRecommenders(
+    [
+      { name: "cf", recommender: cf, weight: 0.7 },
+      { name: "popularity", recommender: popularity, weight: 0.3 },
+    ],
+    { normalization: "min-max" },
+  );
+  const list = recommend(hybrid, "globex", { k: 2 });
+  const why = explainBlend(hybrid, "globex", list.items[0]!.item);
+  window.__nextbest = {
+    userAgent: navigator.userAgent,
+    items: list.items.map((entry) => entry.item),
+    score: list.items[0]!.score,
+    parts: why.base + why.contributions.reduce((sum, c) => sum + c.contribution, 0),
+    contributions: why.contributions.map((c) => c.name),
+  };
+  document.body.textContent = `nextbest in the browser: ${list.items.map((entry) => entry.item).join(", ")}`;
+} catch (error) {
+  window.__nextbest = { error: String((error as Error).stack ?? error) };
+}

@@ -1,0 +1,80 @@
+// Browser smoke test, run by `npm run check:browser` after `npm run build`: the ESM build bundled for the browser
+// (esbuild, platform browser) is served on localhost and loaded in headless Chromium (Debian's chromium, driven by
+// playwright-core); the page computes recommendations and an explanation, and this script checks them.
+import { build } from "esbuild";
+import { createServer } from "node:http";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const root = resolve(import.meta.dirname, "..");
+const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
+if (executablePath === undefined) {
+  console.error("FAIL check:browser: no Chromium at /usr/bin/chromium (apt-get install chromium)");
+  process.exit(1);
+}
+if (!existsSync(join(root, "dist", "index.js"))) {
+  console.error("FAIL check:browser: dist/index.js is missing (run npm run build first)");
+  process.exit(1);
+}
+
+const bundle = await build({
+  entryPoints: [join(root, ".ci", "browser-page.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  write: false,
+  minify: true,
+  logLevel: "silent",
+});
+const script = bundle.outputFiles[0].text;
+const page = `<!doctype html><meta charset="utf-8"><title>nextbest</title><body>loading</body><script type="module" src="/page.js"></script>`;
+const server = createServer((request, response) => {
+  if (request.url === "/page.js") {
+    response.writeHead(200, { "content-type": "text/javascript" });
+    response.end(script);
+  } else {
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(page);
+  }
+});
+await new Promise((done) => server.listen(0, "127.0.0.1", done));
+const { port } = server.address();
+
+let failed = false;
+const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+try {
+  const tab = await browser.newPage();
+  const errors = [];
+  tab.on("pageerror", (error) => errors.push(String(error)));
+  await tab.goto(`http://127.0.0.1:${port}/`);
+  await tab.waitForFunction(() => window.__nextbest !== undefined, undefined, { timeout: 30_000 });
+  const result = await tab.evaluate(() => window.__nextbest);
+  const text = await tab.textContent("body");
+  console.log(`page bundle: ${(script.length / 1024).toFixed(1)} kB minified`);
+  console.log(`browser: ${result.userAgent ?? "?"}`);
+  console.log(`page says: ${text}`);
+  if (result.error !== undefined || errors.length > 0) {
+    failed = true;
+    console.error(`FAIL the page threw: ${result.error ?? errors.join("\n")}`);
+  } else {
+    // globex bought crm and support: analytics (bought with crm by acme and initech) comes first.
+    if (JSON.stringify(result.items) !== JSON.stringify(["analytics"])) {
+      failed = true;
+      console.error(`FAIL recommendations for globex: expected ["analytics"], got ${JSON.stringify(result.items)}`);
+    }
+    if (Math.abs(result.parts - result.score) > 1e-12) {
+      failed = true;
+      console.error(`FAIL the explanation's parts sum to ${result.parts}, the score is ${result.score}`);
+    }
+    if (JSON.stringify(result.contributions) !== JSON.stringify(["cf", "popularity"])) {
+      failed = true;
+      console.error(`FAIL contributions ${JSON.stringify(result.contributions)}`);
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+if (failed) process.exit(1);
+console.log("check:browser: recommendations and an explanation computed in headless Chromium");

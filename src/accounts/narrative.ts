@@ -1,0 +1,134 @@
+/**
+ * Plain-words reasons and risks for an account's score: the logistic scorer's closed-form attributions, narrated from
+ * the raw feature values.
+ *
+ * @module
+ */
+import type { LogisticRegressionModel } from "../classifiers/logistic.ts";
+import { NextbestError, describeValue } from "../core/errors.ts";
+import { explainLogistic } from "../explain/linear.ts";
+import { narrateExplanation, type FeatureMetadata, type Narrative, type ScoreBand } from "../explain/narrative.ts";
+import type { AccountFeatureInfo, AccountFeatureTable } from "./features.ts";
+
+/**
+ * Options of {@link narrateAccountScore}.
+ *
+ * @category accounts
+ */
+export interface AccountNarrativeOptions {
+  /** Reasons kept at most. @defaultValue 3 */
+  maxReasons?: number;
+  /** Risks kept at most. @defaultValue 2 */
+  maxRisks?: number;
+  /** Number formatting locale (Intl). @defaultValue "en-US" */
+  locale?: string;
+  /** ISO currency code for money features. @defaultValue "USD" */
+  currency?: string;
+  /** Score bands, highest first. @defaultValue the explainer's High (≥ 0.7) / Medium (≥ 0.4) / Low */
+  bands?: readonly ScoreBand[];
+  /** Compare the account's values with the other rows of the table ("higher than 80% of accounts"). @defaultValue true */
+  comparePeers?: boolean;
+}
+
+/**
+ * The narrative metadata of account features: label, group, unit, window, direction and the paired previous-period
+ * feature, as {@link explain!narrateExplanation} reads them.
+ *
+ * Complexity: O(features).
+ *
+ * @param info - the feature descriptions of an {@link AccountFeatureTable}
+ * @param currency - ISO currency code for money features. @defaultValue "USD"
+ * @returns metadata by feature name
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when `info` is not an array of feature descriptions
+ * @example
+ * ```ts
+ * import { accountFeatures, accountNarrativeMetadata } from "nextbest/accounts";
+ * const table = accountFeatures([{ account: "acme", amount: 10, timestamp: 0 }], { dates: [86_400], windows: [90] });
+ * accountNarrativeMetadata(table.info).get("spend_90d");
+ * // => { label: "Spend", group: "spend", unit: "currency", currency: "USD", higherIsBetter: true,
+ * //      window: "90 days", previous: "spend_prev_90d" }
+ * ```
+ * @category accounts
+ */
+export function accountNarrativeMetadata(info: readonly AccountFeatureInfo[], currency = "USD"): Map<string, FeatureMetadata> {
+  if (!Array.isArray(info)) throw new NextbestError("E_BAD_INPUT", `accountNarrativeMetadata: info must be an array of feature descriptions, got ${describeValue(info)}`);
+  return new Map(
+    info.map((f): [string, FeatureMetadata] => [
+      f.name,
+      {
+        label: f.label,
+        group: f.group,
+        unit: f.unit,
+        ...(f.unit === "currency" ? { currency } : {}),
+        higherIsBetter: f.higherIsBetter,
+        ...(f.windowDays !== undefined ? { window: `${f.windowDays} days` } : {}),
+        ...(f.previous !== undefined ? { previous: f.previous } : {}),
+      },
+    ]),
+  );
+}
+
+/**
+ * Explains one row's probability from a logistic scorer trained on an {@link AccountFeatureTable}'s `matrix`: the
+ * closed-form attributions on the log-odds scale (against the model's training means) are grouped, split into reasons
+ * (they raise the score) and risks (they lower it), and written as sentences from the row's raw values — levels,
+ * changes against the previous period, and the account's percentile among the table's rows — with a headline naming
+ * the score band and the top reason (CrystalCandle-style narratives, through `nextbest/explain`).
+ *
+ * Complexity: O(features · rows of the table) with peers, O(features) without.
+ *
+ * @param model - a logistic regression fitted on the table's feature columns (same order)
+ * @param table - the feature table the row comes from
+ * @param row - the row index in `table.rows`
+ * @param options - how many reasons and risks, locale, currency, bands, peers
+ * @returns the narrative: headline, band, score, reasons and risks
+ * @throws {@link core!NextbestError} `E_SHAPE` when the model's features do not match the table's,
+ *   `E_BAD_INPUT` for a bad row index or option
+ * @example
+ * ```ts
+ * import { accountFeatures, narrateAccountScore } from "nextbest/accounts";
+ * import { fitLogisticRegression } from "nextbest/classifiers";
+ * const day = 86_400;
+ * const events = [0, 1, 2, 3, 4, 5, 6, 7].map((a) => ({ account: `a${a}`, amount: 100 * (a + 1), timestamp: 10 * day }));
+ * const table = accountFeatures(events, { dates: [30 * day], windows: [90] });
+ * const model = fitLogisticRegression(table.matrix, [0, 0, 0, 1, 0, 1, 1, 1], { featureNames: table.info.map((f) => f.name) });
+ * const story = narrateAccountScore(model, table, 7);
+ * [story.band, story.reasons[0]?.group]; // => ["High priority", "spend"]
+ * story.headline.startsWith("High priority"); // => true
+ * ```
+ * @category accounts
+ */
+export function narrateAccountScore(
+  model: LogisticRegressionModel,
+  table: AccountFeatureTable,
+  row: number,
+  options: AccountNarrativeOptions = {},
+): Narrative {
+  const fn = "narrateAccountScore";
+  if (typeof table !== "object" || table === null || !Array.isArray(table.info) || !(table.raw?.data instanceof Float64Array)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: table must be an account feature table (from accountFeatures), got ${describeValue(table)}`);
+  }
+  const d = table.info.length;
+  if (typeof model !== "object" || model === null || !(model.coefficients instanceof Float64Array) || model.coefficients.length !== d) {
+    throw new NextbestError("E_SHAPE", `${fn}: model must be a logistic regression over the table's ${d} features, got ${describeValue(model)}`);
+  }
+  if (!Number.isInteger(row) || row < 0 || row >= table.rows.length) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: row must be an integer in [0, ${table.rows.length - 1}], got ${describeValue(row)}`);
+  }
+  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  const names = table.info.map((f) => f.name);
+  const x = table.matrix.data.subarray(row * d, (row + 1) * d);
+  const why = explainLogistic({ coefficients: model.coefficients, intercept: model.intercept }, x, { means: model.means, featureNames: names });
+  const peers: Float64Array[] = [];
+  if (options.comparePeers ?? true) for (let r = 0; r < table.rows.length; r++) peers.push(table.raw.data.subarray(r * d, (r + 1) * d));
+  return narrateExplanation(why, {
+    metadata: accountNarrativeMetadata(table.info, options.currency ?? "USD"),
+    rawData: table.raw.data.subarray(row * d, (row + 1) * d),
+    scoreFormat: "percent",
+    ...(peers.length > 0 ? { peers } : {}),
+    ...(options.maxReasons !== undefined ? { maxReasons: options.maxReasons } : {}),
+    ...(options.maxRisks !== undefined ? { maxRisks: options.maxRisks } : {}),
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
+    ...(options.bands !== undefined ? { bands: options.bands } : {}),
+  });
+}

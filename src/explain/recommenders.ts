@@ -1,0 +1,325 @@
+/**
+ * Explanations of nextbest's own recommenders: a hybrid's score split over its components, and an item-item or
+ * implicit-ALS score split over the purchases behind it ("because they bought X"). Each is exact, by linearity.
+ *
+ * @module
+ */
+import { NextbestError, describeValue } from "../core/errors.ts";
+import { checkId, type Id } from "../core/id-index.ts";
+import type { ImplicitAlsModel } from "../factorization/implicit-als.ts";
+import type { BlendExplanation } from "../hybrid/explain.ts";
+import type { ItemItemImplicitModel } from "../neighbors/item-item-implicit.ts";
+import { solveSymmetric } from "./solve.ts";
+import { freezeExplanation, type Explanation } from "./types.ts";
+
+/**
+ * Turns a hybrid's score parts (from `explainBlend` in `nextbest/hybrid`) into an {@link Explanation}: one player per
+ * component, values the components' contributions, base value the blend's constant part, data the components' raw
+ * scores (NaN where a component did not score the item). Exact: a blend's score is by construction the sum of its
+ * parts (a non-linear formula blend is split by exact Shapley values inside `explainBlend`).
+ *
+ * Complexity: O(components).
+ *
+ * @param blend - the output of `explainBlend(hybrid, user, item)`
+ * @returns the {@link Explanation} with method `"blend"`
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when `blend` is not a blend explanation; `E_NON_FINITE` when no
+ *   component scores the item (the score is NaN)
+ * @example
+ * ```ts
+ * import { createIdIndex } from "nextbest/core";
+ * import type { Recommender } from "nextbest/recommend";
+ * import { blendRecommenders, explainBlend } from "nextbest/hybrid";
+ * import { explanationFromBlend } from "nextbest/explain";
+ * const fixed = (name: string, scores: number[]): Recommender => ({
+ *   name, users: createIdIndex(["acme"]), items: createIdIndex(["a", "b", "c"]),
+ *   scoreUser(_user, out) { out.set(scores); }, seenItems() { return []; },
+ * });
+ * const hybrid = blendRecommenders(
+ *   [{ name: "similar-accounts", recommender: fixed("knn", [4, 2, 0]), weight: 0.75 },
+ *    { name: "product-fit", recommender: fixed("content", [0, 1, 1]), weight: 0.25 }],
+ *   { normalization: "min-max" },
+ * );
+ * const why = explanationFromBlend(explainBlend(hybrid, "acme", "b"));
+ * [why.featureNames, why.values, why.output]; // => [["similar-accounts", "product-fit"], [0.375, 0.25], 0.625]
+ * ```
+ * @category explain
+ */
+export function explanationFromBlend(blend: BlendExplanation): Explanation {
+  const fn = "explanationFromBlend";
+  if (typeof blend !== "object" || blend === null || !Array.isArray(blend.contributions) || typeof blend.score !== "number") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: blend must be the output of explainBlend, got ${describeValue(blend)}`);
+  }
+  if (!Number.isFinite(blend.score)) {
+    throw new NextbestError("E_NON_FINITE", `${fn}: blend.score must be finite (no component scores item ${describeValue(blend.item)}), got ${describeValue(blend.score)}`);
+  }
+  return freezeExplanation({
+    kind: "explanation",
+    version: 1,
+    method: "blend",
+    link: "identity",
+    baseValue: blend.base,
+    output: blend.score,
+    values: blend.contributions.map((c) => c.contribution),
+    data: blend.contributions.map((c) => c.raw),
+    featureNames: blend.contributions.map((c) => c.name),
+    groups: null,
+    standardErrors: null,
+    modelCalls: 0,
+  });
+}
+
+function modelHeader(fn: string, model: unknown, kind: string): void {
+  const m = model as { kind?: unknown; version?: unknown; users?: { lookup?: unknown }; items?: { lookup?: unknown } } | null;
+  if (typeof m !== "object" || m === null || m.kind !== kind) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model must be an ${kind} model (kind ${JSON.stringify(kind)}), got ${typeof m === "object" && m !== null ? `kind ${describeValue(m.kind)}` : describeValue(model)}`);
+  }
+  if (m.version !== 1) throw new NextbestError("E_BAD_MODEL", `${fn}: model.version must be 1, got ${describeValue(m.version)}`);
+  if (!(m.users?.lookup instanceof Map) || !(m.items?.lookup instanceof Map)) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.users and model.items must be IdIndex objects, got ${describeValue(m.users)}`);
+  }
+}
+
+function indexOf(fn: string, name: string, index: ReadonlyMap<Id, number>, id: Id, what: string): number {
+  checkId(fn, name, id);
+  const i = index.get(id);
+  if (i === undefined) throw new NextbestError("E_UNKNOWN_ID", `${fn}: ${name} must be ${what}, got ${describeValue(id)}`);
+  return i;
+}
+
+/**
+ * Splits an implicit item-item score over the user's purchases: score(u, i) = Σ_j w(u, j) · s(j, i) is a sum over
+ * the items j the user bought, so the part of purchase j is w(u, j) · s(j, i) (0 when i is not among j's K
+ * neighbours) — "recommended because they bought j". These are also the exact Shapley values of the game whose
+ * players are the purchases (the score is linear in them). One player per purchase, in the model's order; data the
+ * interaction values w(u, j); base value 0.
+ *
+ * Complexity: O(n_u · K) for a user with n_u purchases.
+ *
+ * @param model - a fitted implicit item-item model (`fitItemItemImplicit` in `nextbest/neighbors`)
+ * @param user - a user the model knows
+ * @param item - an item the model knows
+ * @returns the {@link Explanation} with method `"item-item"`; feature names are the purchased items' ids as strings
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` for a malformed model; `E_UNKNOWN_ID` for an unknown user or item
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitItemItemImplicit } from "nextbest/neighbors";
+ * import { explainItemItemScore } from "nextbest/explain";
+ * const purchases = createInteractions([
+ *   { user: "acme", item: "crm" }, { user: "acme", item: "erp" },
+ *   { user: "globex", item: "crm" }, { user: "globex", item: "erp" }, { user: "globex", item: "bi" },
+ *   { user: "initech", item: "crm" }, { user: "initech", item: "erp" },
+ * ]);
+ * const why = explainItemItemScore(fitItemItemImplicit(purchases), "acme", "bi");
+ * why.featureNames; // => ["crm", "erp"]
+ * why.values.map((v) => v.toFixed(4)); // => ["0.5774", "0.5774"]
+ * ```
+ * @category explain
+ */
+export function explainItemItemScore(model: ItemItemImplicitModel, user: Id, item: Id): Explanation {
+  const fn = "explainItemItemScore";
+  modelHeader(fn, model, "item-item-implicit");
+  const u = indexOf(fn, "user", model.users.lookup, user, "a user the model knows (the popularity fallback has no purchases to attribute)");
+  const i = indexOf(fn, "item", model.items.lookup, item, "an item the model knows");
+  const { seenIndptr: up, seenIndices: ui, seenValues: uv, neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns } = model;
+  const values: number[] = [];
+  const data: number[] = [];
+  const names: string[] = [];
+  let output = 0;
+  for (let p = up[u]!; p < up[u + 1]!; p++) {
+    const j = ui[p]!;
+    const w = uv[p]!;
+    let part = 0;
+    for (let q = np[j]!; q < np[j + 1]!; q++) {
+      if (ni[q] === i) {
+        part = w * ns[q]!;
+        break;
+      }
+    }
+    output += part;
+    values.push(part);
+    data.push(w);
+    names.push(String(model.items.ids[j]));
+  }
+  return freezeExplanation({
+    kind: "explanation",
+    version: 1,
+    method: "item-item",
+    link: "identity",
+    baseValue: 0,
+    output,
+    values,
+    data,
+    featureNames: names,
+    groups: null,
+    standardErrors: null,
+    modelCalls: 0,
+  });
+}
+
+/**
+ * An implicit-ALS score explanation: the {@link Explanation} plus the model's own score for the pair.
+ *
+ * @category explain
+ */
+export interface ImplicitAlsExplanation extends Explanation {
+  /**
+   * x_uᵀ y_i from the model's stored user factors, or `null` for a user the model does not know. It equals `output`
+   * when the stored factors are the exact solution for the user's interactions (a converged Cholesky fit); the
+   * difference is the fit's remaining optimisation error (conjugate-gradient steps, iterations).
+   */
+  readonly modelScore: number | null;
+}
+
+/**
+ * Options of {@link explainImplicitAlsScore}.
+ *
+ * @category explain
+ */
+export interface ImplicitAlsExplainOptions {
+  /**
+   * The user's interactions with their strengths (as passed to `foldInUser`; repeated items summed, unknown items
+   * ignored). Needed for a user the model does not know, and for exact parts when training values were not all 1
+   * (the model stores which items each user bought, not the values).
+   * @defaultValue the user's training items, each with value 1
+   */
+  interactions?: Iterable<{
+    /** The item id. */
+    readonly item: Id;
+    /** The interaction strength (>= 0). @defaultValue 1 */
+    readonly value?: number;
+  }>;
+}
+
+/**
+ * Splits an implicit-ALS score over the user's purchases, as the `implicit` library's `ALS.explain` does (after Hu,
+ * Koren and Volinsky 2008, section 5): with the item factors fixed, the user's factors are
+ * x_u = W_u Σ_j c_uj y_j with W_u = (YᵀY + λI + Σ_j (c_uj − 1) y_j y_jᵀ)⁻¹ and c_uj = 1 + α r_uj, so the score
+ * y_iᵀ x_u = Σ_j c_uj · y_iᵀ W_u y_j is a sum over the purchases j: purchase j's part is c_uj · y_iᵀ W_u y_j.
+ * The parts are exact for the fold-in score (`output`, base value 0), holding W_u — the user's own weighting of the
+ * latent space — fixed; `modelScore` gives the stored-factor score beside it.
+ *
+ * Complexity: O(items · f² + n_u · f² + f³) for f factors and n_u purchases (YᵀY is recomputed per call).
+ *
+ * @param model - a fitted implicit ALS model (`fitImplicitAls` in `nextbest/factorization`)
+ * @param user - the user (known to the model unless `options.interactions` is given)
+ * @param item - an item the model knows
+ * @param options - the user's interactions with values
+ * @returns the {@link ImplicitAlsExplanation} with method `"implicit-als"`, one player per purchased item
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` for a malformed model; `E_UNKNOWN_ID` for an unknown item, or an
+ *   unknown user without `options.interactions`; `E_BAD_INPUT` / `E_NON_FINITE` for a malformed interaction
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitImplicitAls, foldInUser } from "nextbest/factorization";
+ * import { explainImplicitAlsScore } from "nextbest/explain";
+ * const purchases = createInteractions([
+ *   { user: "acme", item: "crm" }, { user: "acme", item: "erp" }, { user: "globex", item: "crm" },
+ *   { user: "globex", item: "erp" }, { user: "initech", item: "crm" }, { user: "hooli", item: "hr" },
+ * ]);
+ * const model = fitImplicitAls(purchases, { factors: 2, regularization: 0.01, solver: "cholesky", seed: 1 });
+ * const why = explainImplicitAlsScore(model, "initech", "erp");
+ * why.featureNames; // => ["crm"]
+ * // the parts add up to the fold-in score of the user's purchases, exactly
+ * const x = foldInUser(model, [{ item: "crm" }]);
+ * const erp = model.items.lookup.get("erp")! * 2;
+ * Math.abs(why.output - (x[0]! * model.itemFactors[erp]! + x[1]! * model.itemFactors[erp + 1]!)) < 1e-12; // => true
+ * Math.abs(why.output - why.modelScore!) < 0.01; // => true
+ * ```
+ * @category explain
+ */
+export function explainImplicitAlsScore(model: ImplicitAlsModel, user: Id, item: Id, options: ImplicitAlsExplainOptions = {}): ImplicitAlsExplanation {
+  const fn = "explainImplicitAlsScore";
+  modelHeader(fn, model, "implicit-als");
+  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  const f = model.factors;
+  const itemCount = model.items.ids.length;
+  const userCount = model.users.ids.length;
+  if (!(model.itemFactors instanceof Float32Array) || model.itemFactors.length !== itemCount * f) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.itemFactors must be a Float32Array of length ${itemCount * f} (items × factors), got ${describeValue(model.itemFactors)}`);
+  }
+  if (!(model.userFactors instanceof Float32Array) || model.userFactors.length !== userCount * f) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.userFactors must be a Float32Array of length ${userCount * f} (users × factors), got ${describeValue(model.userFactors)}`);
+  }
+  const i = indexOf(fn, "item", model.items.lookup, item, "an item the model knows");
+  checkId(fn, "user", user);
+  const u = model.users.lookup.get(user);
+  const strengths = new Map<number, number>();
+  if (options.interactions !== undefined) {
+    const interactions = options.interactions as unknown;
+    if (typeof interactions !== "object" || interactions === null || typeof (interactions as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function") {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: options.interactions must be an iterable of { item, value? }, got ${describeValue(interactions)}`);
+    }
+    let position = 0;
+    for (const entry of options.interactions) {
+      if (typeof entry !== "object" || entry === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options.interactions[${position}] must be an object { item, value? }, got ${describeValue(entry)}`);
+      checkId(fn, `options.interactions[${position}].item`, entry.item);
+      const value = entry.value ?? 1;
+      if (typeof value !== "number") throw new NextbestError("E_BAD_INPUT", `${fn}: options.interactions[${position}].value must be a number, got ${describeValue(value)}`);
+      if (!Number.isFinite(value)) throw new NextbestError("E_NON_FINITE", `${fn}: options.interactions[${position}].value must be finite, got ${describeValue(value)}`);
+      if (value < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.interactions[${position}].value must be >= 0, got ${value}`);
+      const j = model.items.lookup.get(entry.item);
+      if (j !== undefined) strengths.set(j, (strengths.get(j) ?? 0) + value);
+      position++;
+    }
+  } else {
+    if (u === undefined) {
+      throw new NextbestError("E_UNKNOWN_ID", `${fn}: user must be a user the model knows (or pass options.interactions), got ${describeValue(user)}`);
+    }
+    for (let p = model.seenIndptr[u]!; p < model.seenIndptr[u + 1]!; p++) strengths.set(model.seenIndices[p]!, 1);
+  }
+  const purchased = [...strengths.keys()].sort((a, b) => a - b);
+  const Y = model.itemFactors;
+  const alpha = model.alpha;
+  // W_u⁻¹ = YᵀY + λI + Σ_j α r_j y_j y_jᵀ
+  const A = new Float64Array(f * f);
+  for (let r = 0; r < itemCount; r++) {
+    const o = r * f;
+    for (let a = 0; a < f; a++) {
+      const ya = Y[o + a]!;
+      if (ya === 0) continue;
+      for (let c = 0; c <= a; c++) A[a * f + c]! += ya * Y[o + c]!;
+    }
+  }
+  for (const j of purchased) {
+    const w = alpha * strengths.get(j)!;
+    const o = j * f;
+    for (let a = 0; a < f; a++) for (let c = 0; c <= a; c++) A[a * f + c]! += w * Y[o + a]! * Y[o + c]!;
+  }
+  for (let a = 0; a < f; a++) {
+    A[a * f + a]! += model.regularization;
+    for (let c = 0; c < a; c++) A[c * f + a] = A[a * f + c]!;
+  }
+  const yi = Float64Array.from(Y.subarray(i * f, i * f + f));
+  const z = solveSymmetric(A, yi, f);
+  const values: number[] = [];
+  let output = 0;
+  for (const j of purchased) {
+    let dot = 0;
+    for (let a = 0; a < f; a++) dot += z[a]! * Y[j * f + a]!;
+    const part = (1 + alpha * strengths.get(j)!) * dot;
+    values.push(part);
+    output += part;
+  }
+  let modelScore: number | null = null;
+  if (u !== undefined) {
+    modelScore = 0;
+    for (let a = 0; a < f; a++) modelScore += model.userFactors[u * f + a]! * Y[i * f + a]!;
+  }
+  const explanation = freezeExplanation({
+    kind: "explanation" as const,
+    version: 1 as const,
+    method: "implicit-als" as const,
+    link: "identity" as const,
+    baseValue: 0,
+    output,
+    values,
+    data: purchased.map((j) => strengths.get(j)!),
+    featureNames: purchased.map((j) => String(model.items.ids[j])),
+    groups: null,
+    standardErrors: null,
+    modelCalls: 0,
+    modelScore,
+  });
+  return explanation;
+}
