@@ -26,7 +26,9 @@ export const entries: Record<string, string> = {
 };
 
 export default defineConfig({
-  entry: entries,
+  // The CLI is a bin, not an exports subpath; shims make its import.meta work in the CJS copy.
+  entry: { ...entries, "cli/bin": "src/cli/bin.ts" },
+  shims: true,
   format: ["esm", "cjs"],
   dts: true,
   // ESM chunks per shared module set keep tree-shaking exact: an unused domain's chunk (and its imports) drops out.

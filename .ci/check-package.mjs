@@ -105,6 +105,17 @@ for (const subpath of subpaths) {
   }
 }
 
+step("the nextbest CLI from the installed tarball");
+try {
+  const version = run("node", [join(installed, "dist", "cli", "bin.js"), "--version"], { cwd: app }).trim();
+  if (!version.includes(pkg.version)) fail(`nextbest --version printed ${JSON.stringify(version)}, expected ${pkg.version}`);
+  const help = run("node", [join(installed, "dist", "cli", "bin.cjs"), "recommend", "--help"], { cwd: app });
+  if (!help.includes("--interactions")) fail("nextbest recommend --help (CJS build) does not describe --interactions");
+  console.log(`nextbest --version: ${version}; recommend --help: ${help.split("\n").length} lines`);
+} catch (error) {
+  fail(`nextbest CLI: ${error.stderr ?? error.message}`);
+}
+
 step("import the packed package from tsx and Deno");
 for (const [runner, args] of [
   ["tsx", ["-e"]],

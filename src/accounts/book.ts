@@ -6,6 +6,7 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id } from "../core/id-index.ts";
+import { attachDisplay, htmlTable } from "../internal/jupyter.ts";
 
 /**
  * One account's scores: probabilities of upsell and churn over the next window and its current spend.
@@ -158,7 +159,7 @@ export function rankAccountBook(scores: readonly AccountScore[], options: Accoun
     return { index: i, s, potential, expectedValue: up * potential - churn * s.spend };
   });
   valued.sort((a, b) => b.expectedValue - a.expectedValue || a.index - b.index);
-  return valued.slice(0, limit).map(({ s, potential, expectedValue }, r) => {
+  const entries = valued.slice(0, limit).map(({ s, potential, expectedValue }, r) => {
     const next = options.nextBestProduct?.(s.account) ?? null;
     const words = options.explain?.(s.account, { expectedValue }) ?? null;
     return Object.freeze({
@@ -174,4 +175,12 @@ export function rankAccountBook(scores: readonly AccountScore[], options: Accoun
       risks: Object.freeze([...(words?.risks ?? [])]),
     });
   });
+  // Notebooks (Deno's Jupyter kernel) show the book as a table.
+  return attachDisplay(entries, () => ({
+    "text/html": htmlTable(
+      ["rank", "account", "expected value", "P(upsell)", "P(churn)", "next best product", "top reason", "top risk"],
+      entries.map((e) => [e.rank, String(e.account), e.expectedValue, e.upsellProbability, e.churnProbability, e.nextBestProduct === null ? null : String(e.nextBestProduct.item), e.reasons[0] ?? null, e.risks[0] ?? null]),
+      "Account book, by expected value of a call",
+    ),
+  }));
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
+import { attachDisplay, escapeHtml } from "../internal/jupyter.ts";
 import { assertArrayLike } from "../internal/validate.ts";
 import { checkOptionsObject, integerOption } from "./internal.ts";
 import type { Explanation } from "./types.ts";
@@ -505,14 +506,21 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
       ["risk", risks[0]?.text ?? "no notable risk"],
     ]),
   );
-  return Object.freeze({
+  const narrative: Narrative = {
     headline,
     band,
     score,
     reasons: Object.freeze(reasons),
     risks: Object.freeze(risks),
     omitted: ordered.length - reasons.length - risks.length,
+  };
+  // Notebooks (Deno's Jupyter kernel) show the headline, reasons and risks as HTML.
+  attachDisplay(narrative, () => {
+    const list = (title: string, items: readonly NarrativeItem[]) =>
+      items.length === 0 ? "" : `<p>${title}</p><ul>${items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`;
+    return { "text/html": `<p><strong>${escapeHtml(headline)}</strong></p>${list("Reasons", reasons)}${list("Risks", risks)}` };
   });
+  return Object.freeze(narrative);
 }
 
 /** The number of a value without its unit name (for "40 → 54 seats"). */

@@ -4,6 +4,7 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
+import { attachDisplay, htmlTable } from "../internal/jupyter.ts";
 
 /**
  * How an explanation's values were computed.
@@ -256,8 +257,23 @@ export function explanationFromJSON(json: unknown): Explanation {
   });
 }
 
-/** Freezes an explanation and its arrays. @internal */
+/** Freezes an explanation and its arrays, attaching the notebook display (a table of the values). @internal */
 export function freezeExplanation<T extends Explanation>(explanation: T): T {
+  attachDisplay(explanation, () => {
+    const names = playerNames(explanation);
+    const order = explanation.values.map((_, j) => j).sort((a, b) => Math.abs(explanation.values[b]!) - Math.abs(explanation.values[a]!));
+    return {
+      "text/html": htmlTable(
+        ["player", "value", "attribution"],
+        [
+          ["base value", null, explanation.baseValue],
+          ...order.map((j) => [names[j] ?? String(j), names.length === explanation.data.length ? explanation.data[j]! : null, explanation.values[j]!] as const),
+          ["output", null, explanation.output],
+        ],
+        `${explanation.method} attributions (${explanation.link} scale); base + Σ attributions = output`,
+      ),
+    };
+  });
   Object.freeze(explanation.values);
   Object.freeze(explanation.data);
   Object.freeze(explanation.featureNames);

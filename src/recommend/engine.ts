@@ -1,5 +1,6 @@
 // The shared engine of recommend / recommendMany / scoreItems: boundary checks, the eligibility mask built once per
 // call, and the per-user top-k that reuses one score buffer and one mask. Not exported by the barrel.
+import { attachDisplay, htmlTable } from "../internal/jupyter.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, indexOfId, type Id } from "../core/id-index.ts";
 import { topK } from "../linalg/topk.ts";
@@ -139,11 +140,11 @@ export function recommendOne(
     if (plan.strict) unknownUser(fn, user);
     const fallback = recommender.fallback;
     if (fallback === undefined) {
-      return { user, items: [], fallback: { reason: "unknown-user", source: null }, excludedSeen: 0 };
+      return displayable({ user, items: [], fallback: { reason: "unknown-user", source: null }, excludedSeen: 0 });
     }
     fallback.scoreInto(user, scores);
     const marked: RecommendationFallback = { reason: "unknown-user", source: fallback.source };
-    return { user, items: collect(recommender, scores, topK(scores, { k: plan.k, exclude: mask })), fallback: marked, excludedSeen: 0 };
+    return displayable({ user, items: collect(recommender, scores, topK(scores, { k: plan.k, exclude: mask })), fallback: marked, excludedSeen: 0 });
   }
   recommender.scoreUser(u, scores);
   let excludedSeen = 0;
@@ -167,7 +168,21 @@ export function recommendOne(
   } else {
     order = topK(scores, { k: plan.k, exclude: mask });
   }
-  return { user, items: collect(recommender, scores, order), fallback: null, excludedSeen };
+  return displayable({ user, items: collect(recommender, scores, order), fallback: null, excludedSeen });
+}
+
+// Notebooks (Deno's Jupyter kernel) show a recommendation as a table; JSON and equality never see the hook.
+function displayable(result: Recommendation): Recommendation {
+  return attachDisplay(result, () => {
+    const note = result.fallback === null ? "" : ` (fallback: ${result.fallback.reason}${result.fallback.source === null ? "" : `, ${result.fallback.source}`})`;
+    return {
+      "text/html": htmlTable(
+        ["rank", "item", "score"],
+        result.items.map((entry) => [entry.rank, String(entry.item), entry.score]),
+        `Next best items for ${String(result.user)}${note}; ${result.excludedSeen} seen items left out`,
+      ),
+    };
+  });
 }
 
 // Result rows for the ranked indices; NaN scores (topK ranks them last) mean "cannot score" and end the list.

@@ -1,0 +1,254 @@
+/// <reference types="node" />
+/**
+ * Reading the CLI's input files: the interactions file (through `readInteractionsFile`) and the product and account
+ * tables (id column plus feature columns, encoded with the content feature encoder).
+ *
+ * @module
+ */
+import { open, readFile } from "node:fs/promises";
+import { encodeRows, fitFeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
+import type { ContentItems } from "../content/recommender.ts";
+import { NextbestError } from "../core/errors.ts";
+import { createCsvTokenizer, type CsvRecord } from "../data/csv.ts";
+import type { InteractionsCsvColumns } from "../data/interactions-csv.ts";
+import type { DuplicatePolicy } from "../data/interactions.ts";
+import type { Interactions } from "../data/types.ts";
+import { readInteractionsFile } from "../node/read.ts";
+
+const DELIMITER_NAMES: ReadonlyMap<string, string> = new Map([
+  ["auto", "auto"],
+  ["tab", "\t"],
+  ["comma", ","],
+  ["semicolon", ";"],
+  ["pipe", "|"],
+]);
+
+/**
+ * The delimiter a `--delimiter` value names: `auto`, `tab`, `comma`, `semicolon`, `pipe`, `\t`, or one character.
+ *
+ * @returns the delimiter, or undefined when the value names none
+ * @internal
+ */
+export function delimiterFromName(name: string): string | undefined {
+  const named = DELIMITER_NAMES.get(name);
+  if (named !== undefined) return named;
+  if (name === "\\t") return "\t";
+  if (name.length === 1 && name !== '"' && name !== "\n" && name !== "\r") return name;
+  return undefined;
+}
+
+/** How the interactions file is read. @internal */
+export interface InteractionsFileOptions {
+  /** The field delimiter or `"auto"`. */
+  readonly delimiter: string;
+  /** Whether the first line is a header. */
+  readonly header: boolean;
+  /** Column names (with a header) or 0-based positions (without), as given on the command line. */
+  readonly userColumn: string | undefined;
+  /** The item column. */
+  readonly itemColumn: string | undefined;
+  /** The value column; `"none"` for none. */
+  readonly valueColumn: string | undefined;
+  /** The timestamp column; `"none"` for none. */
+  readonly timestampColumn: string | undefined;
+  /** How repeated (user, item) pairs merge. */
+  readonly duplicates: DuplicatePolicy;
+}
+
+// The first record of a file (for the header's column names), read from at most the first 1 MiB.
+async function firstRecord(fn: string, path: string, delimiter: string): Promise<string[]> {
+  let text: string;
+  try {
+    const handle = await open(path, "r");
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      text = buffer.subarray(0, bytesRead).toString("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw unreadable(fn, path, error);
+  }
+  const tokenizer = createCsvTokenizer(fn, delimiter, ` of ${JSON.stringify(path)}`);
+  const records = tokenizer.push(text);
+  return records[0]?.fields ?? tokenizer.end()[0]?.fields ?? [];
+}
+
+function unreadable(fn: string, path: string, error: unknown): NextbestError {
+  const code = (error as { code?: unknown }).code;
+  return new NextbestError(
+    "E_BAD_INPUT",
+    `${fn}: path must name a readable file, got ${JSON.stringify(path)}${typeof code === "string" ? ` (${code})` : ""}`,
+  );
+}
+
+function position(text: string, option: string): number {
+  if (!/^[0-9]+$/.test(text)) {
+    throw new NextbestError("E_BAD_INPUT", `--${option} must be a 0-based column position with --no-header, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+/**
+ * Reads the interactions file. Without column options the reader's defaults apply (`user`, `item`, and `value` /
+ * `timestamp` when the header has them); with some given, the others default to those names, value and timestamp
+ * only when the header has them. `"none"` leaves the value or timestamp column out.
+ *
+ * @internal
+ */
+export async function readInteractions(path: string, options: InteractionsFileOptions): Promise<Interactions> {
+  const fn = "readInteractionsFile";
+  const { userColumn, itemColumn, valueColumn, timestampColumn } = options;
+  const base = { delimiter: options.delimiter, header: options.header, duplicates: options.duplicates };
+  const anyGiven = [userColumn, itemColumn, valueColumn, timestampColumn].some((column) => column !== undefined);
+  if (!anyGiven) return readInteractionsFile(path, base);
+  let columns: InteractionsCsvColumns;
+  if (options.header) {
+    const header = await firstRecord(fn, path, options.delimiter);
+    const optional = (given: string | undefined, name: string): string | undefined =>
+      given === "none" ? undefined : given ?? (header.includes(name) ? name : undefined);
+    const value = optional(valueColumn, "value");
+    const timestamp = optional(timestampColumn, "timestamp");
+    columns = {
+      user: userColumn ?? "user",
+      item: itemColumn ?? "item",
+      ...(value === undefined ? {} : { value }),
+      ...(timestamp === undefined ? {} : { timestamp }),
+    };
+  } else {
+    const fields = (await firstRecord(fn, path, options.delimiter)).length;
+    const optional = (given: string | undefined, option: string, fallback: number): number | undefined =>
+      given === "none" ? undefined : given !== undefined ? position(given, option) : fields > fallback ? fallback : undefined;
+    const value = optional(valueColumn, "value-column", 2);
+    const timestamp = optional(timestampColumn, "timestamp-column", 3);
+    columns = {
+      user: userColumn === undefined ? 0 : position(userColumn, "user-column"),
+      item: itemColumn === undefined ? 1 : position(itemColumn, "item-column"),
+      ...(value === undefined ? {} : { value }),
+      ...(timestamp === undefined ? {} : { timestamp }),
+    };
+  }
+  return readInteractionsFile(path, { ...base, columns });
+}
+
+/** A feature table read from CSV: ids, encoded features, and the schema the columns were given. @internal */
+export interface FeatureTable extends ContentItems {
+  /** Ids as strings, one per row (the same array as `ids`). */
+  readonly ids: readonly string[];
+  /** The schema fitted: one field per feature column. */
+  readonly schema: readonly FieldSpec[];
+}
+
+/** How a feature table is read. @internal */
+export interface FeatureTableOptions {
+  /** The option that named the file, for messages (`"items"`, `"accounts"`). */
+  readonly option: string;
+  /** The field delimiter or `"auto"`. */
+  readonly delimiter: string;
+  /** The id column; when undefined, `"id"` if present, else `fallbackIdColumn`. */
+  readonly idColumn: string | undefined;
+  /** The id column to try when there is no `"id"` column (the interactions' user or item column name). */
+  readonly fallbackIdColumn: string;
+  /** Columns to treat as categorical even when every value is a number (codes, zip codes). */
+  readonly categorical: ReadonlySet<string>;
+}
+
+const isNumber = (text: string): boolean => text.trim() !== "" && Number.isFinite(Number(text));
+
+/**
+ * Reads a table of products or accounts: a header, an id column, and feature columns. A column named `tags` holds
+ * `|`-separated tags; a column whose every non-empty value is a number is numeric (standardized); any other column is
+ * categorical (one-hot). Empty cells are missing values. Rows are encoded to unit-norm vectors.
+ *
+ * @throws NextbestError naming the option, file, line and column for malformed input
+ * @internal
+ */
+export async function readFeatureTable(path: string, options: FeatureTableOptions): Promise<FeatureTable> {
+  const fn = `--${options.option}`;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw unreadable(fn, path, error);
+  }
+  const source = ` of ${JSON.stringify(path)}`;
+  const tokenizer = createCsvTokenizer(fn, options.delimiter, source);
+  const records: CsvRecord[] = [...tokenizer.push(text), ...tokenizer.end()];
+  const headerRecord = records[0];
+  if (headerRecord === undefined) throw new NextbestError("E_EMPTY", `${fn}: ${JSON.stringify(path)} must hold a header and at least one row, got an empty file`);
+  const header = headerRecord.fields.map((name) => name.trim());
+  header.forEach((name, c) => {
+    if (header.indexOf(name) !== c) {
+      throw new NextbestError("E_DUPLICATE", `${fn}: line ${headerRecord.line}${source}, column ${JSON.stringify(name)} must appear once in the header, got it twice`);
+    }
+  });
+  const idColumn = options.idColumn ?? (header.includes("id") ? "id" : options.fallbackIdColumn);
+  const idAt = header.indexOf(idColumn);
+  if (idAt < 0) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: line ${headerRecord.line}${source} must have an id column ${JSON.stringify(idColumn)}, got columns ${header.map((h) => JSON.stringify(h)).join(", ")}`,
+    );
+  }
+  const body = records.slice(1);
+  if (body.length === 0) throw new NextbestError("E_EMPTY", `${fn}: ${JSON.stringify(path)} must hold at least one row after the header, got none`);
+  const firstLine = new Map<string, number>();
+  for (const record of body) {
+    if (record.fields.length !== header.length) {
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        `${fn}: line ${record.line}${source} must have ${header.length} fields like the header, got ${record.fields.length}`,
+      );
+    }
+    const id = record.fields[idAt]!;
+    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${record.line}${source}, column ${JSON.stringify(idColumn)} must not be empty, got ""`);
+    const seen = firstLine.get(id);
+    if (seen !== undefined) {
+      throw new NextbestError(
+        "E_DUPLICATE",
+        `${fn}: line ${record.line}${source}, column ${JSON.stringify(idColumn)} must hold unique ids, got ${JSON.stringify(id)} again (first at line ${seen})`,
+      );
+    }
+    firstLine.set(id, record.line);
+  }
+  const schema: FieldSpec[] = [];
+  const kinds: ("numeric" | "categorical" | "tags")[] = [];
+  header.forEach((name, c) => {
+    if (c === idAt) {
+      kinds.push("categorical");
+      return;
+    }
+    const values = body.map((record) => record.fields[c]!.trim()).filter((value) => value !== "");
+    let kind: "numeric" | "categorical" | "tags";
+    if (name === "tags") kind = "tags";
+    else if (!options.categorical.has(name) && values.length > 0 && values.every(isNumber)) kind = "numeric";
+    else kind = "categorical";
+    kinds.push(kind);
+    if (values.length === 0) return; // an empty column carries nothing
+    schema.push(kind === "numeric" ? { field: name, kind, transform: "standardize" } : { field: name, kind });
+  });
+  if (schema.length === 0) {
+    throw new NextbestError(
+      "E_EMPTY",
+      `${fn}: ${JSON.stringify(path)} must have at least one non-empty feature column besides ${JSON.stringify(idColumn)}, got none`,
+    );
+  }
+  const used = new Set(schema.map((field) => field.field));
+  const rows: FeatureRow[] = body.map((record) => {
+    const row = new Map<string, unknown>();
+    header.forEach((name, c) => {
+      if (!used.has(name)) return;
+      const cell = record.fields[c]!.trim();
+      if (cell === "") return;
+      const kind = kinds[c];
+      if (kind === "numeric") row.set(name, Number(cell));
+      else if (kind === "tags") row.set(name, cell.split("|").map((tag) => tag.trim()).filter((tag) => tag !== ""));
+      else row.set(name, cell);
+    });
+    return row;
+  });
+  const encoder = fitFeatureEncoder(rows, schema);
+  const ids = body.map((record) => record.fields[idAt]!);
+  return { ids, features: encodeRows(encoder, rows), schema };
+}

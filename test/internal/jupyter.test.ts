@@ -1,0 +1,50 @@
+// The notebook display hook (Symbol.for("Jupyter.display")) on result objects: HTML for Deno's Jupyter kernel,
+// invisible to JSON, Object.keys and equality.
+import { describe, expect, it } from "vitest";
+import { rankAccountBook } from "../../src/accounts/index.ts";
+import { createInteractions } from "../../src/data/index.ts";
+import { fitPopularity, popularityRecommender } from "../../src/baselines/index.ts";
+import { explainLinear, narrateExplanation } from "../../src/explain/index.ts";
+import { recommend } from "../../src/recommend/index.ts";
+import { escapeHtml, htmlTable } from "../../src/internal/jupyter.ts";
+
+const DISPLAY = Symbol.for("Jupyter.display");
+const displayOf = (value: object): Record<string, string> => (value as Record<symbol, () => Record<string, string>>)[DISPLAY]!();
+
+describe("Jupyter display hooks", () => {
+  const purchases = createInteractions([
+    { user: "acme", item: "crm" },
+    { user: "globex", item: "crm" },
+    { user: "globex", item: "<script>" },
+  ]);
+  const popularity = popularityRecommender(fitPopularity(purchases));
+
+  it("a recommendation shows as an escaped HTML table and stays plain data", () => {
+    const result = recommend(popularity, "acme", { k: 2 });
+    const html = displayOf(result)["text/html"]!;
+    expect(html).toContain("<th style=\"text-align:left\">rank</th>");
+    expect(html).toContain("&lt;script&gt;");
+    expect(html).not.toContain("<script>");
+    expect(JSON.parse(JSON.stringify(result))).toEqual({ user: "acme", items: [{ item: "<script>", score: 1, rank: 1 }], fallback: null, excludedSeen: 1 });
+    expect(Object.keys(result)).toEqual(["user", "items", "fallback", "excludedSeen"]);
+    expect(displayOf(recommend(popularity, "new", { k: 1 }))["text/html"]).toContain("fallback: unknown-user, popularity");
+  });
+
+  it("explanations, narratives and the account book show as HTML", () => {
+    const why = explainLinear({ coefficients: [2, -1], intercept: 0 }, [3, 1], { means: [1, 1], featureNames: ["seats", "tickets"] });
+    const table = displayOf(why)["text/html"]!;
+    expect(table).toContain("seats");
+    expect(table.indexOf("seats")).toBeLessThan(table.indexOf("tickets")); // largest |attribution| first
+    const story = narrateExplanation(why, { metadata: new Map([["seats", { label: "Seats" }], ["tickets", { label: "Tickets" }]]) });
+    expect(displayOf(story)["text/html"]).toContain(`<strong>${escapeHtml(story.headline)}</strong>`);
+    const book = rankAccountBook([{ account: "acme", upsellProbability: 0.5, churnProbability: 0.1, spend: 100 }]);
+    expect(displayOf(book)["text/html"]).toContain("acme");
+    expect(JSON.parse(JSON.stringify(book))).toHaveLength(1);
+  });
+
+  it("htmlTable escapes every cell and the caption", () => {
+    expect(htmlTable(["a&b"], [["<x>", 1.23456789, null]], "\"q\"")).toBe(
+      '<table><caption style="text-align:left">&quot;q&quot;</caption><thead><tr><th style="text-align:left">a&amp;b</th></tr></thead><tbody><tr><td>&lt;x&gt;</td><td>1.235</td><td></td></tr></tbody></table>',
+    );
+  });
+});
