@@ -1,143 +1,288 @@
-// npm run demo: an end-to-end run over what nextbest has today.
+// npm run demo: nextbest end to end on the embedded B2B sample (no files needed), then on real data when
+// ../shared/data is beside the repository.
 //
-// 1. Loads purchases: MovieLens 100K from ../shared/data when it is there (real ratings), otherwise a seeded
-//    synthetic B2B book of accounts and products made below (so a fresh clone still runs).
-// 2. Holds out each account's latest interaction (leave-last-out by time).
-// 3. Fits random, popularity, implicit item-kNN, ALS and BPR and compares them with nextbest/evaluation
-//    (top-10 with seen items filtered: hit rate, NDCG, recall, AUC; fit and scoring seconds).
-// 4. Shows one account's list, a cold-start account's fallback and a JSON round trip of the model.
-// 5. The B2B hybrid on the seeded synthetic book (nextbest/datasets): purchase history, product fit and buyer intent
-//    blended with weights learned on a validation split, compared on a temporal split, one account's next best
-//    products with each component's part of the score, and the same blend written as a formula.
-// 6. The account book: upsell and churn scored by logistic regression on spend and intent features (no look-ahead),
-//    accounts ranked by expected value with their next best product and reasons.
+// 1. The book: a seeded synthetic B2B sample (nextbest/datasets) of accounts, products, purchases and intent.
+// 2. Next best product: item-item CF, product content with firmographics, buyer intent and look-alikes fitted with a
+//    progress bar, blended with weights learned on a validation split, evaluated on a temporal split against
+//    popularity and random (NDCG@k for k = 1..20), one account's list with each component's part of the score.
+// 3. The account scorer: upsell and churn by logistic regression on spend and intent features without look-ahead,
+//    AUC and top-decile lift against "rank by current spend".
+// 4. The ranked account book: expected value of a call, next best product and the top reason in plain words.
+// 5. demo-output/report.html: metric@k curves and a waterfall chart with the narrative for each top account (SVG).
+// 6. Real data (when ../shared/data is there): MovieLens 100K, the collaborative filters against popularity.
 // 7. The linear-algebra kernels scoring 100,000 products × 64 factors.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createRandom, randomInt } from "../src/core/index.ts";
-import {
-  createInteractions,
-  interactionsSummary,
-  splitLeaveLastOut,
-  type InteractionRow,
-  type Interactions,
-} from "../src/data/index.ts";
-import { fitPopularity, fitRandom, popularityFromJSON, popularityRecommender, popularityToJSON, randomRecommender } from "../src/baselines/index.ts";
-import { recommend, type Recommender } from "../src/recommend/index.ts";
-import { compareModels, formatComparisonTable } from "../src/evaluation/index.ts";
-import { fitItemItemImplicit, itemItemImplicitRecommender } from "../src/neighbors/index.ts";
-import { bprRecommender, fitBpr, fitImplicitAls, implicitAlsRecommender } from "../src/factorization/index.ts";
-import { denseMatrix, topKAgainstFactors } from "../src/linalg/index.ts";
-import { fillNormal } from "../src/core/index.ts";
-import { readMovieLens100k } from "../src/node/index.ts";
-import { b2bPurchaseInteractions, b2bSampleFeatures, generateB2bSample } from "../src/datasets/index.ts";
+import { accountFeatures, labelSpendOutcomes, narrateAccountScore, rankAccountBook } from "../src/accounts/index.ts";
+import { fitPopularity, fitRandom, popularityRecommender, randomRecommender } from "../src/baselines/index.ts";
+import { fitLogisticRegression, predictLogisticRegression } from "../src/classifiers/index.ts";
 import {
   contentRecommender,
   fitContentRecommender,
   fitFirmographicProjection,
   fitIntentModel,
+  fitLookAlikeModel,
   intentRecommender,
+  lookAlikeRecommender,
 } from "../src/content/index.ts";
-import { splitTemporal, interactionsToRows } from "../src/data/index.ts";
+import { createRandom, fillNormal } from "../src/core/index.ts";
+import { interactionsSummary, interactionsToRows, splitLeaveLastOut, splitTemporal, type Interactions } from "../src/data/index.ts";
+import { b2bPurchaseInteractions, b2bSampleFeatures, generateB2bSample } from "../src/datasets/index.ts";
+import { compareModels, evaluateRanking, formatComparisonTable } from "../src/evaluation/index.ts";
+import { explainLogistic, renderWaterfallSvg } from "../src/explain/index.ts";
+import { bprRecommender, fitBpr, fitImplicitAls, implicitAlsRecommender } from "../src/factorization/index.ts";
 import { blendByFormula, blendFromSpec, explainBlend, learnBlendWeights, type BlendComponentFactory } from "../src/hybrid/index.ts";
-import { evaluateRanking } from "../src/evaluation/index.ts";
-import { accountFeatures, labelSpendOutcomes, narrateAccountScore, rankAccountBook } from "../src/accounts/index.ts";
-import { fitLogisticRegression, predictLogisticRegression } from "../src/classifiers/index.ts";
-import type { B2bSample } from "../src/datasets/index.ts";
+import { denseMatrix, topKAgainstFactors } from "../src/linalg/index.ts";
+import { liftAtDecile, rocAuc } from "../src/metrics/index.ts";
+import { fitItemItemImplicit, itemItemImplicitRecommender } from "../src/neighbors/index.ts";
+import { readMovieLens100k } from "../src/node/index.ts";
+import { recommend, type Recommender } from "../src/recommend/index.ts";
 
-const movieLensDirectory = resolve(import.meta.dirname, "../../shared/data/movielens-100k");
+const repository = resolve(import.meta.dirname, "..");
+const movieLensDirectory = resolve(repository, "../shared/data/movielens-100k");
+const outputDirectory = resolve(repository, "demo-output");
+const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
 function section(title: string): void {
   console.log(`\n\u001b[1m${title}\u001b[0m`);
 }
 
-function progress(label: string, done: number, total: number): void {
-  if (!process.stdout.isTTY) return;
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stdout.write(`\r${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}`);
-  if (done === total) process.stdout.write("\n");
+/** A progress bar on a terminal; one line per finished step otherwise (so logs stay readable). */
+function progress(label: string, done: number, total: number, what: string): void {
+  if (process.stdout.isTTY) {
+    const width = 24;
+    const filled = Math.round((done / total) * width);
+    process.stdout.write(`\r  ${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${what.padEnd(12)}`);
+    if (done === total) process.stdout.write("\n");
+  } else if (done === total) console.log(`  ${label}: ${total}/${total} done`);
 }
 
-/** A seeded synthetic B2B book: accounts in industries buy products, mostly from their industry's favourites. */
-function syntheticPurchases(): InteractionRow[] {
-  const random = createRandom("nextbest-demo");
-  const industries = ["manufacturing", "healthcare", "retail", "finance"];
-  const products = Array.from({ length: 40 }, (_, i) => `SKU-${String(i + 1).padStart(3, "0")}`);
-  const rows: InteractionRow[] = [];
-  const start = Date.UTC(2025, 0, 1);
-  for (let a = 0; a < 300; a++) {
-    const industry = randomInt(random, industries.length);
-    const account = `${industries[industry]}-${String(a + 1).padStart(4, "0")}`;
-    const purchases = 3 + randomInt(random, 10);
-    for (let p = 0; p < purchases; p++) {
-      // 70%: one of the industry's ten favourite products; 30%: anything.
-      const product = random() < 0.7 ? industry * 10 + randomInt(random, 10) : randomInt(random, products.length);
-      rows.push({
-        user: account,
-        item: products[product]!,
-        value: 1,
-        timestamp: start + Math.floor(random() * 365) * 86_400_000,
-      });
-    }
-  }
-  return rows;
+/** A small SVG line chart (no DOM), for the report. */
+function lineChartSvg(title: string, xs: readonly number[], series: readonly { name: string; values: readonly number[] }[]): string {
+  const width = 640;
+  const height = 320;
+  const left = 50;
+  const right = 150;
+  const top = 30;
+  const bottom = 40;
+  const maxY = Math.max(...series.flatMap((s) => s.values)) * 1.1;
+  const x = (v: number) => left + ((v - xs[0]!) / (xs[xs.length - 1]! - xs[0]!)) * (width - left - right);
+  const y = (v: number) => height - bottom - (v / maxY) * (height - top - bottom);
+  const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#7f7f7f"];
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * maxY);
+  const lines = series.map((s, i) => {
+    const points = s.values.map((v, j) => `${x(xs[j]!).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+    const color = colors[i % colors.length]!;
+    return `<polyline fill="none" stroke="${color}" stroke-width="${s.name === "hybrid" ? 3 : 1.5}" points="${points}"/><text x="${width - right + 10}" y="${top + 16 * i + 10}" fill="${color}" font-size="12">${s.name}</text>`;
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
+    `<text x="${left}" y="18" font-size="14">${title}</text>`,
+    ...ticks.map((t) => `<line x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="${left - 6}" y="${y(t) + 4}" font-size="10" text-anchor="end">${t.toFixed(2)}</text>`),
+    ...xs.filter((k) => k === 1 || k % 5 === 0).map((k) => `<text x="${x(k)}" y="${height - bottom + 16}" font-size="10" text-anchor="middle">${k}</text>`),
+    `<text x="${(left + width - right) / 2}" y="${height - 6}" font-size="11" text-anchor="middle">k</text>`,
+    ...lines,
+    "</svg>",
+  ].join("");
 }
+
+const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 async function main(): Promise<void> {
-  section("1. Data");
-  let data: Interactions;
-  let source: string;
-  if (existsSync(movieLensDirectory)) {
-    data = await readMovieLens100k(movieLensDirectory);
-    source = "MovieLens 100K (real ratings, ../shared/data/movielens-100k)";
-  } else {
-    data = createInteractions(syntheticPurchases());
-    source = "synthetic B2B purchases (../shared/data not found; seeded, 300 accounts x 40 products)";
-  }
-  const summary = interactionsSummary(data);
-  console.log(`  source:       ${source}`);
-  console.log(`  users:        ${summary.userCount}`);
-  console.log(`  items:        ${summary.itemCount}`);
-  console.log(`  interactions: ${summary.interactionCount} (density ${(summary.density * 100).toFixed(2)}%)`);
+  section("1. The book (synthetic B2B sample, seed 42)");
+  const sample = generateB2bSample({ months: 36, seed: 42 });
+  const purchases = b2bPurchaseInteractions(sample.purchases);
+  const summary = interactionsSummary(purchases);
+  console.log(`  ${sample.accounts.length} accounts, ${sample.products.length} products, ${sample.purchases.length} purchases over 36 months,`);
+  console.log(`  ${sample.intent.length} intent signals, ${sample.opportunities.length} opportunities; density ${(summary.density * 100).toFixed(1)}%`);
 
-  section("2. Split: each account's latest interaction held out");
-  const split = splitLeaveLastOut(data, { count: 1 });
-  console.log(`  train ${interactionsSummary(split.train).interactionCount}, test ${interactionsSummary(split.test).interactionCount}`);
-
-  section("3. Models compared on the held-out interaction (seen items filtered, k = 10)");
-  const factories: [string, (train: Interactions) => Recommender][] = [
-    ["random", (train) => randomRecommender(fitRandom(train, { seed: 42 }))],
-    ["popularity", (train) => popularityRecommender(fitPopularity(train))],
-    ["item-knn", (train) => itemItemImplicitRecommender(fitItemItemImplicit(train))],
-    ["als", (train) => implicitAlsRecommender(fitImplicitAls(train))],
-    ["bpr", (train) => bprRecommender(fitBpr(train))],
+  section("2. Next best product: a hybrid of purchase history, product fit, look-alikes and buyer intent");
+  const { train, test } = splitTemporal(purchases, { testFraction: 0.2 });
+  const { products, accounts, productTopics } = b2bSampleFeatures(sample);
+  const asOf = (data: Interactions) => Math.max(...interactionsToRows(data).map((r) => r.timestamp!));
+  const factories: BlendComponentFactory[] = [
+    { name: "popularity", factory: (data) => popularityRecommender(fitPopularity(data)) },
+    { name: "cf", factory: (data) => itemItemImplicitRecommender(fitItemItemImplicit(data)) },
+    {
+      name: "content",
+      factory: (data) => {
+        const model = fitContentRecommender(data, products, { timeUnit: "milliseconds", halfLifeDays: 365 });
+        return contentRecommender(model, { accounts, projection: fitFirmographicProjection(model, accounts) });
+      },
+    },
+    { name: "lookAlike", factory: (data) => lookAlikeRecommender(fitLookAlikeModel(data, accounts)) },
+    {
+      name: "intent",
+      factory: (data) => intentRecommender(fitIntentModel(sample.intent, productTopics, { asOf: asOf(data), timeUnit: "milliseconds", purchases: data })),
+    },
   ];
-  const comparison = compareModels(split, new Map(factories.map(([name, factory], index) => [name, (train: Interactions) => {
-    progress("  fitting", index + 1, factories.length);
-    return factory(train);
-  }])), { metrics: ["hitRate@10", "ndcg@10", "recall@10", "auc"] });
-  console.log(formatComparisonTable(comparison).replace(/^/gm, "  "));
-  const popularity = fitPopularity(split.train);
+  let fitted = 0;
+  const withProgress = factories.map((f) => ({
+    name: f.name,
+    factory: (data: Interactions) => {
+      const recommender = f.factory(data);
+      progress("fitting components", ++fitted, factories.length * 2, f.name);
+      return recommender;
+    },
+  }));
+  // Weights learned on the last 20% of the training part (by time); every component then refitted on all of it.
+  const learned = learnBlendWeights(splitTemporal(train, { testFraction: 0.2 }), withProgress, { metric: "ndcg@10" });
+  const components = new Map(withProgress.map((f) => [f.name, f.factory(train)] as const));
+  const hybrid = blendFromSpec(learned.spec, components);
+  console.log(`  learned weights: ${learned.spec.components.map((c) => `${c.name} ${c.weight.toFixed(2)}`).join(", ")}`);
+  const ks = Array.from({ length: 20 }, (_, i) => i + 1);
+  const models = new Map<string, Recommender>([["random", randomRecommender(fitRandom(train, { seed: 42 }))], ...components, ["hybrid", hybrid]]);
+  const curves = [...models].map(([name, recommender]) => {
+    const result = evaluateRanking(recommender, test, { k: ks, metrics: ["ndcg", "hitRate", "recall"] });
+    return { name, result, values: ks.map((k) => result.mean[`ndcg@${k}`]!) };
+  });
+  console.table(
+    curves.map(({ name, result }) => ({
+      model: name,
+      "ndcg@10": Number(result.mean["ndcg@10"]!.toFixed(4)),
+      "hitRate@10": Number(result.mean["hitRate@10"]!.toFixed(4)),
+      "recall@10": Number(result.mean["recall@10"]!.toFixed(4)),
+    })),
+  );
+  const account = test.users.ids.find((id) => components.get("cf")!.users.lookup.has(id))!;
+  console.log(`  Next best products for ${String(account)}, and where each score comes from:`);
+  console.table(
+    recommend(hybrid, account, { k: 3 }).items.map((entry) => {
+      const why = explainBlend(hybrid, account, entry.item);
+      return {
+        product: entry.item,
+        family: sample.products.find((p) => p.id === entry.item)!.family,
+        score: Number(entry.score.toFixed(3)),
+        ...Object.fromEntries(why.contributions.map((c) => [c.name, Number(c.contribution.toFixed(3))])),
+      };
+    }),
+  );
+  const formula = blendByFormula("0.5 * cf + 0.2 * content + 0.3 * intent", new Map(["cf", "content", "intent"].map((n) => [n, components.get(n)!] as const)));
+  const formulaNdcg = evaluateRanking(formula, test, { k: 10, metrics: ["ndcg"] }).mean["ndcg@10"]!;
+  console.log(`  The same idea as a rule anyone can edit, "${formula.spec.formula}": ndcg@10 ${formulaNdcg.toFixed(4)}`);
 
-  section("4. Next best products for one account");
-  const account = split.train.users.ids[0]!;
-  const list = recommend(popularityRecommender(popularity), account, { k: 5 });
-  console.table(list.items.map((entry) => ({ rank: entry.rank, product: entry.item, score: entry.score })));
-  console.log(`  ${list.excludedSeen} already-owned products were filtered out.`);
+  section("3. The account scorer: upsell and churn over the next 180 days");
+  const events = sample.purchases.map((p) => ({ account: p.account, product: p.product, amount: p.amount, timestamp: p.timestamp }));
+  const month = (m: number) => Date.UTC(2023, m, 1);
+  const common = { windows: [90, 180, 365], intent: sample.intent, timeUnit: "milliseconds" as const };
+  const labelled = (dates: number[]) => {
+    const table = accountFeatures(events, { ...common, dates });
+    const labels = new Map(labelSpendOutcomes(events, { dates, windowDays: 180, timeUnit: "milliseconds" }).map((l) => [`${l.date}|${String(l.account)}`, l.outcome]));
+    const d = table.info.length;
+    const rows = table.rows.flatMap((r, i) => (labels.has(`${r.date}|${String(r.account)}`) ? [i] : []));
+    const x = denseMatrix(rows.length, d, Float64Array.from(rows.flatMap((i) => Array.from(table.matrix.data.subarray(i * d, (i + 1) * d)))));
+    const outcome = rows.map((i) => labels.get(`${table.rows[i]!.date}|${String(table.rows[i]!.account)}`)!);
+    const spend = rows.map((i) => table.raw.data[i * d + table.info.findIndex((f) => f.name === "spend_180d")]!);
+    return { table, x, outcome, spend };
+  };
+  // Temporal check: train on dates whose outcome window ends by month 24, test at month 24.
+  const trainPart = labelled([9, 12, 15, 18].map(month));
+  const testPart = labelled([month(24)]);
+  const names = trainPart.table.info.map((f) => f.name);
+  const fitFor = (part: typeof trainPart, outcome: string) =>
+    fitLogisticRegression(part.x, part.outcome.map((o) => (o === outcome ? 1 : 0)), { classWeights: "balanced", featureNames: names });
+  const scorerRows = (["upsell", "churn"] as const).map((outcome, i) => {
+    progress("fitting scorers", i + 1, 2, outcome);
+    const model = fitFor(trainPart, outcome);
+    const y = testPart.outcome.map((o) => (o === outcome ? 1 : 0));
+    const p = predictLogisticRegression(model, testPart.x);
+    const baseline = testPart.spend.map((s) => (outcome === "upsell" ? s : -s));
+    return {
+      outcome,
+      "test rows": y.length,
+      AUC: Number(rocAuc(p, y).toFixed(3)),
+      "AUC, rank by spend": Number(rocAuc(baseline, y).toFixed(3)),
+      "lift top 10%": Number(liftAtDecile(p, y, { decile: 1 }).toFixed(2)),
+    };
+  });
+  console.table(scorerRows);
 
-  const cold = recommend(popularityRecommender(popularity), "brand-new-account", { k: 3 });
-  console.log(
-    `  A new account gets a marked fallback: ${JSON.stringify(cold.fallback)} -> ${cold.items.map((e) => e.item).join(", ")}`,
+  section("4. The ranked account book: who to call, what to bring up, and why");
+  const allPart = labelled([9, 12, 15, 18, 21, 24, 27, 30].map(month));
+  const upsell = fitFor(allPart, "upsell");
+  const churn = fitFor(allPart, "churn");
+  const today = accountFeatures(events, { ...common, dates: [sample.period.end] });
+  const pUp = predictLogisticRegression(upsell, today.matrix);
+  const pChurn = predictLogisticRegression(churn, today.matrix);
+  const d = today.info.length;
+  const spendColumn = names.indexOf("spend_180d");
+  const rowOf = new Map(today.rows.map((r, i) => [r.account, i]));
+  const book = rankAccountBook(
+    today.rows.map((r, i) => ({ account: r.account, upsellProbability: pUp[i]!, churnProbability: pChurn[i]!, spend: today.raw.data[i * d + spendColumn]! })),
+    {
+      limit: 8,
+      nextBestProduct: (id) => recommend(hybrid, id, { k: 1 }).items[0] ?? null,
+      // Reasons from the upsell model, risks from the churn model: sentences from raw values, never weights.
+      explain: (id) => {
+        const i = rowOf.get(id)!;
+        return {
+          reasons: narrateAccountScore(upsell, today, i, { maxReasons: 2, maxRisks: 0 }).reasons.map((r) => r.text),
+          risks: narrateAccountScore(churn, today, i, { maxReasons: 1, maxRisks: 0 }).reasons.map((r) => r.text),
+        };
+      },
+    },
+  );
+  console.table(
+    book.map((e) => ({
+      account: e.account,
+      "next best product": e.nextBestProduct?.item ?? "-",
+      "expected value": money.format(e.expectedValue),
+      "P(upsell)": Number(e.upsellProbability.toFixed(2)),
+      "P(churn)": Number(e.churnProbability.toFixed(2)),
+      "top reason": e.reasons[0] ?? "-",
+    })),
   );
 
-  const restored = popularityFromJSON(JSON.parse(JSON.stringify(popularityToJSON(popularity))));
-  const again = recommend(popularityRecommender(restored), account, { k: 5 });
-  const same = again.items.every((entry, i) => entry.item === list.items[i]!.item);
-  console.log(`  Model saved as JSON and loaded back: same recommendations = ${same}`);
+  section("5. The report");
+  mkdirSync(outputDirectory, { recursive: true });
+  const chart = lineChartSvg(
+    "NDCG@k on the held-out purchases (temporal split)",
+    ks,
+    curves.map(({ name, values }) => ({ name, values })),
+  );
+  const accountSections = book.slice(0, 3).map((entry) => {
+    const i = rowOf.get(entry.account)!;
+    const story = narrateAccountScore(upsell, today, i);
+    const why = explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(i * d, (i + 1) * d), {
+      means: upsell.means,
+      featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} d)`)),
+    });
+    return reportAccount(entry.account as string, entry.nextBestProduct?.item as string | undefined, story.headline, story.reasons.map((r) => r.text), story.risks.map((r) => r.text), renderWaterfallSvg(why, { maxBars: 8, width: 900, rawData: today.raw.data.subarray(i * d, (i + 1) * d), title: `${String(entry.account)}: log-odds of an upsell` }));
+  });
+  const html = [
+    "<!doctype html><meta charset=\"utf-8\"><title>nextbest demo report</title>",
+    "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222} h2{margin-top:2em} li{margin:.2em 0}</style>",
+    "<h1>nextbest demo report</h1>",
+    `<p>Synthetic B2B book (seed 42): ${sample.accounts.length} accounts, ${sample.products.length} products, ${sample.purchases.length} purchases. Learned hybrid weights: ${escapeHtml(learned.spec.components.map((c) => `${c.name} ${c.weight.toFixed(2)}`).join(", "))}.</p>`,
+    "<h2>Next best product: NDCG@k</h2>",
+    chart,
+    "<h2>Top accounts: why P(upsell) is what it is</h2>",
+    ...accountSections,
+  ].join("\n");
+  const reportPath = resolve(outputDirectory, "report.html");
+  writeFileSync(reportPath, html);
+  console.log(`  wrote ${reportPath} (${(html.length / 1024).toFixed(0)} kB: metric@k curves, a waterfall and a narrative per top account)`);
 
-  const { sample, hybrid } = b2bHybrid();
-  accountBook(sample, hybrid);
+  section("6. Real data: MovieLens 100K, collaborative filters against popularity");
+  if (existsSync(movieLensDirectory)) {
+    const ratings = await readMovieLens100k(movieLensDirectory);
+    const split = splitLeaveLastOut(ratings, { count: 1 });
+    const cf: [string, (data: Interactions) => Recommender][] = [
+      ["popularity", (data) => popularityRecommender(fitPopularity(data))],
+      ["item-knn", (data) => itemItemImplicitRecommender(fitItemItemImplicit(data))],
+      ["als", (data) => implicitAlsRecommender(fitImplicitAls(data, { seed: 1 }))],
+      ["bpr", (data) => bprRecommender(fitBpr(data, { seed: 1 }))],
+    ];
+    const comparison = compareModels(split, new Map(cf.map(([name, factory], index) => [name, (data: Interactions) => {
+      const model = factory(data);
+      progress("fitting", index + 1, cf.length, name);
+      return model;
+    }])), { metrics: ["hitRate@10", "ndcg@10", "auc"] });
+    console.log("  each user's latest rating held out, seen items filtered, k = 10:");
+    console.log(formatComparisonTable(comparison).replace(/^/gm, "  "));
+  } else {
+    console.log(`  skipped: ${movieLensDirectory} not found (the datasets' licences forbid shipping them).`);
+  }
 
   section("7. Linear algebra: one account against 100,000 products x 64 factors, top 10");
   const factors = denseMatrix(100_000, 64, fillNormal(new Float64Array(100_000 * 64), createRandom(1), { standardDeviation: 0.1 }));
@@ -151,112 +296,15 @@ async function main(): Promise<void> {
   console.log(`  ${best.toFixed(2)} ms (best of 10); \`npm run bench\` measures every kernel against its peers.`);
 }
 
-/** Section 5: the hybrid on the synthetic B2B book. */
-function b2bHybrid(): { sample: B2bSample; hybrid: Recommender } {
-  section("5. B2B hybrid: purchase history + product fit + buyer intent (synthetic book, temporal split)");
-  const sample = generateB2bSample({ seed: 42 });
-  const purchases = b2bPurchaseInteractions(sample.purchases);
-  const { train, test } = splitTemporal(purchases, { testFraction: 0.2 });
-  const { products: catalog, accounts, productTopics: topics } = b2bSampleFeatures(sample);
-  const asOf = (data: Interactions) => Math.max(...interactionsToRows(data).map((r) => r.timestamp!));
-  const factories: BlendComponentFactory[] = [
-    { name: "popularity", factory: (data) => popularityRecommender(fitPopularity(data)) },
-    { name: "cf", factory: (data) => itemItemImplicitRecommender(fitItemItemImplicit(data)) },
-    {
-      name: "content",
-      factory: (data) => {
-        const model = fitContentRecommender(data, catalog, { timeUnit: "milliseconds", halfLifeDays: 365 });
-        return contentRecommender(model, { accounts, projection: fitFirmographicProjection(model, accounts) });
-      },
-    },
-    {
-      name: "intent",
-      factory: (data) => intentRecommender(fitIntentModel(sample.intent, topics, { asOf: asOf(data), timeUnit: "milliseconds", purchases: data })),
-    },
-  ];
-  // Weights learned on the last 20% of the training part (by time), then every component refitted on all of it.
-  const learned = learnBlendWeights(splitTemporal(train, { testFraction: 0.2 }), factories, { metric: "ndcg@10" });
-  const components = new Map(factories.map((f) => [f.name, f.factory(train)] as const));
-  const hybrid = blendFromSpec(learned.spec, components);
-  const ndcg = (r: Recommender) => evaluateRanking(r, test, { k: 10, metrics: ["ndcg"] }).mean["ndcg@10"]!;
-  console.log(`  ${sample.accounts.length} accounts, ${sample.products.length} products, ${sample.purchases.length} purchases; learned weights:`);
-  console.log(`  ${learned.spec.components.map((c) => `${c.name} ${c.weight.toFixed(2)}`).join(", ")}`);
-  console.table([
-    ...[...components].map(([name, r]) => ({ model: name, "ndcg@10": Number(ndcg(r).toFixed(4)) })),
-    { model: "hybrid", "ndcg@10": Number(ndcg(hybrid).toFixed(4)) },
-  ]);
-  const account = test.users.ids.find((id) => components.get("cf")!.users.lookup.has(id))!;
-  console.log(`  Next best products for ${account}, and where each score comes from:`);
-  console.table(
-    recommend(hybrid, account, { k: 3 }).items.map((entry) => {
-      const why = explainBlend(hybrid, account, entry.item);
-      return {
-        product: entry.item,
-        family: sample.products.find((p) => p.id === entry.item)!.family,
-        score: Number(entry.score.toFixed(3)),
-        ...Object.fromEntries(why.contributions.map((c) => [c.name, Number(c.contribution.toFixed(3))])),
-      };
-    }),
-  );
-  const formula = blendByFormula("0.5 * cf + 0.2 * content + 0.3 * intent", new Map([...components].filter(([name]) => name !== "popularity")));
-  console.log(`  The same idea as a rule anyone can edit, "${formula.spec.formula}": ndcg@10 ${ndcg(formula).toFixed(4)}`);
-  return { sample, hybrid };
-}
-
-/** Section 6: upsell and churn scores, the ranked account book with next best products and reasons. */
-function accountBook(sample: B2bSample, hybrid: Recommender): void {
-  section("6. The account book: who to call, what to bring up, and why");
-  const events = sample.purchases.map((p) => ({ account: p.account, product: p.product, amount: p.amount, timestamp: p.timestamp }));
-  const month = (m: number) => Date.UTC(2023, m, 1);
-  const common = { windows: [90, 180, 365], intent: sample.intent, timeUnit: "milliseconds" as const };
-  // Train on dates whose 180-day outcome window is over; score every account today (the end of the book).
-  const trainDates = [9, 12, 15, 18, 21, 24].map(month);
-  const table = accountFeatures(events, { ...common, dates: trainDates });
-  const labels = new Map(
-    labelSpendOutcomes(events, { dates: trainDates, windowDays: 180, timeUnit: "milliseconds" }).map((l) => [`${l.date}|${String(l.account)}`, l.outcome]),
-  );
-  const d = table.info.length;
-  const kept = table.rows.flatMap((row, i) => (labels.has(`${row.date}|${String(row.account)}`) ? [i] : []));
-  const x = denseMatrix(kept.length, d, Float64Array.from(kept.flatMap((i) => Array.from(table.matrix.data.subarray(i * d, (i + 1) * d)))));
-  const outcomeOf = (i: number) => labels.get(`${table.rows[i]!.date}|${String(table.rows[i]!.account)}`);
-  const names = table.info.map((f) => f.name);
-  const upsell = fitLogisticRegression(x, kept.map((i) => (outcomeOf(i) === "upsell" ? 1 : 0)), { classWeights: "balanced", featureNames: names });
-  const churn = fitLogisticRegression(x, kept.map((i) => (outcomeOf(i) === "churn" ? 1 : 0)), { classWeights: "balanced", featureNames: names });
-  console.log(`  Trained on ${kept.length} account-dates (${trainDates.length} dates, 180-day outcomes, no look-ahead).`);
-
-  const today = accountFeatures(events, { ...common, dates: [sample.period.end] });
-  const pUp = predictLogisticRegression(upsell, today.matrix);
-  const pChurn = predictLogisticRegression(churn, today.matrix);
-  const spendColumn = names.indexOf("spend_180d");
-  const rowOf = new Map(today.rows.map((r, i) => [r.account, i]));
-  const money = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-  const book = rankAccountBook(
-    today.rows.map((r, i) => ({ account: r.account, upsellProbability: pUp[i]!, churnProbability: pChurn[i]!, spend: today.raw.data[i * d + spendColumn]! })),
-    {
-      limit: 5,
-      nextBestProduct: (account) => recommend(hybrid, account, { k: 1 }).items[0] ?? null,
-      // Reasons from the upsell model, risks from the churn model's reasons: sentences from raw values, not weights.
-      explain: (account) => {
-        const i = rowOf.get(account)!;
-        const up = narrateAccountScore(upsell, today, i, { maxReasons: 2, maxRisks: 0 });
-        const down = narrateAccountScore(churn, today, i, { maxReasons: 1, maxRisks: 0 });
-        return { reasons: up.reasons.map((r) => r.text), risks: down.reasons.map((r) => r.text) };
-      },
-    },
-  );
-  console.table(
-    book.map((e) => ({
-      account: e.account,
-      "P(upsell)": Number(e.upsellProbability.toFixed(2)),
-      "P(churn)": Number(e.churnProbability.toFixed(2)),
-      "expected value": money.format(e.expectedValue),
-      "next best product": e.nextBestProduct?.item ?? "-",
-      "top reason": e.reasons[0] ?? "-",
-    })),
-  );
-  const first = book[0]!;
-  console.log(`  Why ${first.account}: ${first.reasons.join("; ")}.`);
-  console.log(`  Watch: ${first.risks.join("; ") || "nothing stands out"}.`);
+function reportAccount(account: string, product: string | undefined, headline: string, reasons: string[], risks: string[], svg: string): string {
+  const list = (items: string[]) => `<ul>${items.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`;
+  return [
+    `<h3>${escapeHtml(account)}${product === undefined ? "" : ` — bring up ${escapeHtml(product)}`}</h3>`,
+    `<p><strong>${escapeHtml(headline)}</strong></p>`,
+    reasons.length > 0 ? `<p>Reasons</p>${list(reasons)}` : "",
+    risks.length > 0 ? `<p>Risks</p>${list(risks)}` : "",
+    svg,
+  ].join("\n");
 }
 
 await main();
