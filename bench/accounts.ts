@@ -217,8 +217,8 @@ export async function runAccounts(): Promise<SuiteResult> {
       `Synthetic B2B: generateB2bSample({ accounts: 2000, months: 36, seed }) for seeds ${SEEDS.join(", ")} (means reported); ` +
       `spend events = purchases; labels by labelSpendOutcomes (${WINDOW_DAYS}-day windows, upsell >= +20%, churn <= -50%, ` +
       `accounts with spend in the window before the date); features by accountFeatures (spend 90/180/365 days and the ` +
-      `window before, 12-month trend, purchases, recency, tenure, products held, decayed intent and one half-life ` +
-      `earlier, industry, log employees, revenue growth) strictly before each date. Temporal split: training dates ` +
+      `window before, 12-month trend, purchases, recency, tenure, products held, intent in the last 30 days and the ` +
+      `30 before, industry, log employees, revenue growth) strictly before each date. Temporal split: training dates ` +
       `months 12, 15, 18, 21, 24 (label windows end by month 30), test date month 30. Scorer: fitLogisticRegression ` +
       `(l2 1, balanced class weights); MLP row: fitMlpClassifier (16 tanh/relu units, balanced, seed 1). Baseline: ` +
       `rank by current ${WINDOW_DAYS}-day spend (largest first for upsell, smallest first for churn). Lift = positive ` +

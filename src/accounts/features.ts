@@ -77,10 +77,10 @@ export interface AccountFeatureOptions {
   accounts?: readonly Id[];
   /** The spend windows in days; each gives a spend level and the same level one window earlier. @defaultValue [90, 365] */
   windows?: readonly number[];
-  /** Intent observations; adds decayed intent now and one half-life earlier. @defaultValue undefined (no intent features) */
+  /** Intent observations; adds the intent in the last window and in the window before. @defaultValue undefined (no intent features) */
   intent?: readonly AccountIntentSignal[];
-  /** Half-life of intent in days. @defaultValue 30 */
-  intentHalfLifeDays?: number;
+  /** The intent window in days. @defaultValue 30 */
+  intentWindowDays?: number;
   /** Firmographic columns appended to every row of the account. @defaultValue undefined */
   attributes?: AccountAttributes;
   /** Unit of all timestamps and dates. @defaultValue "seconds" */
@@ -122,7 +122,8 @@ const NO_PURCHASE_DAYS = 3650;
 /**
  * Computes account features at each evaluation date from what happened strictly before it: spend in each window and
  * the window before it, the monthly spend trend over the last year (least-squares slope), purchases in the last year,
- * days since the last purchase, tenure, products held, decayed buyer intent now and one half-life earlier, and
+ * days since the last purchase, tenure, products held, buyer intent (the sum of signal scores) in the last window and
+ * the window before, and
  * optional firmographic columns. Every feature carries {@link AccountFeatureInfo} metadata for narratives.
  *
  * Complexity: O(dates · (accounts + events) + intent signals · dates).
@@ -158,7 +159,7 @@ export function accountFeatures(events: readonly SpendEvent[], options: AccountF
   const timeUnit = options.timeUnit ?? "seconds";
   assertOneOf(fn, "options.timeUnit", timeUnit, UNITS);
   const day = dayLength(timeUnit);
-  const halfLifeDays = checkWindow(fn, "options.intentHalfLifeDays", options.intentHalfLifeDays ?? 30);
+  const intentDays = checkWindow(fn, "options.intentWindowDays", options.intentWindowDays ?? 30);
 
   // Events per account, sorted by time.
   const byAccount = new Map<Id, { times: number[]; amounts: number[]; products: (Id | undefined)[] }>();
@@ -221,8 +222,8 @@ export function accountFeatures(events: readonly SpendEvent[], options: AccountF
   );
   if (options.intent !== undefined) {
     info.push(
-      { name: "intent", label: "Buyer intent", group: "intent", unit: "score", windowDays: halfLifeDays, higherIsBetter: true, previous: "intent_prev", logScale: true },
-      { name: "intent_prev", label: `Buyer intent ${halfLifeDays} days earlier`, group: "intent", unit: "score", windowDays: halfLifeDays, higherIsBetter: true, logScale: true },
+      { name: "intent", label: "Buyer intent", group: "intent", unit: "score", windowDays: intentDays, higherIsBetter: true, previous: "intent_prev", logScale: true },
+      { name: "intent_prev", label: `Buyer intent in the ${intentDays} days before`, group: "intent", unit: "score", windowDays: intentDays, higherIsBetter: true, logScale: true },
     );
   }
   if (attributes !== undefined) for (const column of attributes.info) info.push({ ...column, logScale: false });
@@ -284,12 +285,13 @@ export function accountFeatures(events: readonly SpendEvent[], options: AccountF
       const signals = intentByAccount.get(account);
       let now = 0;
       let previous = 0;
-      const earlier = date - halfLifeDays * day;
+      const window = intentDays * day;
       if (signals !== undefined) {
         for (let s = 0; s < signals.times.length; s++) {
           const t = signals.times[s]!;
-          if (t < date) now += signals.scores[s]! * 2 ** (-(date - t) / (halfLifeDays * day));
-          if (t < earlier) previous += signals.scores[s]! * 2 ** (-(earlier - t) / (halfLifeDays * day));
+          if (t >= date) continue;
+          if (t >= date - window) now += signals.scores[s]!;
+          else if (t >= date - 2 * window) previous += signals.scores[s]!;
         }
       }
       raw[out + c++] = now;

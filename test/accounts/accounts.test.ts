@@ -51,19 +51,29 @@ describe("labelSpendOutcomes", () => {
 });
 
 describe("accountFeatures", () => {
-  it("computes every feature by hand, and intent now and one half-life earlier", () => {
+  it("computes every feature by hand, and intent in the last window and the one before", () => {
     const table = accountFeatures(
       [
         { account: "acme", product: "crm", amount: 100, timestamp: 10 * DAY },
         { account: "acme", product: "crm", amount: 40, timestamp: 95 * DAY },
         { account: "acme", product: "erp", amount: 60, timestamp: 200 * DAY }, // after the date: never seen
       ],
-      { dates: [100 * DAY], windows: [30], intent: [{ account: "acme", score: 8, timestamp: 40 * DAY }], intentHalfLifeDays: 30 },
+      {
+        dates: [100 * DAY],
+        windows: [30],
+        intent: [
+          { account: "acme", score: 8, timestamp: 80 * DAY }, // last 30 days
+          { account: "acme", score: 3, timestamp: 50 * DAY }, // the 30 before
+          { account: "acme", score: 5, timestamp: 20 * DAY }, // older: not counted
+          { account: "acme", score: 9, timestamp: 100 * DAY }, // at the date: not seen
+        ],
+        intentWindowDays: 30,
+      },
     );
     const row = Object.fromEntries(table.info.map((f, j) => [f.name, table.raw.data[j]!]));
     expect(row).toMatchObject({ spend_30d: 40, spend_prev_30d: 0, purchases_365d: 2, days_since_purchase: 5, tenure_days: 90, products_held: 1 });
-    expect(row["intent"]).toBeCloseTo(2, 12); // 8 · 2^(−60/30)
-    expect(row["intent_prev"]).toBeCloseTo(4, 12); // at day 70: 8 · 2^(−30/30)
+    expect(row["intent"]).toBe(8);
+    expect(row["intent_prev"]).toBe(3);
     expect(table.matrix.data[0]).toBeCloseTo(Math.log1p(40), 12);
     expect(table.info.find((f) => f.name === "spend_30d")).toMatchObject({ unit: "currency", previous: "spend_prev_30d", higherIsBetter: true });
   });
