@@ -41,11 +41,19 @@ interface Block {
   readonly needsData: string | undefined;
 }
 
+// The repository README's tour is a guide too (its blocks run in order as one module): named relative to docs/.
+const ROOT_README = "../README.md";
+/** A file name for a guide's generated module (the root README becomes "root-README"). */
+const moduleName = (guide: string): string => guide.replace(/^\.\.\//, "root-").replace(/\.md$/, ".ts");
+
 function guides(): string[] {
-  if (!existsSync(docsDirectory)) return [];
-  return readdirSync(docsDirectory)
-    .filter((name) => name.endsWith(".md") && !notHere.has(name))
-    .sort();
+  if (!existsSync(docsDirectory)) return [ROOT_README];
+  return [
+    ...readdirSync(docsDirectory)
+      .filter((name) => name.endsWith(".md") && !notHere.has(name))
+      .sort(),
+    ROOT_README,
+  ];
 }
 
 /** The ```ts blocks of a Markdown text, with the line of each fence and its needs-data marker. */
@@ -202,7 +210,7 @@ describe("the guides in docs/ run as written", () => {
     const skippedNote = generated.skipped.length === 0 ? "" : ` (${generated.skipped.length} block(s) skipped: ${[...new Set(generated.skipped.map((b) => b.needsData))].map((d) => `../shared/data/${d} absent`).join(", ")})`;
     it(`docs/${guide}: every ts block runs and its // => results hold${skippedNote}`, { timeout: RUN_TIMEOUT_MS + 30_000 }, () => {
       mkdirSync(outDirectory, { recursive: true });
-      const file = path.join(outDirectory, guide.replace(/\.md$/, ".ts"));
+      const file = path.join(outDirectory, moduleName(guide));
       writeFileSync(file, generated.source);
       const run = spawnSync(tsx, [file], { cwd: repository, encoding: "utf8", timeout: RUN_TIMEOUT_MS, env: { ...process.env, NO_COLOR: "1" } });
       if (run.status !== 0) {
@@ -219,7 +227,7 @@ describe("the guides in docs/ run as written", () => {
     // Every block, including those that need data this machine lacks.
     const files = all.filter((g) => g.blocks.length > 0).map(({ guide, blocks }) => {
       const full = generateModule(guide, blocks, () => true);
-      const file = path.join(outDirectory, `typecheck-${guide.replace(/\.md$/, ".ts")}`);
+      const file = path.join(outDirectory, `typecheck-${moduleName(guide)}`);
       writeFileSync(file, full.source);
       return { guide, file, lineMap: full.lineMap };
     });
@@ -250,6 +258,6 @@ describe("the guides in docs/ run as written", () => {
 
 // Remove generated files of guides that no longer exist (keeps .tmp/docs tidy across renames).
 if (existsSync(outDirectory)) {
-  const live = new Set(all.flatMap(({ guide }) => [guide.replace(/\.md$/, ".ts"), `typecheck-${guide.replace(/\.md$/, ".ts")}`]));
+  const live = new Set(all.flatMap(({ guide }) => [moduleName(guide), `typecheck-${moduleName(guide)}`]));
   for (const name of readdirSync(outDirectory)) if (name.endsWith(".ts") && !live.has(name)) rmSync(path.join(outDirectory, name));
 }
