@@ -119,6 +119,76 @@ function runSyntheticSeed(seed: number): SeedFigures {
   };
 }
 
+/**
+ * Prospect scoring (the seeds' prospect network): each synthetic opportunity is good (won in at most the median time
+ * to close), medium (won, slower) or bad (lost); features known when it opens: firmographics, the product's family
+ * and tier, the deal amount, intent on the product's family in the 60 days before, and purchases so far.
+ */
+function runProspects(seed: number): { mlpBadAuc: number; logisticBadAuc: number; mlpAccuracy: number; majorityAccuracy: number; testDeals: number } {
+  const sample = generateB2bSample({ accounts: 2000, seed });
+  const accountById = new Map(sample.accounts.map((a) => [a.id, a]));
+  const productById = new Map(sample.products.map((p) => [p.id, p]));
+  const industries = [...new Set(sample.accounts.map((a) => a.industry))];
+  const families = [...new Set(sample.products.map((p) => p.family))];
+  const tiers = ["entry", "standard", "premium"];
+  const intentBy = new Map<string, { t: number; score: number }[]>();
+  for (const row of sample.intent) {
+    const key = `${row.account}|${row.topic}`;
+    const list = intentBy.get(key) ?? [];
+    list.push({ t: row.timestamp, score: row.score });
+    intentBy.set(key, list);
+  }
+  const purchaseTimes = new Map<string, number[]>();
+  for (const p of sample.purchases) purchaseTimes.set(p.account, [...(purchaseTimes.get(p.account) ?? []), p.timestamp]);
+  const deals = [...sample.opportunities].sort((a, b) => a.stages[0]!.timestamp - b.stages[0]!.timestamp);
+  const wonDays = deals.filter((d) => d.outcome === "won").map((d) => d.stages[d.stages.length - 1]!.timestamp - d.stages[0]!.timestamp).sort((a, b) => a - b);
+  const median = wonDays[Math.floor(wonDays.length / 2)]!;
+  const rows = deals.map((d) => {
+    const account = accountById.get(d.account)!;
+    const product = productById.get(d.product)!;
+    const opened = d.stages[0]!.timestamp;
+    const intent = (intentBy.get(`${d.account}|${product.family}`) ?? []).filter((r) => r.t < opened && r.t >= opened - 60 * DAY).reduce((s, r) => s + r.score, 0);
+    const bought = (purchaseTimes.get(d.account) ?? []).filter((t) => t < opened).length;
+    return [
+      ...industries.map((i) => (account.industry === i ? 1 : 0)),
+      ...families.map((f) => (product.family === f ? 1 : 0)),
+      ...tiers.map((t) => (product.priceTier === t ? 1 : 0)),
+      Math.log(account.employees),
+      account.revenueGrowth,
+      Math.log1p(d.amount),
+      Math.log1p(intent),
+      Math.log1p(bought),
+    ];
+  });
+  const labels = deals.map((d) => (d.outcome === "lost" ? 2 : d.stages[d.stages.length - 1]!.timestamp - d.stages[0]!.timestamp <= median ? 0 : 1));
+  const cut = Math.floor(deals.length * 0.8);
+  const matrix = (from: number, to: number) => denseMatrix(to - from, rows[0]!.length, Float64Array.from(rows.slice(from, to).flat()));
+  const train = matrix(0, cut);
+  const test = matrix(cut, deals.length);
+  const mlp = fitMlpClassifier(train, labels.slice(0, cut), { hiddenUnits: 32, activation: "tanh", seed: 1, classNames: ["good", "medium", "bad"] });
+  const p = predictMlpClassifier(mlp, test);
+  const yTest = labels.slice(cut);
+  const bad = yTest.map((c) => (c === 2 ? 1 : 0));
+  let correct = 0;
+  const counts = [0, 0, 0];
+  for (const c of labels.slice(0, cut)) counts[c]!++;
+  const majority = counts.indexOf(Math.max(...counts));
+  let majorityCorrect = 0;
+  yTest.forEach((c, i) => {
+    const row = [p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!];
+    if (row.indexOf(Math.max(...row)) === c) correct++;
+    if (c === majority) majorityCorrect++;
+  });
+  const logistic = fitLogisticRegression(train, labels.slice(0, cut).map((c) => (c === 2 ? 1 : 0)), { l2: 1 });
+  return {
+    mlpBadAuc: rocAuc(Array.from({ length: yTest.length }, (_, i) => p[i * 3 + 2]!), bad),
+    logisticBadAuc: rocAuc(predictLogisticRegression(logistic, test), bad),
+    mlpAccuracy: correct / yTest.length,
+    majorityAccuracy: majorityCorrect / yTest.length,
+    testDeals: yTest.length,
+  };
+}
+
 /** CRM: won vs lost from account, product and agent features (temporal split by engage date). */
 async function runCrm(directory: string): Promise<{ auc: number; aucRate: number; testDeals: number }> {
   const crm = await readCrmSalesOpportunities(directory);
@@ -203,6 +273,13 @@ export async function runAccounts(): Promise<SuiteResult> {
     { name: "train-rows", value: mean("trainRows"), unit: "account-dates (mean per seed)" },
     { name: "test-rows", value: mean("testRows"), unit: "account-dates (mean per seed)" },
   ];
+  const prospects = SEEDS.map(runProspects);
+  const meanOf = (key: keyof ReturnType<typeof runProspects>) => prospects.reduce((sum, f) => sum + f[key], 0) / prospects.length;
+  rows.push(
+    { name: "prospect-lost-auc-mlp", value: meanOf("mlpBadAuc"), unit: "ROC AUC (P(bad) of the 3-class MLP)", peer: "logistic regression, lost vs not", peerValue: meanOf("logisticBadAuc") },
+    { name: "prospect-accuracy-mlp", value: meanOf("mlpAccuracy"), unit: "accuracy, good / medium / bad", peer: "majority class", peerValue: meanOf("majorityAccuracy") },
+    { name: "prospect-test-deals", value: meanOf("testDeals"), unit: "opportunities (mean per seed)" },
+  );
   const crmDirectory = join(dataDirectory, "crm-sales-opportunities");
   if (existsSync(crmDirectory)) {
     const crm = await runCrm(crmDirectory);
@@ -225,7 +302,12 @@ export async function runAccounts(): Promise<SuiteResult> {
       `rate in the top-scored 10% over the overall rate. CRM (Maven CRM Sales Opportunities): Won and Lost deals ` +
       `sorted by engage date, first 80% train, last 20% test; features agent, product, sector (one-hot), revenue, ` +
       `employees, price (log), and smoothed win rates of agent, product and sector from the training deals; ` +
-      `fitLogisticRegression l2 10; baselines: majority class (constant score, AUC 0.5) and agent × product win rate.`,
+      `fitLogisticRegression l2 10; baselines: majority class (constant score, AUC 0.5) and agent × product win rate. ` +
+      `Prospects: the synthetic opportunities (same seeds, 2,000 accounts) sorted by opening date, first 80% train; ` +
+      `class good = won within the median time to close, medium = won later, bad = lost; features known at opening ` +
+      `(industry, product family and tier, log employees, revenue growth, log amount, intent on the product's family ` +
+      `in the 60 days before, purchases so far); fitMlpClassifier (32 tanh units, seed 1, temperature-calibrated) ` +
+      `against fitLogisticRegression (lost vs not, l2 1) and the majority class.`,
     rows,
   };
 }
