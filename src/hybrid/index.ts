@@ -35,3 +35,8 @@ export {
   type BlendWeightStep,
   type LearnedBlendWeights,
 } from "./learn-weights.ts";
+export {
+  learnBlendWeightsLogistic,
+  type LogisticBlendOptions,
+  type LogisticBlendWeights,
+} from "./learn-logistic.ts";

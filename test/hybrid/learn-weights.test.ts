@@ -4,7 +4,7 @@ import { createIdIndex } from "../../src/core/id-index.ts";
 import { createInteractions, type Interactions } from "../../src/data/index.ts";
 import type { Recommender } from "../../src/recommend/types.ts";
 import { evaluateRanking } from "../../src/evaluation/index.ts";
-import { blendFromSpec, learnBlendWeights } from "../../src/hybrid/index.ts";
+import { blendFromSpec, learnBlendWeights, learnBlendWeightsLogistic } from "../../src/hybrid/index.ts";
 import { expectError } from "../helpers.ts";
 
 // 40 accounts, 15 products; every account bought p0 and p1 (train) and one target product (validation).
@@ -78,5 +78,27 @@ describe("learnBlendWeights", () => {
     expectError(() => learnBlendWeights({ train, test }, components, { grid: [-1] }), "E_BAD_INPUT", "options.grid must be");
     expectError(() => learnBlendWeights({ train, test }, []), "E_EMPTY");
     expectError(() => learnBlendWeights({ train, test }, [components[0]!, components[0]!]), "E_DUPLICATE");
+  });
+});
+
+describe("learnBlendWeightsLogistic", () => {
+  it("weights the informative component more, is deterministic for a seed, and reports its rows", () => {
+    const a = learnBlendWeightsLogistic({ train, test }, components, { seed: 3, negativesPerUser: 5 });
+    const b = learnBlendWeightsLogistic({ train, test }, components, { seed: 3, negativesPerUser: 5 });
+    expect(a.spec).toEqual(b.spec);
+    expect(a.coefficients.get("signal")!).toBeGreaterThan(a.coefficients.get("noise")!);
+    expect(a.spec.components[0]!.weight).toBeGreaterThan(a.spec.components[1]!.weight);
+    expect(a.rows).toEqual({ positives: 40, negatives: 200 });
+    const rebuilt = blendFromSpec(a.spec, a.recommenders);
+    expect(evaluateRanking(rebuilt, test, { k: 10, metrics: ["ndcg"], train }).mean["ndcg@10"]).toBeCloseTo(a.value, 12);
+  });
+
+  it("rejects bad options and empty validation parts", () => {
+    expectError(() => learnBlendWeightsLogistic({ train, test }, components, { negativesPerUser: 0 }), "E_BAD_INPUT", "options.negativesPerUser");
+    expectError(() => learnBlendWeightsLogistic({ train, test }, components, { l2: -1 }), "E_BAD_INPUT", "options.l2");
+    expectError(() => learnBlendWeightsLogistic({ train, test }, components, { metric: "ndcg" }), "E_BAD_INPUT", "options.metric");
+    expectError(() => learnBlendWeightsLogistic({ train, test }, []), "E_EMPTY");
+    const stranger = createInteractions([{ user: "stranger", item: "p3" }]);
+    expectError(() => learnBlendWeightsLogistic({ train, test: stranger }, components), "E_EMPTY", "validation part");
   });
 });
