@@ -89,7 +89,6 @@ function explainRows(
   kind: ModelKind,
   lists: readonly Recommendation[],
   explain: boolean,
-  accountIds: ReadonlySet<string>,
 ): Row[] {
   const rows: Row[] = [];
   for (const list of lists) {
@@ -103,10 +102,7 @@ function explainRows(
           contributions = new Map(why.contributions.map((c) => [c.name, c.contribution] as const));
           reason = why.contributions.map((c) => `${c.name}=${numberText(round(c.contribution))}`).join(";");
         } else {
-          // The content fallback is named "firmographics" whenever an account table is given, but accounts without a
-          // row in it get popularity: say which.
-          const used = source === "firmographics" && !accountIds.has(String(list.user)) ? "popularity" : source;
-          reason = list.fallback === null ? kind : `fallback:${used}`;
+          reason = list.fallback === null ? kind : `fallback:${source}`;
         }
       }
       rows.push({ user: list.user, rank: entry.rank, item: entry.item, score: entry.score, source, reason, contributions });
@@ -252,7 +248,7 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
   }
   progress(`recommending ${k} products for ${targets.length} accounts`);
   const lists = recommendMany(recommender, targets, { k, excludeSeen: !flagOption(options, "include-seen") });
-  const rows = explainRows(recommender, modelKindUsed, lists, explain, new Set(tables.accounts?.ids ?? []));
+  const rows = explainRows(recommender, modelKindUsed, lists, explain);
   await writeResult(formatRows(rows, explain, format), stringOption(options, "output"), io.stdout);
   progress(`wrote ${rows.length} rows${stringOption(options, "output") === undefined ? "" : ` to ${stringOption(options, "output")}`}`);
   return 0;

@@ -338,7 +338,7 @@ export interface ContentRecommenderOptions {
  * every product (0 for products without features). Unknown accounts get the catalog's popularity (distinct buyers),
  * marked with source `"popularity"`; with `accounts` and `projection` given, the fallback's source is
  * `"firmographics"`: unknown accounts with a firmographic row get cosines with their projected profile, and the rest
- * (or those whose projected profile is all zero) get popularity.
+ * (or those whose projected profile is all zero) get popularity, reported per account as source `"popularity"`.
  *
  * Cheap: O(1) checks of the model, no copying (O(accounts) to index the optional accounts). `scoreUser` and the
  * firmographic fallback cost O(items · dimension).
@@ -381,6 +381,7 @@ export function contentRecommender(model: ContentModel, options: ContentRecommen
   const userCount = users.ids.length;
   const profile = new Float64Array(dimension);
   const firmographic = firmographicFallback(fn, model, options);
+  const scratch = new Float64Array(itemCount);
   return Object.freeze({
     name: "content",
     users,
@@ -400,6 +401,10 @@ export function contentRecommender(model: ContentModel, options: ContentRecommen
       scoreInto(user: Id, out: Float64Array): void {
         checkScoreBuffer("contentRecommender.fallback.scoreInto", out, itemCount);
         if (firmographic === undefined || !firmographic(user, out)) out.set(popularity);
+      },
+      // A prospect without a usable firmographic row gets popularity, and is reported so.
+      sourceFor(user: Id): string {
+        return firmographic !== undefined && firmographic(user, scratch) ? "firmographics" : "popularity";
       },
     }),
   });

@@ -122,7 +122,7 @@ export function explainBlend(hybrid: Recommender, user: Id, item: Id): BlendExpl
     if (hybrid.fallback === undefined) {
       throw new NextbestError("E_UNKNOWN_ID", `${fn}: user must be known to the hybrid (it has no fallback), got ${describeValue(user)}`);
     }
-    fallback = { reason: "unknown-user", source: hybrid.fallback.source };
+    fallback = { reason: "unknown-user", source: hybrid.fallback.sourceFor?.(user) ?? hybrid.fallback.source };
   }
   const out = new Float64Array(alignment.items.ids.length);
   state.combine(u, user, out);

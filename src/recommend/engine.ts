@@ -22,6 +22,7 @@ export function checkRecommender(fn: string, value: unknown): asserts value is R
   if (rec.fallback !== undefined) {
     if (typeof rec.fallback !== "object" || rec.fallback === null) fail(".fallback must be an object or absent,", rec.fallback);
     if (typeof rec.fallback.source !== "string") fail(".fallback.source must be a string,", rec.fallback.source);
+    if (rec.fallback.sourceFor !== undefined && typeof rec.fallback.sourceFor !== "function") fail(".fallback.sourceFor must be a function,", rec.fallback.sourceFor);
     if (typeof rec.fallback.scoreInto !== "function") fail(".fallback.scoreInto must be a function,", rec.fallback.scoreInto);
   }
 }
@@ -143,7 +144,7 @@ export function recommendOne(
       return displayable({ user, items: [], fallback: { reason: "unknown-user", source: null }, excludedSeen: 0 });
     }
     fallback.scoreInto(user, scores);
-    const marked: RecommendationFallback = { reason: "unknown-user", source: fallback.source };
+    const marked: RecommendationFallback = { reason: "unknown-user", source: fallback.sourceFor?.(user) ?? fallback.source };
     return displayable({ user, items: collect(recommender, scores, topK(scores, { k: plan.k, exclude: mask })), fallback: marked, excludedSeen: 0 });
   }
   recommender.scoreUser(u, scores);

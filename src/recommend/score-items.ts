@@ -62,5 +62,5 @@ export function scoreItems(recommender: Recommender, user: Id, options?: ScoreIt
     return { user, scores, fallback: { reason: "unknown-user", source: null } };
   }
   fallback.scoreInto(user, scores);
-  return { user, scores, fallback: { reason: "unknown-user", source: fallback.source } };
+  return { user, scores, fallback: { reason: "unknown-user", source: fallback.sourceFor?.(user) ?? fallback.source } };
 }

@@ -31,6 +31,14 @@ export interface RecommenderFallback {
    * @param out - a buffer of length `items.ids.length`, overwritten entirely
    */
   scoreInto(user: Id, out: Float64Array): void;
+  /**
+   * The source for one unknown user, when it depends on the user (e.g. `"firmographics"` for a prospect with a
+   * firmographic row, `"popularity"` for one without); results report it instead of `source`. Optional.
+   *
+   * @param user - the unknown user's external id
+   * @returns the source reported for this user
+   */
+  sourceFor?(user: Id): string;
 }
 
 /**

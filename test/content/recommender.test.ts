@@ -89,6 +89,9 @@ describe("profiles and scores (hand-computed)", () => {
     // A projected profile of zero, or an account without a row, gets popularity.
     expect(Array.from(scoreItems(content, "zero").scores)).toEqual([1, 2, 0, 0]);
     expect(Array.from(scoreItems(content, "nobody").scores)).toEqual([1, 2, 0, 0]);
+    // ... and is reported as such, per account.
+    expect(scoreItems(content, "zero").fallback).toEqual({ reason: "unknown-user", source: "popularity" });
+    expect(recommend(content, "nobody").fallback).toEqual({ reason: "unknown-user", source: "popularity" });
     // Known accounts are unaffected.
     expect(scoreItems(content, "acme").scores).toEqual(scoreItems(contentRecommender(model), "acme").scores);
     expectError(() => contentRecommender(model, { accounts }), "E_BAD_INPUT", "together");
