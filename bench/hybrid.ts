@@ -106,6 +106,7 @@ interface B2bFigures {
   coldLookAlike: number;
   lookAlike: number;
   coldContentIntent: number;
+  coldContentLookAlike: number;
   coldUsers: number;
   warmUsers: number;
   weights: string;
@@ -178,6 +179,12 @@ function runB2bSeed(seed: number): B2bFigures {
     coldLookAlike: cold(at("lookAlike")),
     lookAlike: ndcg10(at("lookAlike"), warmTest),
     coldContentIntent: cold(contentIntent),
+    coldContentLookAlike: cold(
+      blendFromSpec(
+        { kind: "blend", version: 1, name: "content+look-alike", normalization: "z-score", missing: "min", components: [{ name: "content", weight: 1 }, { name: "lookAlike", weight: 1 }] },
+        components,
+      ),
+    ),
     coldUsers: coldTest.users.ids.length,
     warmUsers: warmTest.users.ids.length,
     weights,
@@ -307,6 +314,7 @@ export async function runHybrid(): Promise<SuiteResult> {
   rows.push({ name: "ndcg10-popularity-cold-b2b", value: coldPopularity, unit: "NDCG@10" });
   rows.push({ name: "ndcg10-look-alike-cold-b2b", value: avg("coldLookAlike"), unit: "NDCG@10", peer: "popularity", peerValue: coldPopularity });
   rows.push({ name: "ndcg10-intent-cold-b2b", value: avg("coldIntent"), unit: "NDCG@10" });
+  rows.push({ name: "ndcg10-content-lookalike-cold-b2b", value: avg("coldContentLookAlike"), unit: "NDCG@10 (firmographics only: content + look-alike, equal z-score weights)", peer: "popularity", peerValue: coldPopularity });
   rows.push({ name: "ndcg10-content-intent-cold-b2b", value: avg("coldContentIntent"), unit: "NDCG@10", peer: "popularity", peerValue: coldPopularity });
   rows.push({ name: "b2b-warm-test-accounts", value: avg("warmUsers"), unit: "accounts (mean per seed)" });
   rows.push({ name: "b2b-cold-test-accounts", value: avg("coldUsers"), unit: "accounts (mean per seed)" });
