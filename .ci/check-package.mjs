@@ -31,7 +31,7 @@ const budgets = new Map([
   ["./factorization", 32_000],
   ["./datasets", 14000],
   ["./content", 18_000],
-  ["./hybrid", 16000],
+  ["./hybrid", 20000],
   ["./explain", 16000],
   ["./experiments", 6000],
   ["./drift", 6000],

@@ -39,4 +39,5 @@ export {
   learnBlendWeightsLogistic,
   type LogisticBlendOptions,
   type LogisticBlendWeights,
+  type LogisticBlendRows,
 } from "./learn-logistic.ts";

@@ -52,7 +52,19 @@ export interface LogisticBlendWeights {
   /** The metric of the learned blend on the validation part. */
   readonly value: number;
   /** Training rows of the regression: positives (held-out purchases) and sampled negatives. */
-  readonly rows: { readonly positives: number; readonly negatives: number };
+  readonly rows: LogisticBlendRows;
+}
+
+/**
+ * The rows a logistic blend was fitted on.
+ *
+ * @category hybrid
+ */
+export interface LogisticBlendRows {
+  /** Held-out purchases of the validation accounts (label 1). */
+  readonly positives: number;
+  /** Sampled items the validation accounts neither bought nor hold out (label 0). */
+  readonly negatives: number;
 }
 
 /**
