@@ -34,7 +34,7 @@ import {
   rowOfEntries,
   seedOption,
 } from "./internal.ts";
-import { checkConverged } from "./matrix-factorization.ts";
+import { checkConverged } from "./internal.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 
 /** The default number of BPR epochs for `interactions` stored entries: at least 40 and at least 500,000 updates. */

@@ -1,14 +1,22 @@
-// Shared by the factorization models: option readers, the seen-item pattern, factor-table JSON helpers and the
-// cold-start fallbacks. Not exported by the barrel.
+// Shared by the factorization models: option readers, the seen-item pattern, factor-table JSON helpers, the
+// cold-start fallbacks, and the parts the two SGD models (matrix factorization, SVD++) share: the start and end of a
+// fit and the fields of their JSON form. Not exported by the barrel.
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex } from "../core/id-index.ts";
-import type { Seed } from "../core/random.ts";
+import { createRandom, fillNormal, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
-import { badModel, float64ArrayFromJSON } from "../internal/serialize.ts";
+import {
+  badModel,
+  compressedRowsFromJSON,
+  float64ArrayFromJSON,
+  idIndexFieldFromJSON,
+  idIndexFieldToJSON,
+  typedArrayToJSON,
+} from "../internal/serialize.ts";
 import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
-import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser } from "../baselines/shared.ts";
+import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser, copySeen } from "../baselines/shared.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
-import type { MatrixFactorizationModel } from "./matrix-factorization.ts";
+import type { MatrixFactorizationHyperparameters, MatrixFactorizationModel, MatrixFactorizationModelJSON } from "./matrix-factorization.ts";
 
 export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../baselines/shared.ts";
 
@@ -178,6 +186,7 @@ export type BiasedFactorModel = Pick<
   | "clip"
   | "ratingMin"
   | "ratingMax"
+  | "hyperparameters"
   | "seenIndptr"
   | "seenIndices"
 > & { readonly kind: string };
@@ -250,4 +259,253 @@ export function biasedFactorRecommender(
     coldPairs: biasedColdPairs("baseline", users, items, globalMean, userBias, itemBias, lo, hi),
     fallback: biasedFallback(fn, "baseline", globalMean, itemBias, lo, hi),
   });
+}
+
+/** Resolved options of the SGD fits (matrix factorization and SVD++, each with its own defaults). */
+export interface ResolvedSgdOptions extends MatrixFactorizationHyperparameters {
+  readonly factors: number;
+  readonly clip: boolean;
+}
+
+/** Mean, min and max of the stored values (Neumaier-compensated mean). */
+export function ratingStatistics(values: Float64Array, n: number): { mean: number; min: number; max: number } {
+  let sum = 0;
+  let compensation = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let p = 0; p < n; p++) {
+    const v = values[p]!;
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: (sum + compensation) / n, min, max };
+}
+
+/** In-place Fisher–Yates shuffle of `order` (seeded). */
+export function shuffleInPlace(order: Int32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
+/** Throws E_NON_FINITE when any parameter is not finite (SGD diverged). */
+export function checkConverged(fn: string, ...arrays: [...Float64Array[], number]): void {
+  const lr = arrays[arrays.length - 1] as number;
+  for (let a = 0; a < arrays.length - 1; a++) {
+    const values = arrays[a] as Float64Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v - v !== 0 || Math.abs(v) > 3.4e38) {
+        throw new NextbestError(
+          "E_NON_FINITE",
+          `${fn}: training must stay finite, got ${describeValue(v)} in a fitted parameter (lower options.learningRate, now ${lr})`,
+        );
+      }
+    }
+  }
+}
+
+/** What an SGD fit of a biased factor model starts from; the fit trains these tables in place. */
+export interface BiasedSgdStart {
+  /** The number of stored ratings (nnz). */
+  readonly ratings: number;
+  /** μ, the mean training rating. */
+  readonly globalMean: number;
+  /** Smallest training rating. */
+  readonly ratingMin: number;
+  /** Largest training rating. */
+  readonly ratingMax: number;
+  /** The seeded generator, advanced past the draws of p and q. */
+  readonly random: () => number;
+  /** p_u, users × factors, N(0, σ²) draws. */
+  readonly userFactors: Float64Array;
+  /** q_i, items × factors, N(0, σ²) draws made after p. */
+  readonly itemFactors: Float64Array;
+  /** b_u, zeros. */
+  readonly userBias: Float64Array;
+  /** b_i, zeros. */
+  readonly itemBias: Float64Array;
+}
+
+/**
+ * The start of an SGD fit of a biased factor model: checks every rating is finite and that there is one, computes μ
+ * and the rating range, then draws p (users × f) and q (items × f) in that order from a generator seeded with
+ * `o.seed`; biases start at 0. Further tables (SVD++'s y) are drawn from the returned generator.
+ */
+export function startBiasedSgd(fn: string, interactions: Interactions, o: ResolvedSgdOptions): BiasedSgdStart {
+  checkFiniteValues(fn, interactions);
+  const { indptr, values, rows: userCount } = interactions.byUser;
+  const itemCount = interactions.items.ids.length;
+  const n = indptr[userCount]!;
+  if (n === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one rating, got 0`);
+  const stats = ratingStatistics(values, n);
+  const random = createRandom(o.seed);
+  const userFactors = fillNormal(new Float64Array(userCount * o.factors), random, { standardDeviation: o.initStandardDeviation });
+  const itemFactors = fillNormal(new Float64Array(itemCount * o.factors), random, { standardDeviation: o.initStandardDeviation });
+  return {
+    ratings: n,
+    globalMean: stats.mean,
+    ratingMin: stats.min,
+    ratingMax: stats.max,
+    random,
+    userFactors,
+    itemFactors,
+    userBias: new Float64Array(userCount),
+    itemBias: new Float64Array(itemCount),
+  };
+}
+
+/** Reads the hyperparameters record shared by the SGD models. */
+export function sgdHyperparametersFromJSON(fn: string, value: unknown): MatrixFactorizationHyperparameters {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) badModel(fn, "json.hyperparameters", "be an object", value);
+  const h = value as Record<string, unknown>;
+  const seed = h["seed"];
+  if (!(typeof seed === "string" || (typeof seed === "number" && Number.isFinite(seed)))) {
+    badModel(fn, "json.hyperparameters.seed", "be a string or a finite number", seed);
+  }
+  const epochs = h["epochs"];
+  if (typeof epochs !== "number" || !Number.isInteger(epochs) || epochs < 0) badModel(fn, "json.hyperparameters.epochs", "be an integer >= 0", epochs);
+  return Object.freeze({
+    epochs,
+    learningRate: finiteFromJSON(fn, "json.hyperparameters.learningRate", h["learningRate"]),
+    regularization: finiteFromJSON(fn, "json.hyperparameters.regularization", h["regularization"]),
+    biasLearningRate: finiteFromJSON(fn, "json.hyperparameters.biasLearningRate", h["biasLearningRate"]),
+    biasRegularization: finiteFromJSON(fn, "json.hyperparameters.biasRegularization", h["biasRegularization"]),
+    initStandardDeviation: finiteFromJSON(fn, "json.hyperparameters.initStandardDeviation", h["initStandardDeviation"]),
+    seed: seed as Seed,
+  });
+}
+
+// A biased SGD model (and its JSON form) is laid out as: kind, version, the factor part, the model's own tables
+// (SVD++'s implicitFactors), the training part, then optional records (tuning). The helpers below build each part
+// with its keys in that order, so both models keep one field order in memory and in JSON.
+
+/** The fields of a biased SGD model from its ids to its factor tables, in model order. */
+export type BiasedFactorPart = Pick<
+  MatrixFactorizationModel,
+  "users" | "items" | "factors" | "globalMean" | "userBias" | "itemBias" | "userFactors" | "itemFactors"
+>;
+
+/** The fields after the factor tables, in model order: clipping, rating range, hyperparameters, seen pattern. */
+export type BiasedTrainingPart = Pick<MatrixFactorizationModel, "clip" | "ratingMin" | "ratingMax" | "hyperparameters" | "seenIndptr" | "seenIndices">;
+
+/** The JSON form of a {@link BiasedFactorPart}. */
+export type BiasedFactorPartJSON = Pick<
+  MatrixFactorizationModelJSON,
+  "users" | "items" | "factors" | "globalMean" | "userBias" | "itemBias" | "userFactors" | "itemFactors"
+>;
+
+/** The JSON form of a {@link BiasedTrainingPart}. */
+export type BiasedTrainingPartJSON = Pick<
+  MatrixFactorizationModelJSON,
+  "clip" | "ratingMin" | "ratingMax" | "hyperparameters" | "seenIndptr" | "seenIndices"
+>;
+
+/** The factor part of a fitted model: the trained float64 tables stored as Float32Array. */
+export function fittedFactorPart(interactions: Interactions, o: ResolvedSgdOptions, start: BiasedSgdStart): BiasedFactorPart {
+  return {
+    users: interactions.users,
+    items: interactions.items,
+    factors: o.factors,
+    globalMean: start.globalMean,
+    userBias: start.userBias,
+    itemBias: start.itemBias,
+    userFactors: Float32Array.from(start.userFactors),
+    itemFactors: Float32Array.from(start.itemFactors),
+  };
+}
+
+/** The training part of a fitted model: clip flag, rating range, the frozen hyperparameters, a copy of the seen pattern. */
+export function fittedTrainingPart(interactions: Interactions, o: ResolvedSgdOptions, start: BiasedSgdStart): BiasedTrainingPart {
+  const hyperparameters = Object.freeze({
+    epochs: o.epochs,
+    learningRate: o.learningRate,
+    regularization: o.regularization,
+    biasLearningRate: o.biasLearningRate,
+    biasRegularization: o.biasRegularization,
+    initStandardDeviation: o.initStandardDeviation,
+    seed: o.seed,
+  });
+  return trainingPart({ clip: o.clip, ratingMin: start.ratingMin, ratingMax: start.ratingMax, ...copySeen(interactions) }, hyperparameters);
+}
+
+/** The training part with its keys in model order, from the checked facts of a fit or a JSON header. */
+export function trainingPart(facts: Omit<BiasedTrainingPart, "hyperparameters">, hyperparameters: MatrixFactorizationHyperparameters): BiasedTrainingPart {
+  const { clip, ratingMin, ratingMax, seenIndptr, seenIndices } = facts;
+  return { clip, ratingMin, ratingMax, hyperparameters, seenIndptr, seenIndices };
+}
+
+/** The JSON of a model's factor part (float32 factors as the exact decimal of each float). */
+export function factorPartToJSON(model: BiasedFactorModel): BiasedFactorPartJSON {
+  return {
+    users: idIndexFieldToJSON(model.users),
+    items: idIndexFieldToJSON(model.items),
+    factors: model.factors,
+    globalMean: model.globalMean,
+    userBias: typedArrayToJSON(model.userBias),
+    itemBias: typedArrayToJSON(model.itemBias),
+    userFactors: typedArrayToJSON(model.userFactors),
+    itemFactors: typedArrayToJSON(model.itemFactors),
+  };
+}
+
+/** The JSON of a model's training part. */
+export function trainingPartToJSON(model: BiasedFactorModel): BiasedTrainingPartJSON {
+  return {
+    clip: model.clip,
+    ratingMin: model.ratingMin,
+    ratingMax: model.ratingMax,
+    hyperparameters: { ...model.hyperparameters },
+    seenIndptr: typedArrayToJSON(model.seenIndptr),
+    seenIndices: typedArrayToJSON(model.seenIndices),
+  };
+}
+
+/** What a biased SGD model's JSON is checked for first: ids, factor count, clip flag, rating range, seen pattern. */
+export interface BiasedModelHeader {
+  readonly users: IdIndex;
+  readonly items: IdIndex;
+  readonly factors: number;
+  readonly clip: boolean;
+  readonly ratingMin: number;
+  readonly ratingMax: number;
+  readonly seenIndptr: Int32Array;
+  readonly seenIndices: Int32Array;
+}
+
+/** Reads and checks, in this order, json.users, items, factors, clip, ratingMin, ratingMax and the seen pattern. */
+export function biasedModelHeaderFromJSON(fn: string, record: Readonly<Record<string, unknown>>): BiasedModelHeader {
+  const users = idIndexFieldFromJSON(fn, "json.users", record["users"]);
+  const items = idIndexFieldFromJSON(fn, "json.items", record["items"]);
+  const factors = positiveIntegerFromJSON(fn, "json.factors", record["factors"]);
+  const clip = record["clip"];
+  if (typeof clip !== "boolean") badModel(fn, "json.clip", "be a boolean", clip);
+  const ratingMin = finiteFromJSON(fn, "json.ratingMin", record["ratingMin"]);
+  const ratingMax = finiteFromJSON(fn, "json.ratingMax", record["ratingMax"]);
+  if (ratingMax < ratingMin) badModel(fn, "json.ratingMax", `be >= json.ratingMin = ${ratingMin}`, ratingMax);
+  const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], users.ids.length, items.ids.length);
+  return { users, items, factors, clip, ratingMin, ratingMax, seenIndptr: seen.indptr, seenIndices: seen.indices };
+}
+
+/** Reads and checks, in this order, json.globalMean, userBias, itemBias, userFactors and itemFactors against `header`. */
+export function factorPartFromJSON(fn: string, record: Readonly<Record<string, unknown>>, header: BiasedModelHeader): BiasedFactorPart {
+  const { users, items, factors: f } = header;
+  const userCount = users.ids.length;
+  const itemCount = items.ids.length;
+  return {
+    users,
+    items,
+    factors: f,
+    globalMean: finiteFromJSON(fn, "json.globalMean", record["globalMean"]),
+    userBias: float64ArrayFromJSON(fn, "json.userBias", record["userBias"], { length: userCount, lengthMeaning: "one per user" }),
+    itemBias: float64ArrayFromJSON(fn, "json.itemBias", record["itemBias"], { length: itemCount, lengthMeaning: "one per item" }),
+    userFactors: float32TableFromJSON(fn, "json.userFactors", record["userFactors"], userCount, f, "users × factors"),
+    itemFactors: float32TableFromJSON(fn, "json.itemFactors", record["itemFactors"], itemCount, f, "items × factors"),
+  };
 }

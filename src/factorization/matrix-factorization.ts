@@ -3,38 +3,38 @@
  *
  * @module
  */
-import { NextbestError, describeValue } from "../core/errors.ts";
+import { NextbestError } from "../core/errors.ts";
 import type { IdIndexJSON } from "../core/id-index.ts";
-import { createRandom, fillNormal, type Seed } from "../core/random.ts";
+import type { Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
-import {
-  compressedRowsFromJSON,
-  float64ArrayFromJSON,
-  idIndexFieldFromJSON,
-  idIndexFieldToJSON,
-  readModelEnvelope,
-  typedArrayToJSON,
-  badModel,
-} from "../internal/serialize.ts";
+import { readModelEnvelope } from "../internal/serialize.ts";
 import type { IdIndex } from "../core/id-index.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import {
   biasedFactorRecommender,
-  checkBiasedFactorModel,
+  biasedModelHeaderFromJSON,
   booleanOption,
-  checkFiniteValues,
+  checkBiasedFactorModel,
+  checkConverged,
   checkInteractions,
   checkOptions,
-  copySeen,
-  finiteFromJSON,
-  float32TableFromJSON,
+  factorPartFromJSON,
+  factorPartToJSON,
+  fittedFactorPart,
+  fittedTrainingPart,
   integerOption,
   numberOption,
-  positiveIntegerFromJSON,
   rowOfEntries,
   seedOption,
+  sgdHyperparametersFromJSON,
+  shuffleInPlace,
+  startBiasedSgd,
+  trainingPart,
+  trainingPartToJSON,
+  type ResolvedSgdOptions,
 } from "./internal.ts";
+
 
 /**
  * Options of {@link fitMatrixFactorization}. The defaults differ from Surprise's `SVD` (100 factors, 20 epochs,
@@ -174,12 +174,8 @@ export interface MatrixFactorizationModelJSON {
   readonly tuning?: FactorizationTuning;
 }
 
-/** Resolved options, shared with SVD++ (which has its own defaults). @internal */
-export interface ResolvedSgdOptions extends MatrixFactorizationHyperparameters {
-  readonly factors: number;
-  readonly clip: boolean;
-}
-
+// Reads learningRate and regularization first: with several bad options, the first of that order is reported. SVD++
+// reads its options in another order, so the two resolvers stay separate.
 function resolveOptions(fn: string, options: MatrixFactorizationOptions): ResolvedSgdOptions {
   checkOptions(fn, options);
   const learningRate = numberOption(fn, "learningRate", options.learningRate, 0.005, 0, true);
@@ -195,33 +191,6 @@ function resolveOptions(fn: string, options: MatrixFactorizationOptions): Resolv
     clip: booleanOption(fn, "clip", options.clip, true),
     seed: seedOption(fn, options.seed, 0),
   };
-}
-
-/** Mean, min and max of the stored values (Neumaier-compensated mean). @internal */
-export function ratingStatistics(values: Float64Array, n: number): { mean: number; min: number; max: number } {
-  let sum = 0;
-  let compensation = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let p = 0; p < n; p++) {
-    const v = values[p]!;
-    const t = sum + v;
-    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { mean: (sum + compensation) / n, min, max };
-}
-
-/** In-place Fisher–Yates shuffle of `order` (seeded). @internal */
-export function shuffleInPlace(order: Int32Array, random: () => number): void {
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
-  }
 }
 
 /**
@@ -260,19 +229,10 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
   const fn = "fitMatrixFactorization";
   checkInteractions(fn, interactions);
   const o = resolveOptions(fn, options);
-  checkFiniteValues(fn, interactions);
+  const start = startBiasedSgd(fn, interactions, o);
+  const { ratings: n, globalMean: mu, random, userFactors: P, itemFactors: Q, userBias: bu, itemBias: bi } = start;
   const { indptr, indices, values, rows: userCount } = interactions.byUser;
-  const itemCount = interactions.items.ids.length;
-  const n = indptr[userCount]!;
-  if (n === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one rating, got 0`);
   const f = o.factors;
-  const stats = ratingStatistics(values, n);
-  const mu = stats.mean;
-  const random = createRandom(o.seed);
-  const P = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: o.initStandardDeviation });
-  const Q = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: o.initStandardDeviation });
-  const bu = new Float64Array(userCount);
-  const bi = new Float64Array(itemCount);
   const rowOf = rowOfEntries(indptr, userCount);
   const order = new Int32Array(n);
   for (let p = 0; p < n; p++) order[p] = p;
@@ -313,27 +273,8 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
   return Object.freeze({
     kind: "matrix-factorization",
     version: 1,
-    users: interactions.users,
-    items: interactions.items,
-    factors: f,
-    globalMean: mu,
-    userBias: bu,
-    itemBias: bi,
-    userFactors: Float32Array.from(P),
-    itemFactors: Float32Array.from(Q),
-    clip: o.clip,
-    ratingMin: stats.min,
-    ratingMax: stats.max,
-    hyperparameters: Object.freeze({
-      epochs: o.epochs,
-      learningRate: lr,
-      regularization: reg,
-      biasLearningRate: lrb,
-      biasRegularization: regb,
-      initStandardDeviation: o.initStandardDeviation,
-      seed: o.seed,
-    }),
-    ...copySeen(interactions),
+    ...fittedFactorPart(interactions, o, start),
+    ...fittedTrainingPart(interactions, o, start),
   });
 }
 
@@ -342,23 +283,6 @@ function divergence(fn: string, epoch: number, lr: number): never {
     "E_NON_FINITE",
     `${fn}: training must stay finite, got non-finite parameters in epoch ${epoch + 1} (lower options.learningRate, now ${lr})`,
   );
-}
-
-/** Throws E_NON_FINITE when any parameter is not finite (SGD diverged). @internal */
-export function checkConverged(fn: string, ...arrays: [...Float64Array[], number]): void {
-  const lr = arrays[arrays.length - 1] as number;
-  for (let a = 0; a < arrays.length - 1; a++) {
-    const values = arrays[a] as Float64Array;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v - v !== 0 || Math.abs(v) > 3.4e38) {
-        throw new NextbestError(
-          "E_NON_FINITE",
-          `${fn}: training must stay finite, got ${describeValue(v)} in a fitted parameter (lower options.learningRate, now ${lr})`,
-        );
-      }
-    }
-  }
 }
 
 function checkMatrixFactorization(fn: string, model: MatrixFactorizationModel): void {
@@ -425,43 +349,10 @@ export function matrixFactorizationToJSON(model: MatrixFactorizationModel): Matr
   return {
     kind: "matrix-factorization",
     version: 1,
-    users: idIndexFieldToJSON(model.users),
-    items: idIndexFieldToJSON(model.items),
-    factors: model.factors,
-    globalMean: model.globalMean,
-    userBias: typedArrayToJSON(model.userBias),
-    itemBias: typedArrayToJSON(model.itemBias),
-    userFactors: typedArrayToJSON(model.userFactors),
-    itemFactors: typedArrayToJSON(model.itemFactors),
-    clip: model.clip,
-    ratingMin: model.ratingMin,
-    ratingMax: model.ratingMax,
-    hyperparameters: { ...model.hyperparameters },
-    seenIndptr: typedArrayToJSON(model.seenIndptr),
-    seenIndices: typedArrayToJSON(model.seenIndices),
+    ...factorPartToJSON(model),
+    ...trainingPartToJSON(model),
     ...(model.tuning === undefined ? {} : { tuning: tuningToJSON(model.tuning) }),
   };
-}
-
-/** Reads the hyperparameters record shared by the SGD models. @internal */
-export function sgdHyperparametersFromJSON(fn: string, value: unknown): MatrixFactorizationHyperparameters {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) badModel(fn, "json.hyperparameters", "be an object", value);
-  const h = value as Record<string, unknown>;
-  const seed = h["seed"];
-  if (!(typeof seed === "string" || (typeof seed === "number" && Number.isFinite(seed)))) {
-    badModel(fn, "json.hyperparameters.seed", "be a string or a finite number", seed);
-  }
-  const epochs = h["epochs"];
-  if (typeof epochs !== "number" || !Number.isInteger(epochs) || epochs < 0) badModel(fn, "json.hyperparameters.epochs", "be an integer >= 0", epochs);
-  return Object.freeze({
-    epochs,
-    learningRate: finiteFromJSON(fn, "json.hyperparameters.learningRate", h["learningRate"]),
-    regularization: finiteFromJSON(fn, "json.hyperparameters.regularization", h["regularization"]),
-    biasLearningRate: finiteFromJSON(fn, "json.hyperparameters.biasLearningRate", h["biasLearningRate"]),
-    biasRegularization: finiteFromJSON(fn, "json.hyperparameters.biasRegularization", h["biasRegularization"]),
-    initStandardDeviation: finiteFromJSON(fn, "json.hyperparameters.initStandardDeviation", h["initStandardDeviation"]),
-    seed: seed as Seed,
-  });
 }
 
 /**
@@ -488,36 +379,15 @@ export function sgdHyperparametersFromJSON(fn: string, value: unknown): MatrixFa
 export function matrixFactorizationFromJSON(json: unknown): MatrixFactorizationModel {
   const fn = "matrixFactorizationFromJSON";
   const record = readModelEnvelope(fn, json, "matrix-factorization", [1]);
-  const users = idIndexFieldFromJSON(fn, "json.users", record["users"]);
-  const items = idIndexFieldFromJSON(fn, "json.items", record["items"]);
-  const f = positiveIntegerFromJSON(fn, "json.factors", record["factors"]);
-  const userCount = users.ids.length;
-  const itemCount = items.ids.length;
-  const clip = record["clip"];
-  if (typeof clip !== "boolean") badModel(fn, "json.clip", "be a boolean", clip);
-  const ratingMin = finiteFromJSON(fn, "json.ratingMin", record["ratingMin"]);
-  const ratingMax = finiteFromJSON(fn, "json.ratingMax", record["ratingMax"]);
-  if (ratingMax < ratingMin) badModel(fn, "json.ratingMax", `be >= json.ratingMin = ${ratingMin}`, ratingMax);
-  const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], userCount, itemCount);
+  const header = biasedModelHeaderFromJSON(fn, record);
   const hyperparameters = sgdHyperparametersFromJSON(fn, record["hyperparameters"]);
-  const tuning = record["tuning"] === undefined ? {} : { tuning: tuningFromJSON(fn, record["tuning"], { factors: f, regularization: hyperparameters.regularization }) };
+  const tuning =
+    record["tuning"] === undefined ? {} : { tuning: tuningFromJSON(fn, record["tuning"], { factors: header.factors, regularization: hyperparameters.regularization }) };
   return Object.freeze({
     kind: "matrix-factorization",
     version: 1,
-    users,
-    items,
-    factors: f,
-    globalMean: finiteFromJSON(fn, "json.globalMean", record["globalMean"]),
-    userBias: float64ArrayFromJSON(fn, "json.userBias", record["userBias"], { length: userCount, lengthMeaning: "one per user" }),
-    itemBias: float64ArrayFromJSON(fn, "json.itemBias", record["itemBias"], { length: itemCount, lengthMeaning: "one per item" }),
-    userFactors: float32TableFromJSON(fn, "json.userFactors", record["userFactors"], userCount, f, "users × factors"),
-    itemFactors: float32TableFromJSON(fn, "json.itemFactors", record["itemFactors"], itemCount, f, "items × factors"),
-    clip,
-    ratingMin,
-    ratingMax,
-    hyperparameters,
-    seenIndptr: seen.indptr,
-    seenIndices: seen.indices,
+    ...factorPartFromJSON(fn, record, header),
+    ...trainingPart(header, hyperparameters),
     ...tuning,
   });
 }

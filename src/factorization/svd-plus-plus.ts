@@ -3,42 +3,35 @@
  *
  * @module
  */
-import { NextbestError } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
-import { createRandom, fillNormal, type Seed } from "../core/random.ts";
+import { fillNormal, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
-import {
-  badModel,
-  compressedRowsFromJSON,
-  float64ArrayFromJSON,
-  idIndexFieldFromJSON,
-  idIndexFieldToJSON,
-  readModelEnvelope,
-  typedArrayToJSON,
-} from "../internal/serialize.ts";
+import { readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
 import {
   biasedFactorRecommender,
-  checkBiasedFactorModel,
+  biasedModelHeaderFromJSON,
   booleanOption,
-  checkFiniteValues,
+  checkBiasedFactorModel,
+  checkConverged,
   checkInteractions,
   checkOptions,
-  copySeen,
-  finiteFromJSON,
+  factorPartFromJSON,
+  factorPartToJSON,
+  fittedFactorPart,
+  fittedTrainingPart,
   float32TableFromJSON,
   integerOption,
   numberOption,
-  positiveIntegerFromJSON,
   seedOption,
-} from "./internal.ts";
-import {
-  checkConverged,
-  ratingStatistics,
   sgdHyperparametersFromJSON,
   shuffleInPlace,
-  type MatrixFactorizationHyperparameters,
-} from "./matrix-factorization.ts";
+  startBiasedSgd,
+  trainingPart,
+  trainingPartToJSON,
+  type ResolvedSgdOptions,
+} from "./internal.ts";
+import type { MatrixFactorizationHyperparameters } from "./matrix-factorization.ts";
 
 /**
  * Options of {@link fitSvdPlusPlus}. Surprise's `SVDpp` defaults (20 factors, 20 epochs, learning rate 0.007,
@@ -154,6 +147,26 @@ export interface SvdPlusPlusModelJSON {
   readonly seenIndices: number[];
 }
 
+// Reads factors and epochs first: with several bad options, the first of that order is reported (unlike matrix
+// factorization, which reads learningRate first), so the two resolvers stay separate.
+function resolveOptions(fn: string, options: SvdPlusPlusOptions): ResolvedSgdOptions {
+  checkOptions(fn, options);
+  const factors = integerOption(fn, "factors", options.factors, 50, 1, 4096);
+  const epochs = integerOption(fn, "epochs", options.epochs, 40, 0, 100000);
+  const learningRate = numberOption(fn, "learningRate", options.learningRate, 0.01, 0, true);
+  return {
+    factors,
+    epochs,
+    learningRate,
+    regularization: numberOption(fn, "regularization", options.regularization, 0.1, 0),
+    biasLearningRate: numberOption(fn, "biasLearningRate", options.biasLearningRate, learningRate, 0, true),
+    biasRegularization: numberOption(fn, "biasRegularization", options.biasRegularization, 0.02, 0),
+    initStandardDeviation: numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.05, 0),
+    clip: booleanOption(fn, "clip", options.clip, true),
+    seed: seedOption(fn, options.seed, 0),
+  };
+}
+
 /**
  * Fits SVD++ (Koren 2008, "Factorization meets the neighborhood", section 4.1) by stochastic gradient descent on the
  * regularized squared error, as Surprise's `SVDpp`, with one efficiency change that the fast implementations share:
@@ -186,29 +199,12 @@ export interface SvdPlusPlusModelJSON {
 export function fitSvdPlusPlus(interactions: Interactions, options: SvdPlusPlusOptions = {}): SvdPlusPlusModel {
   const fn = "fitSvdPlusPlus";
   checkInteractions(fn, interactions);
-  checkOptions(fn, options);
-  const f = integerOption(fn, "factors", options.factors, 50, 1, 4096);
-  const epochs = integerOption(fn, "epochs", options.epochs, 40, 0, 100000);
-  const lr = numberOption(fn, "learningRate", options.learningRate, 0.01, 0, true);
-  const reg = numberOption(fn, "regularization", options.regularization, 0.1, 0);
-  const lrb = numberOption(fn, "biasLearningRate", options.biasLearningRate, lr, 0, true);
-  const regb = numberOption(fn, "biasRegularization", options.biasRegularization, 0.02, 0);
-  const initStandardDeviation = numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.05, 0);
-  const clip = booleanOption(fn, "clip", options.clip, true);
-  const seed = seedOption(fn, options.seed, 0);
-  checkFiniteValues(fn, interactions);
+  const o = resolveOptions(fn, options);
+  const start = startBiasedSgd(fn, interactions, o);
+  const { ratings: n, globalMean: mu, random, userFactors: P, itemFactors: Q, userBias: bu, itemBias: bi } = start;
   const { indptr, indices, values, rows: userCount } = interactions.byUser;
-  const itemCount = interactions.items.ids.length;
-  const n = indptr[userCount]!;
-  if (n === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one rating, got 0`);
-  const stats = ratingStatistics(values, n);
-  const mu = stats.mean;
-  const random = createRandom(seed);
-  const P = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: initStandardDeviation });
-  const Q = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: initStandardDeviation });
-  const Yf = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: initStandardDeviation });
-  const bu = new Float64Array(userCount);
-  const bi = new Float64Array(itemCount);
+  const { factors: f, epochs, learningRate: lr, regularization: reg, biasLearningRate: lrb, biasRegularization: regb } = o;
+  const Yf = fillNormal(new Float64Array(interactions.items.ids.length * f), random, { standardDeviation: o.initStandardDeviation });
   const z = new Float64Array(f);
   const acc = new Float64Array(f);
   const userOrder = new Int32Array(userCount);
@@ -267,28 +263,9 @@ export function fitSvdPlusPlus(interactions: Interactions, options: SvdPlusPlusO
   return Object.freeze({
     kind: "svd-plus-plus",
     version: 1,
-    users: interactions.users,
-    items: interactions.items,
-    factors: f,
-    globalMean: mu,
-    userBias: bu,
-    itemBias: bi,
-    userFactors: Float32Array.from(P),
-    itemFactors: Float32Array.from(Q),
+    ...fittedFactorPart(interactions, o, start),
     implicitFactors: Float32Array.from(Yf),
-    clip,
-    ratingMin: stats.min,
-    ratingMax: stats.max,
-    hyperparameters: Object.freeze({
-      epochs,
-      learningRate: lr,
-      regularization: reg,
-      biasLearningRate: lrb,
-      biasRegularization: regb,
-      initStandardDeviation,
-      seed,
-    }),
-    ...copySeen(interactions),
+    ...fittedTrainingPart(interactions, o, start),
   });
 }
 
@@ -372,21 +349,9 @@ export function svdPlusPlusToJSON(model: SvdPlusPlusModel): SvdPlusPlusModelJSON
   return {
     kind: "svd-plus-plus",
     version: 1,
-    users: idIndexFieldToJSON(model.users),
-    items: idIndexFieldToJSON(model.items),
-    factors: model.factors,
-    globalMean: model.globalMean,
-    userBias: typedArrayToJSON(model.userBias),
-    itemBias: typedArrayToJSON(model.itemBias),
-    userFactors: typedArrayToJSON(model.userFactors),
-    itemFactors: typedArrayToJSON(model.itemFactors),
+    ...factorPartToJSON(model),
     implicitFactors: typedArrayToJSON(model.implicitFactors),
-    clip: model.clip,
-    ratingMin: model.ratingMin,
-    ratingMax: model.ratingMax,
-    hyperparameters: { ...model.hyperparameters },
-    seenIndptr: typedArrayToJSON(model.seenIndptr),
-    seenIndices: typedArrayToJSON(model.seenIndices),
+    ...trainingPartToJSON(model),
   };
 }
 
@@ -412,34 +377,12 @@ export function svdPlusPlusToJSON(model: SvdPlusPlusModel): SvdPlusPlusModelJSON
 export function svdPlusPlusFromJSON(json: unknown): SvdPlusPlusModel {
   const fn = "svdPlusPlusFromJSON";
   const record = readModelEnvelope(fn, json, "svd-plus-plus", [1]);
-  const users = idIndexFieldFromJSON(fn, "json.users", record["users"]);
-  const items = idIndexFieldFromJSON(fn, "json.items", record["items"]);
-  const f = positiveIntegerFromJSON(fn, "json.factors", record["factors"]);
-  const userCount = users.ids.length;
-  const itemCount = items.ids.length;
-  const clip = record["clip"];
-  if (typeof clip !== "boolean") badModel(fn, "json.clip", "be a boolean", clip);
-  const ratingMin = finiteFromJSON(fn, "json.ratingMin", record["ratingMin"]);
-  const ratingMax = finiteFromJSON(fn, "json.ratingMax", record["ratingMax"]);
-  if (ratingMax < ratingMin) badModel(fn, "json.ratingMax", `be >= json.ratingMin = ${ratingMin}`, ratingMax);
-  const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], userCount, itemCount);
+  const header = biasedModelHeaderFromJSON(fn, record);
   return Object.freeze({
     kind: "svd-plus-plus",
     version: 1,
-    users,
-    items,
-    factors: f,
-    globalMean: finiteFromJSON(fn, "json.globalMean", record["globalMean"]),
-    userBias: float64ArrayFromJSON(fn, "json.userBias", record["userBias"], { length: userCount, lengthMeaning: "one per user" }),
-    itemBias: float64ArrayFromJSON(fn, "json.itemBias", record["itemBias"], { length: itemCount, lengthMeaning: "one per item" }),
-    userFactors: float32TableFromJSON(fn, "json.userFactors", record["userFactors"], userCount, f, "users × factors"),
-    itemFactors: float32TableFromJSON(fn, "json.itemFactors", record["itemFactors"], itemCount, f, "items × factors"),
-    implicitFactors: float32TableFromJSON(fn, "json.implicitFactors", record["implicitFactors"], itemCount, f, "items × factors"),
-    clip,
-    ratingMin,
-    ratingMax,
-    hyperparameters: sgdHyperparametersFromJSON(fn, record["hyperparameters"]),
-    seenIndptr: seen.indptr,
-    seenIndices: seen.indices,
+    ...factorPartFromJSON(fn, record, header),
+    implicitFactors: float32TableFromJSON(fn, "json.implicitFactors", record["implicitFactors"], header.items.ids.length, header.factors, "items × factors"),
+    ...trainingPart(header, sgdHyperparametersFromJSON(fn, record["hyperparameters"])),
   });
 }
