@@ -133,17 +133,30 @@ function readList(fn: string, name: string, value: unknown, integer: boolean): r
   return value.map((v: unknown, j) => readValue(fn, `${name}[${j}]`, v, integer));
 }
 
-/** The shared tuning loop: validate, search the grid with gridSearch, refit the best, attach the record. */
-function tuneModel<M extends object>(
+/** The model options every tunable model shares, plus `tune`. */
+interface TunableOptions {
+  readonly tune?: FactorizationTuneOptions;
+  readonly factors?: number;
+  readonly regularization?: number;
+  readonly seed?: Seed;
+}
+
+/**
+ * The search driver of the three tune functions: validate, search the grid with gridSearch (each candidate fitted by
+ * `fit` on a split's training part with the caller's options minus `tune`, scored through `recommenderOf`), refit the
+ * best on all of `data`, attach the tuning record.
+ */
+function tuneModel<O extends TunableOptions, M extends object>(
   fn: string,
   data: Interactions,
-  options: { readonly tune?: FactorizationTuneOptions; readonly factors?: number; readonly regularization?: number; readonly seed?: Seed },
+  options: O,
   defaults: (data: Interactions) => TuneDefaults,
-  recommenderFor: (train: Interactions, candidate: Candidate) => Recommender,
-  refit: (candidate: Candidate) => M,
+  fit: (data: Interactions, options: Omit<O, "tune"> & Candidate) => M,
+  recommenderOf: (model: M) => Recommender,
 ): M {
-  checkInteractions(fn, data);
   checkOptions(fn, options);
+  const fitOptions = withoutTune(options);
+  checkInteractions(fn, data);
   const tune = options.tune as unknown;
   if (tune !== undefined && (typeof tune !== "object" || tune === null || Array.isArray(tune))) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.tune must be an object { factors?, regularization?, metric?, validation? }, got ${describeValue(tune)}`);
@@ -166,7 +179,7 @@ function tuneModel<M extends object>(
         : fallback.regularization;
   const metric = t.metric ?? fallback.metric;
   const validation: SearchValidation = t.validation ?? { split: "holdout", testFraction: 0.2, seed };
-  const search = gridSearch<Candidate>(data, (candidate) => (train) => recommenderFor(train, candidate), {
+  const search = gridSearch<Candidate>(data, (candidate) => (train) => recommenderOf(fit(train, { ...fitOptions, ...candidate })), {
     grid: { factors, regularization },
     metric,
     validation,
@@ -196,7 +209,7 @@ function tuneModel<M extends object>(
     bestIndex: search.bestIndex,
     rows: Object.freeze(rows),
   });
-  const model = refit(search.best.params);
+  const model = fit(data, { ...fitOptions, ...search.best.params });
   return Object.freeze({ ...model, tuning });
 }
 
@@ -238,16 +251,13 @@ function withoutTune<O extends { tune?: unknown }>(options: O): Omit<O, "tune"> 
  * @category factorization
  */
 export function tuneMatrixFactorization(interactions: Interactions, options: TuneMatrixFactorizationOptions = {}): MatrixFactorizationModel {
-  const fn = "tuneMatrixFactorization";
-  checkOptions(fn, options);
-  const fitOptions = withoutTune(options);
   return tuneModel(
-    fn,
+    "tuneMatrixFactorization",
     interactions,
     options,
     () => ({ factors: [50, 100, 200], regularization: [0.02, 0.05, 0.1], metric: "rmse" }),
-    (train, candidate) => matrixFactorizationRecommender(fitMatrixFactorization(train, { ...fitOptions, ...candidate })),
-    (candidate) => fitMatrixFactorization(interactions, { ...fitOptions, ...candidate }),
+    fitMatrixFactorization,
+    matrixFactorizationRecommender,
   );
 }
 
@@ -287,11 +297,8 @@ export function tuneMatrixFactorization(interactions: Interactions, options: Tun
  * @category factorization
  */
 export function tuneImplicitAls(interactions: Interactions, options: TuneImplicitAlsOptions = {}): ImplicitAlsModel {
-  const fn = "tuneImplicitAls";
-  checkOptions(fn, options);
-  const fitOptions = withoutTune(options);
   return tuneModel(
-    fn,
+    "tuneImplicitAls",
     interactions,
     options,
     (data) => {
@@ -299,8 +306,8 @@ export function tuneImplicitAls(interactions: Interactions, options: TuneImplici
       const base = (DEFAULT_REGULARIZATION_SCALE * data.byUser.indptr[users]!) / users;
       return { factors: [32, 64, 128], regularization: [0.25 * base, base, 4 * base], metric: "ndcg@10" };
     },
-    (train, candidate) => implicitAlsRecommender(fitImplicitAls(train, { ...fitOptions, ...candidate })),
-    (candidate) => fitImplicitAls(interactions, { ...fitOptions, ...candidate }),
+    fitImplicitAls,
+    implicitAlsRecommender,
   );
 }
 
@@ -335,15 +342,12 @@ export function tuneImplicitAls(interactions: Interactions, options: TuneImplici
  * @category factorization
  */
 export function tuneBpr(interactions: Interactions, options: TuneBprOptions = {}): BprModel {
-  const fn = "tuneBpr";
-  checkOptions(fn, options);
-  const fitOptions = withoutTune(options);
   return tuneModel(
-    fn,
+    "tuneBpr",
     interactions,
     options,
     () => ({ factors: [32, 64, 128], regularization: [0.0025, 0.01, 0.04], metric: "ndcg@10" }),
-    (train, candidate) => bprRecommender(fitBpr(train, { ...fitOptions, ...candidate })),
-    (candidate) => fitBpr(interactions, { ...fitOptions, ...candidate }),
+    fitBpr,
+    bprRecommender,
   );
 }
