@@ -7,7 +7,6 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
 import {
-  compressedRowsFromJSON,
   float64ArrayFromJSON,
   idIndexFieldFromJSON,
   idIndexFieldToJSON,
@@ -16,7 +15,7 @@ import {
   badModel,
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen } from "./shared.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "./shared.ts";
 
 /**
  * What makes an item popular.
@@ -251,8 +250,7 @@ export function popularityToJSON(model: PopularityModel): PopularityModelJSON {
     users: idIndexFieldToJSON(model.users),
     items: idIndexFieldToJSON(model.items),
     scores: typedArrayToJSON(model.scores),
-    seenIndptr: typedArrayToJSON(model.seenIndptr),
-    seenIndices: typedArrayToJSON(model.seenIndices),
+    ...seenToJSON(model),
   };
 }
 
@@ -291,15 +289,6 @@ export function popularityFromJSON(json: unknown): PopularityModel {
     length: items.ids.length,
     lengthMeaning: "one per item",
   });
-  const seen = compressedRowsFromJSON(
-    fn,
-    "json.seenIndptr",
-    "json.seenIndices",
-    record["seenIndptr"],
-    record["seenIndices"],
-    users.ids.length,
-    items.ids.length,
-  );
   return Object.freeze({
     kind: "popularity",
     version: 1,
@@ -307,7 +296,6 @@ export function popularityFromJSON(json: unknown): PopularityModel {
     users,
     items,
     scores,
-    seenIndptr: seen.indptr,
-    seenIndices: seen.indices,
+    ...seenFromJSON(fn, record, users, items),
   });
 }

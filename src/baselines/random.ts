@@ -8,16 +8,9 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import { createRandom, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
-import {
-  compressedRowsFromJSON,
-  idIndexFieldFromJSON,
-  idIndexFieldToJSON,
-  readModelEnvelope,
-  seedFromJSON,
-  typedArrayToJSON,
-} from "../internal/serialize.ts";
+import { idIndexFieldFromJSON, idIndexFieldToJSON, readModelEnvelope, seedFromJSON } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen } from "./shared.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "./shared.ts";
 
 /**
  * Options of {@link fitRandom}.
@@ -213,8 +206,7 @@ export function randomToJSON(model: RandomModel): RandomModelJSON {
     seed: model.seed,
     users: idIndexFieldToJSON(model.users),
     items: idIndexFieldToJSON(model.items),
-    seenIndptr: typedArrayToJSON(model.seenIndptr),
-    seenIndices: typedArrayToJSON(model.seenIndices),
+    ...seenToJSON(model),
   };
 }
 
@@ -242,22 +234,12 @@ export function randomFromJSON(json: unknown): RandomModel {
   const seed = seedFromJSON(fn, "json.seed", record["seed"]);
   const users = idIndexFieldFromJSON(fn, "json.users", record["users"]);
   const items = idIndexFieldFromJSON(fn, "json.items", record["items"]);
-  const seen = compressedRowsFromJSON(
-    fn,
-    "json.seenIndptr",
-    "json.seenIndices",
-    record["seenIndptr"],
-    record["seenIndices"],
-    users.ids.length,
-    items.ids.length,
-  );
   return Object.freeze({
     kind: "random",
     version: 1,
     seed,
     users,
     items,
-    seenIndptr: seen.indptr,
-    seenIndices: seen.indices,
+    ...seenFromJSON(fn, record, users, items),
   });
 }

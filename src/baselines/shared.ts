@@ -1,7 +1,8 @@
-// Shared by the baseline models: checking an Interactions argument, copying its seen-item pattern, and the O(1)
-// header checks of the recommender factories. Not exported by the barrel.
+// Shared by the baseline models: checking an Interactions argument, copying its seen-item pattern and writing and
+// reading it as JSON, and the O(1) header checks of the recommender factories. Not exported by the barrel.
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id, IdIndex } from "../core/id-index.ts";
+import { compressedRowsFromJSON, typedArrayToJSON } from "../internal/serialize.ts";
 import type { ColdPairPredictor, RecommenderFallback } from "../recommend/types.ts";
 import type { Interactions } from "../data/types.ts";
 
@@ -60,6 +61,34 @@ export function copySeen(interactions: Interactions): { seenIndptr: Int32Array; 
   const { indptr, indices } = interactions.byUser;
   const nnz = indptr[indptr.length - 1]!;
   return { seenIndptr: indptr.slice(), seenIndices: indices.slice(0, nnz) };
+}
+
+/** A model's seen pattern as JSON number arrays (`seenIndptr`, `seenIndices`). */
+export function seenToJSON(model: { readonly seenIndptr: Int32Array; readonly seenIndices: Int32Array }): { seenIndptr: number[]; seenIndices: number[] } {
+  return { seenIndptr: typedArrayToJSON(model.seenIndptr), seenIndices: typedArrayToJSON(model.seenIndices) };
+}
+
+/**
+ * Reads a model JSON's seen pattern (`json.seenIndptr`, `json.seenIndices`) against its id indexes: offsets from 0 to
+ * the entry count, never decreasing; item indices in range and strictly increasing per user (E_BAD_MODEL naming the
+ * field).
+ */
+export function seenFromJSON(
+  fn: string,
+  record: Readonly<Record<string, unknown>>,
+  users: IdIndex,
+  items: IdIndex,
+): { seenIndptr: Int32Array; seenIndices: Int32Array } {
+  const seen = compressedRowsFromJSON(
+    fn,
+    "json.seenIndptr",
+    "json.seenIndices",
+    record["seenIndptr"],
+    record["seenIndices"],
+    users.ids.length,
+    items.ids.length,
+  );
+  return { seenIndptr: seen.indptr, seenIndices: seen.indices };
 }
 
 /** The O(1) checks a recommender factory makes on a model: kind, version and that the arrays agree in length. */
