@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NextbestError, describeValue } from "../core/errors.ts";
+import { settleInOrder } from "./read.ts";
 import {
   parseCrmAccounts,
   parseCrmPipeline,
@@ -86,7 +87,8 @@ export async function readCrmSalesOpportunities(
     string,
     string,
   ];
-  const [accountsText, productsText, pipelineText] = await Promise.all([
+  // Read in parallel; a failure is reported in file order, whichever read fails first in time.
+  const [accountsText, productsText, pipelineText] = await settleInOrder<[string, string, string]>([
     readTextFile(fn, accountsPath),
     readTextFile(fn, productsPath),
     readTextFile(fn, pipelinePath),

@@ -34,6 +34,16 @@ async function streamFile(fn: string, path: string, reader: { push(chunk: string
   return reader.end();
 }
 
+/**
+ * Awaits reads started together and returns their values; when some fail, throws the first failure in argument
+ * order (not in time order), so the error a caller sees does not depend on which read lost the race. @internal
+ */
+export async function settleInOrder<T extends unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  for (const result of settled) if (result.status === "rejected") throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as T;
+}
+
 function checkPath(fn: string, name: string, path: unknown): asserts path is string {
   if (typeof path !== "string" || path === "") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: ${name} must be a non-empty string, got ${describeValue(path)}`);
@@ -158,6 +168,6 @@ export async function readMovieLens100kSplit(
     const path = join(directory, file);
     return streamFile(fn, path, createInteractionsCsvReaderFor(fn, movieLens100kCsvOptions({}), { source: ` of ${JSON.stringify(path)}` }));
   };
-  const [train, test] = await Promise.all([read(`${split}.base`), read(`${split}.test`)]);
+  const [train, test] = await settleInOrder<[Interactions, Interactions]>([read(`${split}.base`), read(`${split}.test`)]);
   return alignToTrain(train, test, options.coldStart === undefined ? {} : { coldStart: options.coldStart });
 }

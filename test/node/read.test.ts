@@ -14,6 +14,7 @@ import {
   userCount,
   userItems,
 } from "../../src/data/index.ts";
+import { settleInOrder } from "../../src/node/read.ts";
 import { readInteractionsFile, readMovieLens100k, readMovieLens100kSplit } from "../../src/node/index.ts";
 
 async function rejectionOf(promise: Promise<unknown>): Promise<NextbestError> {
@@ -139,5 +140,15 @@ describe.skipIf(!hasMovieLens)("MovieLens 100K (real data, read from ../shared)"
   it("names the file when a split name is unknown or a file is missing", async () => {
     expect((await rejectionOf(readMovieLens100kSplit(movieLens, { split: "u9" as "u1" }))).message).toContain("options.split");
     expect((await rejectionOf(readMovieLens100k(movieLens, { file: "u0.data" }))).message).toContain("u0.data");
+  });
+});
+
+describe("settleInOrder", () => {
+  it("reports the first failure in argument order, whichever fails first in time", async () => {
+    const late = new Promise<number>((_, reject) => setTimeout(() => reject(new Error("first, failing late")), 30));
+    const early = Promise.reject(new Error("second, failing at once"));
+    early.catch(() => {});
+    await expect(settleInOrder<[number, number]>([late, early])).rejects.toThrow("first, failing late");
+    await expect(settleInOrder<[number, string]>([Promise.resolve(1), Promise.resolve("x")])).resolves.toEqual([1, "x"]);
   });
 });
