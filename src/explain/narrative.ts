@@ -292,7 +292,7 @@ interface Group {
  *   scoreFormat: "percent",
  * });
  * story.reasons.map((r) => r.text); // => ["Seat usage rose 35% in the last 90 days (40 → 54 seats)"]
- * story.risks.map((r) => [r.text, r.assessment]); // => [["Open support tickets is 3, higher than 67% of peers", "bad"]]
+ * story.risks.map((r) => [r.text, r.assessment]); // => [["Open support tickets: 3, higher than 67% of peers", "bad"]]
  * story.headline; // => "Medium priority (57%): Seat usage rose 35% in the last 90 days (40 → 54 seats)"
  * ```
  * @category explain
@@ -484,7 +484,8 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
         assessment = judge(percentile > 0.5 ? true : percentile < 0.5 ? false : null);
       }
       const windowLevel = md.window === undefined ? "" : ` over the last ${md.window}`;
-      text = `${md.label} is ${placeholders.get("value")}${windowLevel}${percentilePhrase}`;
+      // "Label: value" reads right for singular and plural labels ("Open support tickets: 3 tickets").
+      text = `${md.label}: ${placeholders.get("value")}${windowLevel}${percentilePhrase}`;
     }
     if (md.template !== undefined) text = fillTemplate(md.template, placeholders);
     return { text, assessment };

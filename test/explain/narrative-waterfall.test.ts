@@ -34,12 +34,12 @@ describe("narrateExplanation", () => {
     // attributions (log-odds): usage 1.2 − 0.1 = 1.1, spend 0.64, champion 0.4, industry 0.1, renewal 0.6, tickets −1
     expect(story.reasons.map((r) => [r.group, r.text])).toEqual([
       ["Usage", "Seat usage rose 35% in the last 90 days (40 → 54 seats)"],
-      ["Annual spend", "Annual spend is $52,000"],
+      ["Annual spend", "Annual spend: $52,000"],
       ["Renewal", "Renewal due in 30 days"],
       ["Champion identified", "Champion identified: yes"],
       ["Industry", "Industry: Manufacturing"],
     ]);
-    expect(story.risks.map((r) => [r.text, r.effect, r.assessment])).toEqual([["Open support tickets is 3", "lowers", "neutral"]]);
+    expect(story.risks.map((r) => [r.text, r.effect, r.assessment])).toEqual([["Open support tickets: 3", "lowers", "neutral"]]);
     expect(story.reasons[0]!.features).toEqual(["seats", "seatsBefore"]);
     expect(story.reasons[0]!.attribution).toBeCloseTo(1.1, 12);
     expect(story.reasons.map((r) => r.assessment)).toEqual(["good", "neutral", "neutral", "good", "neutral"]);
@@ -69,14 +69,14 @@ describe("narrateExplanation", () => {
       headlineTemplate: "{{{band}}} {score} | risk: {risk}",
       bands: [{ min: 0.5, label: "Call" }, { min: 0, label: "Nurture" }],
     });
-    expect(custom.headline).toBe("{Nurture} 20% | risk: Open support tickets is 3");
+    expect(custom.headline).toBe("{Nurture} 20% | risk: Open support tickets: 3");
   });
 
   it("peer percentiles and the metadata decide whether a value is good news; the sign decides reason or risk", () => {
     const peers = [[10, 10, 1000, 0, 0, 0, 10], [20, 20, 90000, 1, 1, 1, 20], [60, 60, 5000, 2, 0, 2, 400], [30, 20, 100, 5, 1, 0, 100]];
     const story = narrateExplanation(why, { metadata, peers });
-    expect(story.reasons[1]!.text).toBe("Annual spend is $52,000, higher than 75% of peers");
-    expect(story.risks[0]!.text).toBe("Open support tickets is 3, higher than 75% of peers");
+    expect(story.reasons[1]!.text).toBe("Annual spend: $52,000, higher than 75% of peers");
+    expect(story.risks[0]!.text).toBe("Open support tickets: 3, higher than 75% of peers");
     expect(story.risks[0]!.assessment).toBe("bad");
     // a fall in a higher-is-better measure that the model rewards is a reason told as bad news
     const fell = explainLinear({ coefficients: [-1, 0] }, [20, 40], { means: [30, 30], featureNames: ["seats", "seatsBefore"] });
@@ -88,13 +88,13 @@ describe("narrateExplanation", () => {
     // the model reads log(1 + spend); the sentence must show the spend
     const logged = explainLinear({ coefficients: [0.5] }, [Math.log1p(52000)], { means: [Math.log1p(20000)], featureNames: ["spend"] });
     const story = narrateExplanation(logged, { metadata, rawData: [52000], peers: [[10000], [90000]] });
-    expect(story.reasons[0]!.text).toBe("Annual spend is $52,000, higher than 50% of peers");
+    expect(story.reasons[0]!.text).toBe("Annual spend: $52,000, higher than 50% of peers");
     expectError(() => narrateExplanation(logged, { metadata, rawData: [1, 2] }), "E_SHAPE", "options.rawData must have length 1 (one per feature), got length 2");
   });
 
   it("formats numbers for the locale", () => {
     const story = narrateExplanation(why, { metadata, locale: "de-DE", maxReasons: 2 });
-    expect(story.reasons[1]!.text).toBe("Annual spend is 52.000\u00a0$");
+    expect(story.reasons[1]!.text).toBe("Annual spend: 52.000\u00a0$");
     const big = explainLinear({ coefficients: [1, 0] }, [1234.5, 1000], { means: [0, 0], featureNames: ["seats", "seatsBefore"] });
     expect(narrateExplanation(big, { metadata, locale: "de-DE" }).reasons[0]!.text).toBe("Seat usage rose 23\u00a0% in the last 90 days (1.000 → 1.234,5 seats)");
   });
@@ -134,7 +134,7 @@ describe("narrateExplanation", () => {
     const story = narrateExplanation(grouped, { metadata });
     expect(story.reasons.map((r) => [r.group, r.text])).toEqual([
       ["Adoption", "Seat usage rose 35% in the last 90 days (40 → 54 seats)"],
-      ["Commercial", "Annual spend is $52,000"],
+      ["Commercial", "Annual spend: $52,000"],
     ]);
   });
 });
