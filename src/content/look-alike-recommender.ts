@@ -21,7 +21,7 @@ import { gemvF64 } from "../linalg/kernels.ts";
 import { topK } from "../linalg/topk.ts";
 import type { Recommender } from "../recommend/types.ts";
 import type { ContentItems } from "./recommender.ts";
-import { unitRows } from "./similarity.ts";
+import { checkAccountTable, unitRows } from "./similarity.ts";
 
 /**
  * Options of {@link fitLookAlikeModel}.
@@ -120,18 +120,8 @@ export interface LookAlikeModelJSON {
 export function fitLookAlikeModel(interactions: Interactions, accounts: ContentItems, options: LookAlikeModelOptions = {}): LookAlikeModel {
   const fn = "fitLookAlikeModel";
   checkInteractions(fn, interactions);
-  if (typeof accounts !== "object" || accounts === null || !Array.isArray(accounts.ids) || !(accounts.features?.data instanceof Float64Array)) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: accounts must be { ids, features: DenseMatrix }, got ${describeValue(accounts)}`);
-  }
+  checkAccountTable(fn, "accounts", accounts);
   const a = accounts.features;
-  if (a.rows !== accounts.ids.length || a.data.length !== a.rows * a.cols) {
-    throw new NextbestError("E_SHAPE", `${fn}: accounts.features must have one row per id (${accounts.ids.length} rows), got ${a.rows} × ${a.cols}`);
-  }
-  for (let p = 0; p < a.data.length; p++) {
-    if (!Number.isFinite(a.data[p]!)) {
-      throw new NextbestError("E_NON_FINITE", `${fn}: accounts.features row ${Math.floor(p / a.cols)} column ${p % a.cols} must be finite, got ${describeValue(a.data[p])}`);
-    }
-  }
   if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const neighbors = options.neighbors ?? 50;
   assertInteger(fn, "options.neighbors", neighbors, 1);

@@ -8,6 +8,7 @@ import { createIdIndex } from "../core/id-index.ts";
 import { choleskyFactor, choleskySolveWithFactor } from "../linalg/solvers.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import type { ContentItems, ContentModel } from "./recommender.ts";
+import { checkAccountTable } from "./similarity.ts";
 
 /**
  * Options of {@link fitFirmographicProjection}.
@@ -61,16 +62,8 @@ export function fitFirmographicProjection(
   if (typeof model !== "object" || model === null || model.kind !== "content" || !(model.profiles instanceof Float64Array)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: model must be a content model (from fitContentRecommender), got ${describeValue(model)}`);
   }
-  if (typeof accounts !== "object" || accounts === null || !Array.isArray(accounts.ids) || !(accounts.features?.data instanceof Float64Array)) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: accounts must be { ids, features: DenseMatrix }, got ${describeValue(accounts)}`);
-  }
+  checkAccountTable(fn, "accounts", accounts);
   const a = accounts.features;
-  if (a.rows !== accounts.ids.length || a.data.length !== a.rows * a.cols) {
-    throw new NextbestError("E_SHAPE", `${fn}: accounts.features must have one row per id (${accounts.ids.length} rows), got ${a.rows} × ${a.cols}`);
-  }
-  for (let p = 0; p < a.data.length; p++) {
-    if (!Number.isFinite(a.data[p]!)) throw new NextbestError("E_NON_FINITE", `${fn}: accounts.features row ${Math.floor(p / a.cols)} column ${p % a.cols} must be finite, got ${describeValue(a.data[p])}`);
-  }
   if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const ridge = options.ridge ?? 1;
   if (typeof ridge !== "number" || !Number.isFinite(ridge) || ridge <= 0) {

@@ -20,7 +20,7 @@ import {
 import { gemvF64 } from "../linalg/kernels.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { unitRows } from "./similarity.ts";
+import { checkAccountTable, unitRows } from "./similarity.ts";
 
 /**
  * The product catalog with its features: `features` row `i` describes product `ids[i]`. It may hold products nobody
@@ -422,13 +422,8 @@ function firmographicFallback(
   if (accounts === undefined || projection === undefined) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.accounts and options.projection must be given together, got only ${accounts === undefined ? "projection" : "accounts"}`);
   }
-  if (typeof accounts !== "object" || accounts === null || !Array.isArray(accounts.ids) || !(accounts.features?.data instanceof Float64Array)) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: options.accounts must be { ids, features: DenseMatrix }, got ${describeValue(accounts)}`);
-  }
+  checkAccountTable(fn, "options.accounts", accounts);
   const a = accounts.features;
-  if (a.rows !== accounts.ids.length || a.data.length !== a.rows * a.cols) {
-    throw new NextbestError("E_SHAPE", `${fn}: options.accounts.features must have one row per id (${accounts.ids.length} rows), got ${a.rows} × ${a.cols}`);
-  }
   if (typeof projection !== "object" || projection === null || !(projection.data instanceof Float64Array)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.projection must be a Float64 DenseMatrix, got ${describeValue(projection)}`);
   }
@@ -436,9 +431,9 @@ function firmographicFallback(
   if (projection.rows !== a.cols || projection.cols !== d || projection.data.length !== a.cols * d) {
     throw new NextbestError("E_SHAPE", `${fn}: options.projection must be ${a.cols} × ${d} (account features × product features), got ${projection.rows} × ${projection.cols}`);
   }
-  for (const [name, data] of [["options.accounts.features", a.data], ["options.projection", projection.data]] as const) {
-    for (let p = 0; p < data.length; p++) {
-      if (!Number.isFinite(data[p]!)) throw new NextbestError("E_NON_FINITE", `${fn}: ${name} entry ${p} must be finite, got ${describeValue(data[p])}`);
+  for (let p = 0; p < projection.data.length; p++) {
+    if (!Number.isFinite(projection.data[p]!)) {
+      throw new NextbestError("E_NON_FINITE", `${fn}: options.projection row ${Math.floor(p / d)} column ${p % d} must be finite, got ${describeValue(projection.data[p])}`);
     }
   }
   const lookup = createIdIndex(accounts.ids, { duplicates: "error" }).lookup;

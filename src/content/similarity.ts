@@ -47,6 +47,21 @@ export interface SimilarRows {
   readonly counts: Int32Array;
 }
 
+/**
+ * Checks an encoded table `{ ids, features }` (firmographics of accounts): a finite Float64 matrix with one row per id.
+ * Shared by the projection, the firmographic cold start and the look-alike model.
+ */
+export function checkAccountTable(fn: string, name: string, table: unknown): asserts table is { readonly ids: readonly unknown[]; readonly features: DenseMatrix } {
+  const t = table as { ids?: unknown; features?: unknown } | null;
+  if (typeof t !== "object" || t === null || !Array.isArray(t.ids) || typeof t.features !== "object" || t.features === null) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: ${name} must be { ids, features: DenseMatrix }, got ${describeValue(table)}`);
+  }
+  checkMatrix(fn, `${name}.features`, t.features);
+  if (t.features.rows !== t.ids.length) {
+    throw new NextbestError("E_SHAPE", `${fn}: ${name}.features must have one row per id (${t.ids.length} rows), got ${t.features.rows} × ${t.features.cols}`);
+  }
+}
+
 function checkMatrix(fn: string, name: string, matrix: unknown): asserts matrix is DenseMatrix {
   const m = matrix as Partial<DenseMatrix> | null;
   if (typeof m !== "object" || m === null || !(m.data instanceof Float64Array) || !Number.isInteger(m.rows) || !Number.isInteger(m.cols)) {
