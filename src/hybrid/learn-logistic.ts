@@ -12,8 +12,8 @@ import { assertInteger, assertOneOf, assertSeed } from "../internal/validate.ts"
 import { denseMatrix } from "../linalg/dense.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { MISSING, blendRecommenders, checkOptions, type BlendSpec, type MissingScorePolicy } from "./blend.ts";
-import type { BlendComponentFactory } from "./learn-weights.ts";
-import { NORMALIZATIONS, checkName, type Normalization } from "./shared.ts";
+import { checkLearnerInput, fitComponents, type BlendComponentFactory } from "./learn-weights.ts";
+import { NORMALIZATIONS, type Normalization } from "./shared.ts";
 
 /**
  * Options of {@link learnBlendWeightsLogistic}.
@@ -117,11 +117,7 @@ export function learnBlendWeightsLogistic(
   options: LogisticBlendOptions = {},
 ): LogisticBlendWeights {
   const fn = "learnBlendWeightsLogistic";
-  if (typeof split !== "object" || split === null || typeof split.train !== "object" || typeof split.test !== "object") {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: split must be { train, test } Interactions, got ${describeValue(split)}`);
-  }
-  if (!Array.isArray(components)) throw new NextbestError("E_BAD_INPUT", `${fn}: components must be an array of { name, factory }, got ${describeValue(components)}`);
-  if (components.length === 0) throw new NextbestError("E_EMPTY", `${fn}: components must hold at least one component, got 0`);
+  checkLearnerInput(fn, split, components);
   checkOptions(fn, options);
   const negativesPerUser = options.negativesPerUser ?? 50;
   assertInteger(fn, "options.negativesPerUser", negativesPerUser, 1);
@@ -137,17 +133,7 @@ export function learnBlendWeightsLogistic(
   const match = typeof metric === "string" ? /^([A-Za-z]+)@([1-9][0-9]*)$/.exec(metric) : null;
   if (metric !== "auc" && match === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options.metric must be "auc" or <metric>@<k> (e.g. "ndcg@10"), got ${describeValue(metric)}`);
 
-  const names = new Set<string>();
-  const recommenders = new Map<string, Recommender>();
-  const fitted = components.map(({ name, factory }, c) => {
-    checkName(fn, `components[${c}].name`, name);
-    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: components[${c}].name must be unique, got ${JSON.stringify(name)} again`);
-    names.add(name);
-    if (typeof factory !== "function") throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}].factory must be a function (train) => Recommender, got ${describeValue(factory)}`);
-    const recommender = factory(split.train);
-    recommenders.set(name, recommender);
-    return { name, recommender };
-  });
+  const { fitted, recommenders } = fitComponents(fn, split.train, components);
   // One single-component blend per component gives its normalised scores aligned to the common catalog.
   const solo = fitted.map((_, c) => blendRecommenders(fitted.map((f, j) => ({ ...f, weight: j === c ? 1 : 0 })), { normalization, missing }));
   const first = solo[0]!;

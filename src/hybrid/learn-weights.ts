@@ -93,6 +93,44 @@ export interface LearnedBlendWeights {
 
 const AT_K = ["precision", "recall", "f1", "hitRate", "ndcg", "map", "mrr"];
 
+/** Checks the split and the component list shared by the weight learners (before any option). */
+export function checkLearnerInput(
+  fn: string,
+  split: unknown,
+  components: unknown,
+): asserts split is { readonly train: Interactions; readonly test: Interactions } {
+  const s = split as { train?: unknown; test?: unknown } | null;
+  if (typeof s !== "object" || s === null || typeof s.train !== "object" || typeof s.test !== "object") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: split must be { train, test } Interactions, got ${describeValue(split)}`);
+  }
+  if (!Array.isArray(components)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: components must be an array of { name, factory }, got ${describeValue(components)}`);
+  }
+  if (components.length === 0) throw new NextbestError("E_EMPTY", `${fn}: components must hold at least one component, got 0`);
+}
+
+/** Fits each named component once on `train` (names unique and non-empty, factories functions). */
+export function fitComponents(
+  fn: string,
+  train: Interactions,
+  components: readonly BlendComponentFactory[],
+): { fitted: { name: string; recommender: Recommender }[]; recommenders: Map<string, Recommender> } {
+  const names = new Set<string>();
+  const recommenders = new Map<string, Recommender>();
+  const fitted = components.map(({ name, factory }, c) => {
+    checkName(fn, `components[${c}].name`, name);
+    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: components[${c}].name must be unique, got ${JSON.stringify(name)} again`);
+    names.add(name);
+    if (typeof factory !== "function") {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}].factory must be a function (train) => Recommender, got ${describeValue(factory)}`);
+    }
+    const recommender = factory(train);
+    recommenders.set(name, recommender);
+    return { name, recommender };
+  });
+  return { fitted, recommenders };
+}
+
 /**
  * Learns a blend's component weights on a train/validation split: the components are fitted once on `train`, then
  * coordinate ascent tries each grid weight for one component at a time (the others fixed), keeps the best by the
@@ -145,13 +183,7 @@ export function learnBlendWeights(
   options: LearnBlendWeightsOptions = {},
 ): LearnedBlendWeights {
   const fn = "learnBlendWeights";
-  if (typeof split !== "object" || split === null || typeof split.train !== "object" || typeof split.test !== "object") {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: split must be { train, test } Interactions, got ${describeValue(split)}`);
-  }
-  if (!Array.isArray(components)) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: components must be an array of { name, factory }, got ${describeValue(components)}`);
-  }
-  if (components.length === 0) throw new NextbestError("E_EMPTY", `${fn}: components must hold at least one component, got 0`);
+  checkLearnerInput(fn, split, components);
   checkOptions(fn, options);
   const metric = options.metric ?? "ndcg@10";
   const match = typeof metric === "string" ? /^([A-Za-z]+)@([1-9][0-9]*)$/.exec(metric) : null;
@@ -176,19 +208,7 @@ export function learnBlendWeights(
   const missing = options.missing ?? "min";
   assertOneOf(fn, "options.missing", missing, ["min", "zero"] as const);
 
-  const names = new Set<string>();
-  const recommenders = new Map<string, Recommender>();
-  const fitted = components.map(({ name, factory }, c) => {
-    checkName(fn, `components[${c}].name`, name);
-    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: components[${c}].name must be unique, got ${JSON.stringify(name)} again`);
-    names.add(name);
-    if (typeof factory !== "function") {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}].factory must be a function (train) => Recommender, got ${describeValue(factory)}`);
-    }
-    const recommender = factory(split.train);
-    recommenders.set(name, recommender);
-    return { name, recommender };
-  });
+  const { fitted, recommenders } = fitComponents(fn, split.train, components);
 
   const evaluationOptions = {
     k,
