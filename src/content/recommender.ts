@@ -381,7 +381,6 @@ export function contentRecommender(model: ContentModel, options: ContentRecommen
   const userCount = users.ids.length;
   const profile = new Float64Array(dimension);
   const firmographic = firmographicFallback(fn, model, options);
-  const scratch = new Float64Array(itemCount);
   return Object.freeze({
     name: "content",
     users,
@@ -404,18 +403,21 @@ export function contentRecommender(model: ContentModel, options: ContentRecommen
       },
       // A prospect without a usable firmographic row gets popularity, and is reported so.
       sourceFor(user: Id): string {
-        return firmographic !== undefined && firmographic(user, scratch) ? "firmographics" : "popularity";
+        return firmographic !== undefined && firmographic(user, null) ? "firmographics" : "popularity";
       },
     }),
   });
 }
 
-/** Builds the firmographic scorer: writes cosines with the projected profile and returns true, or returns false. */
+/**
+ * Builds the firmographic scorer: projects the account's row and, when the profile is usable, writes cosines with it
+ * into `out` (unless `out` is null: only the answer is wanted) and returns true; returns false otherwise.
+ */
 function firmographicFallback(
   fn: string,
   model: ContentModel,
   options: ContentRecommenderOptions,
-): ((user: Id, out: Float64Array) => boolean) | undefined {
+): ((user: Id, out: Float64Array | null) => boolean) | undefined {
   if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const { accounts, projection } = options;
   if (accounts === undefined && projection === undefined) return undefined;
@@ -443,7 +445,7 @@ function firmographicFallback(
   const { itemVectors } = model;
   const itemCount = model.items.ids.length;
   const profile = new Float64Array(d);
-  return (user: Id, out: Float64Array): boolean => {
+  return (user: Id, out: Float64Array | null): boolean => {
     const row = lookup.get(user);
     if (row === undefined) return false;
     profile.fill(0);
@@ -457,7 +459,7 @@ function firmographicFallback(
     if (!(ss > 0) || !Number.isFinite(ss)) return false;
     const inv = 1 / Math.sqrt(ss);
     for (let j = 0; j < d; j++) profile[j] = profile[j]! * inv;
-    gemvF64(itemVectors, itemCount, d, profile, out);
+    if (out !== null) gemvF64(itemVectors, itemCount, d, profile, out);
     return true;
   };
 }
