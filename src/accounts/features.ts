@@ -5,9 +5,9 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id } from "../core/id-index.ts";
-import { assertOneOf } from "../internal/validate.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
-import { checkDates, checkSpendEvents, checkWindow, dayLength, type SpendEvent, type TimeUnit } from "./labels.ts";
+import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
+import { checkDates, checkSpendEvents, checkWindow, type SpendEvent } from "./labels.ts";
 
 /** How a feature's value reads in a sentence. @category accounts */
 export type FeatureUnit = "count" | "currency" | "percent" | "days" | "flag" | "category" | "score";
@@ -116,7 +116,6 @@ export interface AccountFeatureTable {
   readonly matrix: DenseMatrix;
 }
 
-const UNITS: readonly TimeUnit[] = ["seconds", "milliseconds"];
 const NO_PURCHASE_DAYS = 3650;
 
 /**
@@ -156,8 +155,7 @@ export function accountFeatures(events: readonly SpendEvent[], options: AccountF
   const windows = options.windows ?? [90, 365];
   if (!Array.isArray(windows) || windows.length === 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.windows must be a non-empty array of days, got ${describeValue(windows)}`);
   windows.forEach((w, i) => checkWindow(fn, `options.windows[${i}]`, w));
-  const timeUnit = options.timeUnit ?? "seconds";
-  assertOneOf(fn, "options.timeUnit", timeUnit, UNITS);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
   const day = dayLength(timeUnit);
   const intentDays = checkWindow(fn, "options.intentWindowDays", options.intentWindowDays ?? 30);
 

@@ -5,7 +5,7 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id } from "../core/id-index.ts";
-import { assertOneOf } from "../internal/validate.ts";
+import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
 
 /**
  * One spend event: an account paid `amount` (for `product`, when known) at `timestamp`.
@@ -23,8 +23,7 @@ export interface SpendEvent {
   readonly timestamp: number;
 }
 
-/** The time unit of timestamps. @category accounts */
-export type TimeUnit = "seconds" | "milliseconds";
+export type { TimeUnit } from "../internal/time.ts";
 
 /**
  * Options of {@link labelSpendOutcomes}.
@@ -71,12 +70,6 @@ export interface SpendOutcomeLabel {
   readonly outcome: SpendOutcome;
 }
 
-const UNITS: readonly TimeUnit[] = ["seconds", "milliseconds"];
-
-/** Milliseconds or seconds per day. */
-export function dayLength(unit: TimeUnit): number {
-  return unit === "seconds" ? 86_400 : 86_400_000;
-}
 
 /** Checks an array of spend events; returns it typed. */
 export function checkSpendEvents(fn: string, events: unknown): readonly SpendEvent[] {
@@ -151,8 +144,7 @@ export function labelSpendOutcomes(events: readonly SpendEvent[], options: Spend
   if (typeof churn !== "number" || !Number.isFinite(churn) || churn < -1 || churn >= upsell) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.churnThreshold must be a number in [-1, upsellThreshold), got ${describeValue(churn)}`);
   }
-  const timeUnit = options.timeUnit ?? "seconds";
-  assertOneOf(fn, "options.timeUnit", timeUnit, UNITS);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
   const byProduct = options.byProduct ?? false;
   const window = windowDays * dayLength(timeUnit);
 

@@ -16,7 +16,7 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import { assertOneOf } from "../internal/validate.ts";
+import { dayLength, resolveTimeUnit } from "../internal/time.ts";
 import { gemvF64 } from "../linalg/kernels.ts";
 import type { Recommender } from "../recommend/types.ts";
 
@@ -129,7 +129,6 @@ export interface IntentModelJSON {
   readonly halfLifeDays: number | null;
 }
 
-const UNITS: readonly ("seconds" | "milliseconds")[] = ["seconds", "milliseconds"];
 
 /**
  * Fits the buyer-intent model: each account's intent per topic is the exponentially decayed sum of its signals
@@ -182,8 +181,7 @@ export function fitIntentModel(signals: readonly IntentSignal[], catalog: Intent
   if (typeof halfLifeDays !== "number" || Number.isNaN(halfLifeDays) || halfLifeDays <= 0) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.halfLifeDays must be a number > 0 (Infinity for no decay), got ${describeValue(halfLifeDays)}`);
   }
-  const timeUnit = options.timeUnit ?? "seconds";
-  assertOneOf(fn, "options.timeUnit", timeUnit, UNITS);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
   const items = createIdIndex(catalog.ids, { duplicates: "error" });
   const topicList: string[] = [];
   catalog.topics.forEach((topics, i) => {
@@ -228,7 +226,7 @@ export function fitIntentModel(signals: readonly IntentSignal[], catalog: Intent
   const users = createIdIndex([...signals.map((s) => s.account), ...(purchases?.users.ids ?? [])]);
   const userCount = users.ids.length;
   const intent = new Float64Array(userCount * topicCount);
-  const halfLife = halfLifeDays * (timeUnit === "seconds" ? 86_400 : 86_400_000);
+  const halfLife = halfLifeDays * dayLength(timeUnit);
   for (const { account, topic, score, timestamp } of signals) {
     const t = topics.lookup.get(topic);
     if (t === undefined || timestamp > asOf) continue;

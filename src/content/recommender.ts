@@ -17,6 +17,7 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
+import { dayLength, resolveTimeUnit } from "../internal/time.ts";
 import { gemvF64 } from "../linalg/kernels.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import type { Recommender } from "../recommend/types.ts";
@@ -125,7 +126,6 @@ export interface ContentModelJSON {
   readonly seenIndices: number[];
 }
 
-const DAY_SECONDS = 86400;
 
 function checkPositive(fn: string, name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
@@ -194,10 +194,7 @@ export function fitContentRecommender(interactions: Interactions, catalog: Conte
   const items = createIdIndex(catalog.ids, { duplicates: "error" });
   if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const halfLife = options.halfLifeDays === undefined ? undefined : checkPositive(fn, "options.halfLifeDays", options.halfLifeDays);
-  const timeUnit = options.timeUnit ?? "seconds";
-  if (timeUnit !== "seconds" && timeUnit !== "milliseconds") {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: options.timeUnit must be "seconds" or "milliseconds", got ${describeValue(timeUnit)}`);
-  }
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
   const weighting = options.valueWeighting ?? "linear";
   if (weighting !== "none" && weighting !== "linear" && weighting !== "log1p") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.valueWeighting must be "none", "linear" or "log1p", got ${describeValue(weighting)}`);
@@ -221,7 +218,7 @@ export function fitContentRecommender(interactions: Interactions, catalog: Conte
       for (const t of timestamps!) if (t > reference) reference = t;
     }
   }
-  const unitsPerDay = timeUnit === "seconds" ? DAY_SECONDS : DAY_SECONDS * 1000;
+  const unitsPerDay = dayLength(timeUnit);
 
   // Map interaction item indices to catalog indices.
   const sourceItems = interactions.items.ids;
