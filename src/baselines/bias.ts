@@ -19,7 +19,7 @@ import {
 } from "../internal/serialize.ts";
 import { assertInteger, assertInRange, assertOneOf } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { biasedColdPairs, biasedFallback, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen } from "./shared.ts";
+import { biasedColdPairs, biasedFallback, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
 
 /**
  * How the biases are fitted.

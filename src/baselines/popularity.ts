@@ -15,7 +15,7 @@ import {
   badModel,
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "./shared.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 
 /**
  * What makes an item popular.

@@ -10,7 +10,7 @@ import { createRandom, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
 import { idIndexFieldFromJSON, idIndexFieldToJSON, readModelEnvelope, seedFromJSON } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "./shared.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 
 /**
  * Options of {@link fitRandom}.

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex } from "../baselines/shared.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, createIdIndex, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";

@@ -18,7 +18,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkModelHeader } from "../baselines/shared.ts";
+import { checkModelHeader } from "../recommend/contract.ts";
 import { factorRecommender } from "./implicit-als.ts";
 import {
   checkFactorTable,

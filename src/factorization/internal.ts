@@ -14,11 +14,11 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
-import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser, copySeen } from "../baselines/shared.ts";
+import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser, copySeen } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import type { MatrixFactorizationHyperparameters, MatrixFactorizationModel, MatrixFactorizationModelJSON } from "./matrix-factorization.ts";
 
-export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../baselines/shared.ts";
+export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
 
 /** Throws E_BAD_INPUT unless `options` is a plain object (not null, not an array). */
 export function checkOptions(fn: string, options: unknown): asserts options is object {

@@ -19,7 +19,7 @@ import {
 } from "../internal/serialize.ts";
 import { assertInRange, assertInteger, assertOneOf } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkScoreBuffer, checkUserIndex } from "../baselines/shared.ts";
+import { checkInteractions, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import { checkFiniteValues, finiteFromJSON } from "../baselines/bias.ts";
 import { computeNeighborLists } from "./kernel.ts";
 import { integerFromJSON, neighborListsFromJSON } from "./shared.ts";

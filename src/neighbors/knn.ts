@@ -18,7 +18,7 @@ import {
 } from "../internal/serialize.ts";
 import { assertInRange, assertInteger, assertOneOf } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { biasedFallback, checkInteractions, checkScoreBuffer, checkUserIndex } from "../baselines/shared.ts";
+import { biasedFallback, checkInteractions, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import {
   booleanFromJSON,
   checkFiniteValues,

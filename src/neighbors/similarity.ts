@@ -7,7 +7,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
-import { checkInteractions } from "../baselines/shared.ts";
+import { checkInteractions } from "../recommend/contract.ts";
 import { checkFiniteValues, fitBiasArrays, resolveBiasOptions, type BiasArrays, type BiasOptions } from "../baselines/bias.ts";
 import { assertInRange, assertInteger, assertOneOf } from "../internal/validate.ts";
 import { computeNeighborLists, type KernelMode, type NeighborArrays } from "./kernel.ts";

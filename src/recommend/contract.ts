@@ -1,5 +1,6 @@
-// Shared by the baseline models: checking an Interactions argument, copying its seen-item pattern and writing and
-// reading it as JSON, and the O(1) header checks of the recommender factories. Not exported by the barrel.
+// The model contract's shared helpers, used by every model domain: checking an Interactions argument, copying its
+// seen-item pattern and writing and reading it as JSON, the O(1) header checks of the recommender factories, and the
+// biased cold-pair estimate and fallback. Not exported by the barrel.
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id, IdIndex } from "../core/id-index.ts";
 import { compressedRowsFromJSON, typedArrayToJSON } from "../internal/serialize.ts";
