@@ -4,7 +4,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id, IdIndex } from "../core/id-index.ts";
 import { compressedRowsFromJSON, typedArrayToJSON } from "../internal/serialize.ts";
-import type { ColdPairPredictor, RecommenderFallback } from "../recommend/types.ts";
+import type { ColdPairPredictor, RecommenderFallback } from "./types.ts";
 import type { Interactions } from "../data/types.ts";
 
 function isCsr(value: unknown): boolean {
