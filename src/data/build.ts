@@ -6,7 +6,7 @@ import type { Id, IdIndex } from "../core/id-index.ts";
 import { csrTranspose } from "../linalg/csr.ts";
 import type { DuplicatePolicy } from "../linalg/csr.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
-import type { Interactions } from "./types.ts";
+import type { InteractionEvents, Interactions } from "./types.ts";
 
 export const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ["sum", "last", "max", "error"];
 
@@ -143,6 +143,11 @@ export function buildInteractions(
     const k = byItemOrder[q]!;
     order[cursor[userIndices[k]!]!++] = k;
   }
+  // Every event is kept beside the merged entries when the data has timestamps, so temporal splits can cut events
+  // (a pair bought before and after a cut-off belongs to both sides) and repeat-purchase models see each purchase.
+  const eventIndptr = timestamps === undefined ? undefined : new Int32Array(n + 1);
+  const eventValues = timestamps === undefined ? undefined : new Float64Array(n);
+  const eventTimes = timestamps === undefined ? undefined : new Float64Array(n);
   // Merge runs of the same (user, item).
   const indptr = new Int32Array(rows + 1);
   const indices = new Int32Array(n);
@@ -155,6 +160,7 @@ export function buildInteractions(
     while (q < end) {
       const first = order[q]!;
       const item = itemIndices[first]!;
+      const runStart = q;
       let value = values[first]!;
       let time = timestamps === undefined ? 0 : timestamps[first]!;
       q++;
@@ -180,7 +186,9 @@ export function buildInteractions(
       indices[nnz] = item;
       out[nnz] = value;
       if (outTimes !== undefined) outTimes[nnz] = time;
+      if (eventIndptr !== undefined) copyEventsInTimeOrder(order, runStart, q, values, timestamps!, eventValues!, eventTimes!);
       nnz++;
+      if (eventIndptr !== undefined) eventIndptr[nnz] = q;
     }
     indptr[r + 1] = nnz;
   }
@@ -191,7 +199,43 @@ export function buildInteractions(
     indices: nnz === n ? indices : indices.slice(0, nnz),
     values: nnz === n ? out : out.slice(0, nnz),
   };
-  return freezeInteractions(users, items, byUser, outTimes === undefined ? undefined : nnz === n ? outTimes : outTimes.slice(0, nnz));
+  const entryTimes = outTimes === undefined ? undefined : nnz === n ? outTimes : outTimes.slice(0, nnz);
+  const events: InteractionEvents | undefined =
+    eventIndptr === undefined
+      ? undefined
+      : Object.freeze({
+          indptr: nnz === n ? eventIndptr : eventIndptr.slice(0, nnz + 1),
+          values: eventValues!,
+          timestamps: eventTimes!,
+          duplicates: policy,
+        });
+  return freezeInteractions(users, items, byUser, entryTimes, events);
+}
+
+// Copies the events order[from..to) (one (user, item) run, in input order) into the event arrays at the same
+// positions, sorted by timestamp (stable: ties keep input order). Runs are short, so insertion sort.
+function copyEventsInTimeOrder(
+  order: Int32Array,
+  from: number,
+  to: number,
+  values: Float64Array,
+  timestamps: Float64Array,
+  outValues: Float64Array,
+  outTimes: Float64Array,
+): void {
+  for (let q = from; q < to; q++) {
+    const k = order[q]!;
+    const t = timestamps[k]!;
+    const v = values[k]!;
+    let p = q;
+    while (p > from && outTimes[p - 1]! > t) {
+      outTimes[p] = outTimes[p - 1]!;
+      outValues[p] = outValues[p - 1]!;
+      p--;
+    }
+    outTimes[p] = t;
+    outValues[p] = v;
+  }
 }
 
 /** Assembles a frozen Interactions from a finished byUser CSR (computing its transpose). */
@@ -200,8 +244,12 @@ export function freezeInteractions(
   items: IdIndex,
   byUser: CsrMatrix,
   timestamps: Float64Array | undefined,
+  events?: InteractionEvents,
 ): Interactions {
-  return Object.freeze({ users, items, byUser, byItem: csrTranspose(byUser), timestamps });
+  const byItem = csrTranspose(byUser);
+  return Object.freeze(
+    events === undefined ? { users, items, byUser, byItem, timestamps } : { users, items, byUser, byItem, timestamps, events },
+  );
 }
 
 /** Throws E_BAD_INPUT unless `policy` is one of the duplicate policies. */

@@ -15,7 +15,7 @@ export {
   type IdIndexJSON,
   type CreateIdIndexOptions,
 } from "../core/id-index.ts";
-export type { Interactions, InteractionRow } from "./types.ts";
+export type { Interactions, InteractionRow, InteractionEvents } from "./types.ts";
 export {
   createInteractions,
   createInteractionsFromColumns,

@@ -117,21 +117,36 @@ function subIndex(source: IdIndex, used: Uint8Array): IdIndex {
 }
 
 /**
- * Splits `data` by a per-entry mask (1 = test) into train and test with shared index spaces.
- * Entry p is the p-th stored entry of `data.byUser`. Throws E_EMPTY when the train set would be empty. @internal
+ * Splits `data` by a mask (1 = test) into train and test with shared index spaces. The mask is over stored entries
+ * (entry p is the p-th stored entry of `data.byUser`), or over events (`data.events` positions) when `perEvent`:
+ * then a pair can land on both sides, each side holding only its own events, merged again by the dataset's
+ * duplicate policy. Throws E_EMPTY when the train set would be empty. @internal
  */
-export function assembleSplit(fn: string, data: Interactions, isTest: Uint8Array, coldStart: ColdStartPolicy): InteractionsSplit {
-  const { indptr, indices, values, rows } = data.byUser;
+export function assembleSplit(
+  fn: string,
+  data: Interactions,
+  isTest: Uint8Array,
+  coldStart: ColdStartPolicy,
+  perEvent = false,
+): InteractionsSplit {
+  const { indptr, indices, rows } = data.byUser;
   const nnz = indptr[rows]!;
+  const events = data.events;
+  // Work on events whenever the data has them, so each side keeps (and re-merges) its own events.
+  const mask = events === undefined || perEvent ? isTest : expandToEvents(isTest, events.indptr);
   const usedUsers = new Uint8Array(rows);
   const usedItems = new Uint8Array(data.byUser.cols);
   let trainCount = 0;
   for (let u = 0; u < rows; u++) {
     for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
-      if (isTest[p] === 0) {
-        usedUsers[u] = 1;
-        usedItems[indices[p]!] = 1;
-        trainCount++;
+      const from = events === undefined ? p : events.indptr[p]!;
+      const to = events === undefined ? p + 1 : events.indptr[p + 1]!;
+      for (let e = from; e < to; e++) {
+        if (mask[e] === 0) {
+          usedUsers[u] = 1;
+          usedItems[indices[p]!] = 1;
+          trainCount++;
+        }
       }
     }
   }
@@ -143,23 +158,87 @@ export function assembleSplit(fn: string, data: Interactions, isTest: Uint8Array
   }
   const trainUsers = subIndex(data.users, usedUsers);
   const trainItems = subIndex(data.items, usedItems);
-  const buffer = new TripletBuffer(data.timestamps !== undefined, false, Math.max(trainCount, 1));
+  const trainIds = new IdIndexBuilder(trainUsers, false);
+  const trainItemIds = new IdIndexBuilder(trainItems, false);
+  const train = rebuild(fn, data, mask, 0, trainIds, trainItemIds, undefined);
+  return mapIntoTrain(fn, train, data, mask, coldStart);
+}
+
+// The per-event form of a per-entry mask: every event of entry p gets the entry's flag.
+function expandToEvents(entryMask: Uint8Array, eventIndptr: Int32Array): Uint8Array {
+  const out = new Uint8Array(eventIndptr[eventIndptr.length - 1]!);
+  for (let p = 0; p + 1 < eventIndptr.length; p++) {
+    if (entryMask[p] !== 0) out.fill(entryMask[p]!, eventIndptr[p]!, eventIndptr[p + 1]!);
+  }
+  return out;
+}
+
+/** What {@link rebuild} reports about the test side: ids and entries lost to cold start. */
+interface ColdReport {
+  coldUsers: Id[];
+  coldItems: Id[];
+  dropped: number;
+  keep: boolean;
+}
+
+// Builds Interactions from the units (events when `source.events` exists, else stored entries) of `source` whose
+// mask value equals `side` (mask undefined: every unit), in the id spaces of `users` / `items`. Without `cold`, every
+// id must be in those spaces; with it, units of unknown ids are dropped (counted once per pair) or their ids appended.
+function rebuild(
+  fn: string,
+  source: Interactions,
+  mask: Uint8Array | undefined,
+  side: number,
+  users: IdIndexBuilder,
+  items: IdIndexBuilder,
+  cold: ColdReport | undefined,
+): Interactions {
+  const { indptr, indices, values, rows } = source.byUser;
+  const timestamps = source.timestamps;
+  const events = source.events;
+  const buffer = new TripletBuffer(timestamps !== undefined, false);
+  const coldItemSeen = new Uint8Array(source.byUser.cols);
   for (let u = 0; u < rows; u++) {
-    if (usedUsers[u] === 0) continue;
-    const nu = trainUsers.lookup.get(data.users.ids[u]!)!;
+    const userId = source.users.ids[u]!;
+    const userIndex = users.lookup.get(userId);
+    let userMarked = false;
     for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
-      if (isTest[p] !== 0) continue;
-      const ni = trainItems.lookup.get(data.items.ids[indices[p]!]!)!;
-      buffer.push(nu, ni, values[p]!, data.timestamps === undefined ? 0 : data.timestamps[p]!, p);
+      const from = events === undefined ? p : events.indptr[p]!;
+      const to = events === undefined ? p + 1 : events.indptr[p + 1]!;
+      let counted = false;
+      for (let e = from; e < to; e++) {
+        if (mask !== undefined && mask[e] !== side) continue;
+        const i = indices[p]!;
+        const itemId = source.items.ids[i]!;
+        const itemIndex = items.lookup.get(itemId);
+        if (cold !== undefined && !counted) {
+          counted = true;
+          if (userIndex === undefined && !userMarked) {
+            cold.coldUsers.push(userId);
+            userMarked = true;
+          }
+          if (itemIndex === undefined && coldItemSeen[i] === 0) {
+            cold.coldItems.push(itemId);
+            coldItemSeen[i] = 1;
+          }
+          if (!cold.keep && (userIndex === undefined || itemIndex === undefined)) cold.dropped++;
+        }
+        if (userIndex === undefined || itemIndex === undefined) {
+          if (cold === undefined || !cold.keep) continue;
+        }
+        const value = events === undefined ? values[p]! : events.values[e]!;
+        const time = events !== undefined ? events.timestamps[e]! : timestamps === undefined ? 0 : timestamps[p]!;
+        buffer.push(users.indexOf(userId), items.indexOf(itemId), value, time, e);
+      }
     }
   }
-  const train = buildInteractions(fn, trainUsers, trainItems, buffer, "sum", (k) => `entry ${k}`);
-  return mapIntoTrain(fn, train, data, isTest, coldStart);
+  return buildInteractions(fn, users.finish(), items.finish(), buffer, events?.duplicates ?? "sum", (k) => `entry ${k}`);
 }
 
 /**
- * The entries of `source` (those flagged in `include`, or all) re-indexed into `train`'s index spaces, with cold
- * users and items dropped or appended. @internal
+ * The units of `source` (those whose mask value is 1, or all) re-indexed into `train`'s index spaces, with cold
+ * users and items dropped or appended. Units are events when `source.events` exists (the mask is then per event),
+ * else stored entries. @internal
  */
 export function mapIntoTrain(
   fn: string,
@@ -169,46 +248,13 @@ export function mapIntoTrain(
   coldStart: ColdStartPolicy,
 ): InteractionsSplit {
   const keep = coldStart === "keep";
-  const users = new IdIndexBuilder(train.users, keep);
-  const items = new IdIndexBuilder(train.items, keep);
-  const { indptr, indices, values, rows } = source.byUser;
-  const timestamps = source.timestamps;
-  const buffer = new TripletBuffer(timestamps !== undefined, false);
-  const coldUsers: Id[] = [];
-  const coldItems: Id[] = [];
-  const coldItemSeen = new Uint8Array(source.byUser.cols);
-  let dropped = 0;
-  for (let u = 0; u < rows; u++) {
-    const userId = source.users.ids[u]!;
-    const userKnown = train.users.lookup.has(userId);
-    let userMarked = false;
-    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
-      if (include !== undefined && include[p] === 0) continue;
-      const i = indices[p]!;
-      const itemId = source.items.ids[i]!;
-      const itemKnown = train.items.lookup.has(itemId);
-      if (!userKnown && !userMarked) {
-        coldUsers.push(userId);
-        userMarked = true;
-      }
-      if (!itemKnown && coldItemSeen[i] === 0) {
-        coldItems.push(itemId);
-        coldItemSeen[i] = 1;
-      }
-      if (!keep && !(userKnown && itemKnown)) {
-        dropped++;
-        continue;
-      }
-      buffer.push(users.indexOf(userId), items.indexOf(itemId), values[p]!, timestamps === undefined ? 0 : timestamps[p]!, p);
-    }
-  }
-  // Entries are unique pairs already, so the policy never merges anything.
-  const test = buildInteractions(fn, users.finish(), items.finish(), buffer, "sum", (k) => `entry ${k}`);
+  const cold: ColdReport = { coldUsers: [], coldItems: [], dropped: 0, keep };
+  const test = rebuild(fn, source, include, 1, new IdIndexBuilder(train.users, keep), new IdIndexBuilder(train.items, keep), cold);
   return Object.freeze({
     train,
     test,
-    coldUsers: Object.freeze(coldUsers),
-    coldItems: Object.freeze(coldItems),
-    droppedTestInteractions: dropped,
+    coldUsers: Object.freeze(cold.coldUsers),
+    coldItems: Object.freeze(cold.coldItems),
+    droppedTestInteractions: cold.dropped,
   });
 }

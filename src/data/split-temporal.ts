@@ -36,6 +36,11 @@ export interface TemporalSplit extends InteractionsSplit {
  * Splits by one global point in time: everything before the cut-off trains, everything from it on tests,
  * the way a model deployed on a date meets the future.
  *
+ * The cut falls between events, not merged pairs: a (user, item) pair with rows on both sides of the cut-off is in
+ * train with the value of its earlier rows and in test with the value of its later rows (datasets built by
+ * nextbest keep every row's time in `data.events`). So "new to the account" in test means "not in train", and
+ * nothing bought before the cut-off is lost from train.
+ *
  * With `testFraction` the cut-off is the timestamp of the `round(testFraction × n)`-th latest interaction;
  * interactions sharing the cut-off timestamp all go to test, so ties never straddle the cut and the test share
  * can exceed the fraction. Needs timestamps. O(n log n) for the quantile, O(n + users + items) otherwise.
@@ -52,6 +57,13 @@ export interface TemporalSplit extends InteractionsSplit {
  * const { train, test, cutoff } = splitTemporal(createInteractions(rows), { testFraction: 0.4 });
  * cutoff; // => 4
  * [interactionCount(train), interactionCount(test)]; // => [3, 0]
+ * // A repeat purchase after the cut-off: the pair trains on its first purchase and tests on its second.
+ * const repeat = createInteractions([
+ *   { user: "acme", item: "crm", timestamp: 1 },
+ *   { user: "acme", item: "crm", timestamp: 5 },
+ * ]);
+ * const cut = splitTemporal(repeat, { cutoff: 3 });
+ * [interactionCount(cut.train), interactionCount(cut.test)]; // => [1, 1]
  * splitTemporal(createInteractions(rows), { cutoff: 4, coldStart: "keep" }).coldItems; // => ["p4", "p5"]
  * ```
  * @category data
@@ -65,7 +77,10 @@ export function splitTemporal(data: Interactions, options: SplitTemporalOptions 
     throw new NextbestError("E_BAD_INPUT", `${fn}: data must have timestamps, got a dataset without them`);
   }
   const coldStart = resolveColdStart(fn, options.coldStart);
-  const n = timestamps.length;
+  // Cut the events (each row as given), not the merged pairs: a product bought before and after the cut-off trains on
+  // its earlier purchases and tests on its later ones. Datasets built without events are cut per stored entry.
+  const times = data.events?.timestamps ?? timestamps;
+  const n = times.length;
   let cutoff: number;
   if (options.cutoff !== undefined) {
     if (options.testFraction !== undefined) {
@@ -83,9 +98,9 @@ export function splitTemporal(data: Interactions, options: SplitTemporalOptions 
     checkFraction(fn, "options.testFraction", testFraction);
     const testCount = Math.round(testFraction * n);
     if (testCount === 0) cutoff = Number.POSITIVE_INFINITY;
-    else cutoff = Float64Array.from(timestamps).sort()[n - testCount]!;
+    else cutoff = Float64Array.from(times).sort()[n - testCount]!;
   }
   const isTest = new Uint8Array(n);
-  for (let p = 0; p < n; p++) isTest[p] = timestamps[p]! >= cutoff ? 1 : 0;
-  return Object.freeze({ ...assembleSplit(fn, data, isTest, coldStart), cutoff });
+  for (let p = 0; p < n; p++) isTest[p] = times[p]! >= cutoff ? 1 : 0;
+  return Object.freeze({ ...assembleSplit(fn, data, isTest, coldStart, data.events !== undefined), cutoff });
 }

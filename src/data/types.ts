@@ -27,6 +27,42 @@ export interface Interactions {
   readonly byItem: CsrMatrix;
   /** One timestamp per stored entry of `byUser` (same order), or undefined when the rows had none. */
   readonly timestamps: Float64Array | undefined;
+  /**
+   * Every event behind the stored entries, when the rows had timestamps (absent otherwise): the rows a pair merged
+   * from, each with its own value and time. Temporal splits cut these events, not the merged pairs, so a product
+   * bought before and after a cut-off counts on both sides; repeat-purchase models read each purchase from them.
+   */
+  readonly events?: InteractionEvents;
+}
+
+/**
+ * The events (input rows) behind an {@link Interactions} dataset's stored entries, in compressed form: the events
+ * of stored entry `p` (the `p`-th entry of `byUser`) are positions `indptr[p]` to `indptr[p + 1] - 1` of `values`
+ * and `timestamps`, in time order (ties in input order). Merging an entry's events by `duplicates` gives its stored
+ * value; its stored timestamp is the latest event's.
+ *
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * const data = createInteractions([
+ *   { user: "acme", item: "crm", value: 2, timestamp: 30 },
+ *   { user: "acme", item: "crm", value: 1, timestamp: 10 },
+ * ]);
+ * Array.from(data.byUser.values); // => [3]
+ * Array.from(data.events!.timestamps); // => [10, 30]
+ * Array.from(data.events!.values); // => [1, 2]
+ * ```
+ * @category data
+ */
+export interface InteractionEvents {
+  /** Offsets: the events of stored entry `p` are `indptr[p]` … `indptr[p + 1] - 1`; length = stored entries + 1. */
+  readonly indptr: Int32Array;
+  /** Each event's value (1 for a row without a value). */
+  readonly values: Float64Array;
+  /** Each event's timestamp, ascending within an entry. */
+  readonly timestamps: Float64Array;
+  /** The duplicate policy that merged each entry's events into its stored value. */
+  readonly duplicates: "sum" | "last" | "max" | "error";
 }
 
 /**

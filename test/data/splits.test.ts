@@ -157,21 +157,45 @@ describe("split contracts (properties)", () => {
     );
   });
 
-  it("splitTemporal puts exactly the interactions at or after the cut-off in test", () => {
+  it("splitTemporal cuts the rows, not the merged pairs: each side equals the dataset built from its own rows", () => {
     fc.assert(
-      fc.property(rowsArbitrary(1), coldStartArbitrary, fc.integer({ min: 1, max: 50 }), (rows, coldStart, cutoff) => {
-        const data = createInteractions(rows, { duplicates: "last" });
-        const all = interactionsToRows(data);
-        fc.pre(all.some((r) => r.timestamp! < cutoff));
-        const split = splitTemporal(data, { cutoff, coldStart });
-        expect(split.cutoff).toBe(cutoff);
-        checkSplit(data, split, coldStart);
-        for (const r of interactionsToRows(split.train)) expect(r.timestamp!).toBeLessThan(cutoff);
-        for (const r of interactionsToRows(split.test)) expect(r.timestamp!).toBeGreaterThanOrEqual(cutoff);
-        if (coldStart === "keep") {
-          expect(interactionCount(split.test)).toBe(all.filter((r) => r.timestamp! >= cutoff).length);
-        }
-      }),
+      fc.property(
+        rowsArbitrary(1),
+        coldStartArbitrary,
+        fc.integer({ min: 1, max: 50 }),
+        fc.constantFrom<"sum" | "last" | "max">("sum", "last", "max"),
+        (rows, coldStart, cutoff, duplicates) => {
+          fc.pre(rows.some((r) => r.timestamp! < cutoff));
+          const data = createInteractions(rows, { duplicates });
+          const split = splitTemporal(data, { cutoff, coldStart });
+          expect(split.cutoff).toBe(cutoff);
+          const before = rows.filter((r) => r.timestamp! < cutoff);
+          const after = rows.filter((r) => r.timestamp! >= cutoff);
+          const expectedTrain = entries(createInteractions(before, { duplicates }));
+          expect(entries(split.train)).toEqual(expectedTrain);
+          const trainUsers = new Set(before.map((r) => r.user));
+          const trainItems = new Set(before.map((r) => r.item));
+          const expectedTest = after.length === 0 ? new Map<string, InteractionRow>() : entries(createInteractions(after, { duplicates }));
+          let dropped = 0;
+          if (coldStart === "drop") {
+            for (const [k, r] of expectedTest) {
+              if (!trainUsers.has(r.user) || !trainItems.has(r.item)) {
+                expectedTest.delete(k);
+                dropped++;
+              }
+            }
+          }
+          expect(entries(split.test)).toEqual(expectedTest);
+          expect(split.droppedTestInteractions).toBe(dropped);
+          // Train's indexes hold exactly the ids with a train row, in source order; test shares them.
+          expect(split.train.users.ids).toEqual(data.users.ids.filter((id) => trainUsers.has(id)));
+          expect(split.train.items.ids).toEqual(data.items.ids.filter((id) => trainItems.has(id)));
+          expect(split.test.users.ids.slice(0, split.train.users.ids.length)).toEqual(split.train.users.ids);
+          if (coldStart === "keep") expect(split.test.users.ids.slice(split.train.users.ids.length)).toEqual(split.coldUsers);
+          // Events survive the split: train's events are exactly the rows before the cut-off.
+          expect(split.train.events!.timestamps.length).toBe(before.length);
+        },
+      ),
       propertyOptions,
     );
   });
@@ -221,6 +245,25 @@ describe("hand-computed splits", () => {
     expect(split.coldUsers).toEqual(["initech"]);
     expect(split.coldItems).toEqual(["hr", "ai"]);
     expect(split.droppedTestInteractions).toBe(2);
+  });
+
+  it("splitTemporal keeps a pair bought before and after the cut-off in train (regression: it went to test only)", () => {
+    // acme bought crm on days 10 and 40; merged, the pair's timestamp is 40. Splitting the merged pair sent it to test
+    // only, so crm counted as a product new to acme after the cut-off and was missing from its training history.
+    const repeat = createInteractions([
+      { user: "acme", item: "crm", value: 1, timestamp: 10 },
+      { user: "acme", item: "erp", value: 2, timestamp: 20 },
+      { user: "acme", item: "crm", value: 3, timestamp: 40 },
+      { user: "globex", item: "crm", value: 4, timestamp: 35 },
+    ]);
+    const split = splitTemporal(repeat, { cutoff: 30 });
+    expect(interactionsToRows(split.train)).toEqual([
+      { user: "acme", item: "crm", value: 1, timestamp: 10 },
+      { user: "acme", item: "erp", value: 2, timestamp: 20 },
+    ]);
+    expect(interactionsToRows(split.test)).toEqual([{ user: "acme", item: "crm", value: 3, timestamp: 40 }]);
+    expect(split.coldUsers).toEqual(["globex"]);
+    expect(Array.from(split.train.events!.timestamps)).toEqual([10, 20]);
   });
 
   it("splitTemporal keeps cold ids appended after train's when asked", () => {
