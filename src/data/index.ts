@@ -45,6 +45,8 @@ export { splitByUser, type SplitByUserOptions } from "./split-by-user.ts";
 export { splitTemporal, type SplitTemporalOptions, type TemporalSplit } from "./split-temporal.ts";
 export { splitLeaveLastOut, type SplitLeaveLastOutOptions } from "./split-leave-last-out.ts";
 export { splitKFold, type SplitKFoldOptions } from "./split-k-fold.ts";
+export { splitTemporalWindow, type SplitTemporalWindowOptions, type TemporalWindowSplit } from "./split-window.ts";
+export { splitBasketCompletion, type SplitBasketCompletionOptions } from "./split-basket.ts";
 export {
   createCsvRowParser,
   parseCsv,

@@ -173,6 +173,15 @@ function expandToEvents(entryMask: Uint8Array, eventIndptr: Int32Array): Uint8Ar
   return out;
 }
 
+/**
+ * The stored entries of `data` flagged in `keep` (1 = keep), with their events, in `data`'s own index spaces (the
+ * same `users` and `items` objects). @internal
+ */
+export function filterEntries(fn: string, data: Interactions, keep: Uint8Array): Interactions {
+  const mask = data.events === undefined ? keep : expandToEvents(keep, data.events.indptr);
+  return rebuild(fn, data, mask, 1, new IdIndexBuilder(data.users, false), new IdIndexBuilder(data.items, false), undefined);
+}
+
 /** What {@link rebuild} reports about the test side: ids and entries lost to cold start. */
 interface ColdReport {
   coldUsers: Id[];

@@ -55,6 +55,12 @@ export {
   type PairedComparison,
 } from "./statistics.ts";
 export { userValues } from "./user-values.ts";
+export {
+  evaluateNextPurchases,
+  type NextPurchaseTask,
+  type EvaluateNextPurchasesOptions,
+  type NextPurchaseEvaluation,
+} from "./next-purchases.ts";
 export type {
   ModelFactory,
   MetricName,

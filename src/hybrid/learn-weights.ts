@@ -10,6 +10,9 @@ import { evaluateRanking } from "../evaluation/evaluate-ranking.ts";
 import type { RankingMetricKey } from "../evaluation/types.ts";
 import { assertInteger, assertOneOf, assertSeed } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
+import type { Id } from "../core/id-index.ts";
+import { topK } from "../linalg/topk.ts";
+import { rankingMetricsOverUsers, type RankingMetricName } from "../metrics/index.ts";
 import { blendRecommenders, checkOptions, type BlendSpec, type MissingScorePolicy } from "./blend.ts";
 import { NORMALIZATIONS, checkName, type Normalization } from "./shared.ts";
 
@@ -51,6 +54,15 @@ export interface LearnBlendWeightsOptions {
    * @defaultValue true
    */
   excludeSeen?: boolean;
+  /**
+   * How many of each component's best items per validation account are kept as candidates. Every component scores
+   * each validation account once; the blend of any weights is then ranked over the union of the components' top
+   * `candidates` (a linear blend with weights >= 0 ranks an item first only when some component ranks it high), so a
+   * pass costs O(accounts × candidates × components) instead of scoring every component again. `Infinity` keeps every
+   * item (exact, as slow as evaluating each trial blend in full); the `"auc"` metric always ranks every item.
+   * @defaultValue 100
+   */
+  candidates?: number;
 }
 
 /**
@@ -92,6 +104,134 @@ export interface LearnedBlendWeights {
 }
 
 const AT_K = ["precision", "recall", "f1", "hitRate", "ndcg", "map", "mrr"];
+
+/** Our metric keys → the per-user metric names of `rankingMetricsOverUsers` (as `evaluateRanking`). */
+const PER_USER_METRIC: ReadonlyMap<string, RankingMetricName> = new Map<string, RankingMetricName>([
+  ["precision", "precision"],
+  ["recall", "recall"],
+  ["f1", "f1"],
+  ["hitRate", "hitRate"],
+  ["ndcg", "ndcg"],
+  ["map", "averagePrecision"],
+  ["mrr", "reciprocalRank"],
+]);
+
+interface CachedScorerOptions {
+  readonly normalization: Normalization;
+  readonly missing: MissingScorePolicy;
+  readonly k: number;
+  readonly metric: RankingMetricName;
+  readonly candidates: number;
+  readonly excludeSeen: boolean;
+  readonly relevanceThreshold: number | undefined;
+}
+
+/**
+ * The metric of the blend of any weights on `test`, as `evaluateRanking` computes it (same users, same seen
+ * filtering, same tie order), from each component's normalised scores computed once per validation user and kept
+ * for the union of the components' top `candidates` items. Each component's normalised scores (with the blend's
+ * missing-score filler) are read off a blend with weight 1 on it and 0 on the others, so they are exactly the blend's.
+ */
+function cachedBlendScorer(
+  fitted: readonly { name: string; recommender: Recommender }[],
+  test: Interactions,
+  options: CachedScorerOptions,
+): (weights: readonly number[]) => number {
+  const { normalization, missing, k, candidates: perComponent, excludeSeen, relevanceThreshold } = options;
+  const count = fitted.length;
+  const oneHot = fitted.map((_, c) =>
+    blendRecommenders(
+      fitted.map((f, j) => ({ ...f, weight: j === c ? 1 : 0 })),
+      { normalization, missing },
+    ),
+  );
+  const probe = oneHot[0]!;
+  const itemCount = probe.items.ids.length;
+  const keep = Math.min(perComponent, itemCount);
+  // Relevant items per test user, as evaluateRanking: users with at least one relevant item and known to the blend.
+  const users: Id[] = [];
+  const relevant = new Map<Id, Id[]>();
+  const { indptr, indices, values } = test.byUser;
+  for (let u = 0; u < test.users.ids.length; u++) {
+    const user = test.users.ids[u]!;
+    const items: Id[] = [];
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
+      if (relevanceThreshold !== undefined && !(values[p]! >= relevanceThreshold)) continue;
+      items.push(test.items.ids[indices[p]!]!);
+    }
+    if (items.length === 0 || !probe.users.lookup.has(user)) continue;
+    users.push(user);
+    relevant.set(user, items);
+  }
+  // Per user: candidate item indices and their normalised score per component (candidate-major).
+  const candidateItems: Int32Array[] = [];
+  const candidateScores: Float64Array[] = [];
+  const parts = fitted.map(() => new Float64Array(itemCount));
+  const exclude = new Uint8Array(itemCount);
+  const marked = new Uint8Array(itemCount);
+  for (const user of users) {
+    const u = probe.users.lookup.get(user)!;
+    for (let c = 0; c < count; c++) oneHot[c]!.scoreUser(u, parts[c]!);
+    exclude.fill(0);
+    if (excludeSeen) for (const i of Array.from(probe.seenItems(u))) exclude[i] = 1;
+    // Items no component scores are NaN in every part: never candidates.
+    for (let i = 0; i < itemCount; i++) if (Number.isNaN(parts[0]![i]!)) exclude[i] = 1;
+    marked.fill(0);
+    const chosen: number[] = [];
+    for (let c = 0; c < count; c++) {
+      const top = keep >= itemCount ? allIndices(itemCount) : topK(parts[c]!, { k: keep, exclude });
+      for (const i of top) {
+        if (exclude[i] === 0 && marked[i] === 0) {
+          marked[i] = 1;
+          chosen.push(i);
+        }
+      }
+    }
+    chosen.sort((a, b) => a - b);
+    const scores = new Float64Array(chosen.length * count);
+    for (let q = 0; q < chosen.length; q++) for (let c = 0; c < count; c++) scores[q * count + c] = parts[c]![chosen[q]!]!;
+    candidateItems.push(Int32Array.from(chosen));
+    candidateScores.push(scores);
+  }
+  const itemIds = probe.items.ids;
+  const bestIndex = new Int32Array(k);
+  const bestScore = new Float64Array(k);
+  return (weights: readonly number[]): number => {
+    const lists = new Map<Id, Id[]>();
+    for (let r = 0; r < users.length; r++) {
+      const items = candidateItems[r]!;
+      const scores = candidateScores[r]!;
+      // The k best by (score desc, item index asc): candidates are in ascending index order, so a later candidate
+      // displaces an equal-scored one never (strict >), as topK orders ties.
+      let filled = 0;
+      for (let q = 0; q < items.length; q++) {
+        let value = 0;
+        for (let c = 0; c < count; c++) value += weights[c]! * scores[q * count + c]!;
+        if (filled === k && !(value > bestScore[k - 1]!)) continue;
+        let pos = filled === k ? k - 1 : filled++;
+        while (pos > 0 && value > bestScore[pos - 1]!) {
+          bestScore[pos] = bestScore[pos - 1]!;
+          bestIndex[pos] = bestIndex[pos - 1]!;
+          pos--;
+        }
+        bestScore[pos] = value;
+        bestIndex[pos] = items[q]!;
+      }
+      const list: Id[] = [];
+      for (let j = 0; j < filled; j++) list.push(itemIds[bestIndex[j]!]!);
+      lists.set(users[r]!, list);
+    }
+    if (users.length === 0) return Number.NEGATIVE_INFINITY;
+    const value = rankingMetricsOverUsers(lists, relevant, { k, users }).mean[options.metric];
+    return value === undefined || Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
+  };
+}
+
+function allIndices(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
 
 /** Checks the split and the component list shared by the weight learners (before any option). */
 export function checkLearnerInput(
@@ -218,14 +358,29 @@ export function learnBlendWeights(
     excludeSeen: options.excludeSeen ?? true,
   };
   const column = key === "auc" ? "auc" : `${key}@${k}`;
-  const score = (weights: readonly number[]): number => {
-    const blend = blendRecommenders(
-      fitted.map((f, c) => ({ ...f, weight: weights[c]! })),
-      { normalization, missing },
-    );
-    const value = evaluateRanking(blend, split.test, evaluationOptions).mean[column];
-    return value === undefined || Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
-  };
+  const candidates = options.candidates ?? 100;
+  if (typeof candidates !== "number" || !(candidates >= k) || (Number.isFinite(candidates) && !Number.isInteger(candidates))) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.candidates must be an integer >= k (${k}) or Infinity, got ${describeValue(candidates)}`);
+  }
+  const score =
+    key === "auc"
+      ? (weights: readonly number[]): number => {
+          const blend = blendRecommenders(
+            fitted.map((f, c) => ({ ...f, weight: weights[c]! })),
+            { normalization, missing },
+          );
+          const value = evaluateRanking(blend, split.test, evaluationOptions).mean[column];
+          return value === undefined || Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
+        }
+      : cachedBlendScorer(fitted, split.test, {
+          normalization,
+          missing,
+          k,
+          metric: PER_USER_METRIC.get(key)!,
+          candidates,
+          excludeSeen: evaluationOptions.excludeSeen,
+          relevanceThreshold: options.relevanceThreshold,
+        });
 
   // Start from the best of equal weights and each component alone, so the result is never worse on the validation
   // part than any single component.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { createRandom } from "../../src/core/random.ts";
 import { createIdIndex } from "../../src/core/id-index.ts";
 import { createInteractions, type Interactions } from "../../src/data/index.ts";
@@ -62,6 +63,25 @@ describe("learnBlendWeights", () => {
         expect(learned.value).toBeGreaterThanOrEqual(alone!);
       }
     }
+  });
+
+  it("scores each trial from cached candidates exactly as a full evaluation of the blend (candidates ≥ catalog)", () => {
+    // With every item a candidate the cached scorer must reproduce evaluateRanking on the rebuilt blend, for any grid.
+    const three = [...components, { name: "weak", factory: noisy("weak", 0.2, 3) }];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(0, 0.3, 1, 2.5), { minLength: 3, maxLength: 3 }), fc.constantFrom("ndcg@3", "precision@2", "mrr@5"), (grid, metric) => {
+        const learned = learnBlendWeights({ train, test }, three, { metric, seed: 2, steps: 1, grid: [...new Set(grid)], candidates: Number.POSITIVE_INFINITY });
+        const rebuilt = blendFromSpec(learned.spec, learned.recommenders);
+        const [name, k] = metric.split("@") as ["ndcg", string];
+        expect(evaluateRanking(rebuilt, test, { k: Number(k), metrics: [name] }).mean[metric]).toBeCloseTo(learned.value, 12);
+      }),
+      { seed: 42, numRuns: 20 },
+    );
+    // Few candidates (k = 5 per component) still evaluate the learned blend as reported on this small catalogue.
+    const few = learnBlendWeights({ train, test }, components, { metric: "ndcg@5", seed: 7, candidates: 5 });
+    const rebuilt = blendFromSpec(few.spec, few.recommenders);
+    expect(evaluateRanking(rebuilt, test, { k: 5, metrics: ["ndcg"] }).mean["ndcg@5"]).toBeCloseTo(few.value, 12);
+    expectError(() => learnBlendWeights({ train, test }, components, { metric: "ndcg@5", candidates: 4 }), "E_BAD_INPUT", "options.candidates must be an integer >= k (5)");
   });
 
   it("is deterministic for a seed, and records every accepted move", () => {
