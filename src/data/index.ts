@@ -47,6 +47,7 @@ export { splitLeaveLastOut, type SplitLeaveLastOutOptions } from "./split-leave-
 export { splitKFold, type SplitKFoldOptions } from "./split-k-fold.ts";
 export { splitTemporalWindow, type SplitTemporalWindowOptions, type TemporalWindowSplit } from "./split-window.ts";
 export { splitBasketCompletion, type SplitBasketCompletionOptions } from "./split-basket.ts";
+export { transformValues, VALUE_TRANSFORMS, type ValueTransform, type TransformValuesOptions } from "./transform.ts";
 export {
   createCsvRowParser,
   parseCsv,

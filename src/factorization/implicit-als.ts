@@ -8,6 +8,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import { createRandom, fillNormal, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
+import { transformValues } from "../data/transform.ts";
 import {
   badModel,
   compressedRowsFromJSON,
@@ -84,6 +85,38 @@ export interface ImplicitAlsOptions {
   initStandardDeviation?: number;
   /** Seed of the initialization. @defaultValue 0 */
   seed?: Seed;
+  /**
+   * How interaction values enter the confidence c = 1 + α·value: `"raw"`, `"binary"` (1 per pair) or `"log1p"`
+   * (log(1 + value)). `"auto"` keeps the values when they are all equal (plain 0/1 purchase data: nothing to
+   * transform) and takes `"log1p"` otherwise, so a few huge counts, quantities or spends do not drown everything else.
+   * Chosen on the Online Retail II validation cut (train before 2010-06-01, validate June–August 2010), where log1p
+   * was level with binary on new products (NDCG@10 0.1408 vs 0.1405) and above it on all products (0.3753 vs 0.3689);
+   * raw counts were 0.1401 / 0.3776. The model records the transform it used, and {@link foldInUser} applies it.
+   * @defaultValue "auto"
+   */
+  values?: AlsValueTransform | "auto";
+}
+
+/**
+ * How an {@link ImplicitAlsModel} turned interaction values into confidence inputs, see {@link ImplicitAlsOptions.values}.
+ *
+ * @category factorization
+ */
+export type AlsValueTransform = "raw" | "binary" | "log1p";
+
+const ALS_VALUE_TRANSFORMS: readonly AlsValueTransform[] = ["raw", "binary", "log1p"];
+
+/** The value transform `"auto"` resolves to for these interactions (raw when every value is the same). @internal */
+export function resolveAutoValues(interactions: Interactions): "raw" | "varied" {
+  const { values, indptr, rows } = interactions.byUser;
+  const nnz = indptr[rows]!;
+  for (let p = 1; p < nnz; p++) if (values[p] !== values[0]) return "varied";
+  return "raw";
+}
+
+// One value as the model's transform sees it.
+function transformedValue(transform: AlsValueTransform, value: number): number {
+  return transform === "raw" ? value : transform === "binary" ? 1 : Math.log1p(value);
 }
 
 /**
@@ -102,6 +135,8 @@ export interface ImplicitAlsHyperparameters {
   readonly initStandardDeviation: number;
   /** The seed. */
   readonly seed: Seed;
+  /** The value transform applied before fitting (and by {@link foldInUser}). */
+  readonly values: AlsValueTransform;
 }
 
 /**
@@ -225,17 +260,23 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const steps = integerOption(fn, "conjugateGradientSteps", options.conjugateGradientSteps, 2, 1, 10000);
   const initStandardDeviation = numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.01, 0);
   const seed = seedOption(fn, options.seed, 0);
+  const requested = options.values ?? "auto";
+  if (requested !== "auto" && !(ALS_VALUE_TRANSFORMS as readonly unknown[]).includes(requested)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.values must be one of "auto", "raw", "binary", "log1p", got ${describeValue(requested)}`);
+  }
   checkFiniteValues(fn, interactions);
-  const byUser = interactions.byUser;
-  const byItem = interactions.byItem;
+  for (let p = 0; p < interactions.byUser.indptr[interactions.byUser.rows]!; p++) {
+    if (interactions.byUser.values[p]! < 0) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: interactions values must be >= 0 (confidence 1 + alpha·value), got ${describeValue(interactions.byUser.values[p])}`);
+    }
+  }
+  const values: AlsValueTransform = requested === "auto" ? (resolveAutoValues(interactions) === "raw" ? "raw" : "log1p") : requested;
+  const input = values === "raw" ? interactions : transformValues(interactions, values);
+  const byUser = input.byUser;
+  const byItem = input.byItem;
   const userCount = byUser.rows;
   const itemCount = byItem.rows;
   const nnz = byUser.indptr[userCount]!;
-  for (let p = 0; p < nnz; p++) {
-    if (byUser.values[p]! < 0) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: interactions values must be >= 0 (confidence 1 + alpha·value), got ${describeValue(byUser.values[p])}`);
-    }
-  }
   const regularization = numberOption(fn, "regularization", options.regularization, (DEFAULT_REGULARIZATION_SCALE * nnz) / userCount, 0);
   const random = createRandom(seed);
   const X = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: initStandardDeviation });
@@ -259,7 +300,7 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
     regularization,
     userFactors: Float32Array.from(X),
     itemFactors: Float32Array.from(Y),
-    hyperparameters: Object.freeze({ iterations, solver, conjugateGradientSteps: steps, initStandardDeviation, seed }),
+    hyperparameters: Object.freeze({ iterations, solver, conjugateGradientSteps: steps, initStandardDeviation, seed, values }),
     ...copySeen(interactions),
   });
 }
@@ -458,7 +499,8 @@ export function foldInUser(model: ImplicitAlsModel, interactions: Iterable<FoldI
   if (summed.size === 0) return x;
   const order = [...summed.keys()].sort((a, b) => a - b);
   const indices = Int32Array.from(order);
-  const values = Float64Array.from(order, (i) => summed.get(i)!);
+  const transform = model.hyperparameters.values ?? "raw";
+  const values = Float64Array.from(order, (i) => transformedValue(transform, summed.get(i)!));
   const itemCount = model.items.ids.length;
   const Y = Float64Array.from(model.itemFactors);
   const scratch = createAlsScratch(f);
@@ -525,7 +567,17 @@ export function alsHyperparametersFromJSON(fn: string, value: unknown): Implicit
     conjugateGradientSteps: positiveIntegerFromJSON(fn, "json.hyperparameters.conjugateGradientSteps", h["conjugateGradientSteps"]),
     initStandardDeviation: finiteFromJSON(fn, "json.hyperparameters.initStandardDeviation", h["initStandardDeviation"]),
     seed: seed as Seed,
+    values: alsValuesFromJSON(fn, h["values"]),
   });
+}
+
+// Models written before the option existed fitted raw values.
+function alsValuesFromJSON(fn: string, value: unknown): AlsValueTransform {
+  if (value === undefined) return "raw";
+  if (typeof value !== "string" || !(ALS_VALUE_TRANSFORMS as readonly string[]).includes(value)) {
+    badModel(fn, "json.hyperparameters.values", 'be "raw", "binary" or "log1p"', value);
+  }
+  return value as AlsValueTransform;
 }
 
 /**

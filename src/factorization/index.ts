@@ -36,6 +36,7 @@ export {
   type ImplicitAlsModelJSON,
   type ImplicitAlsOptions,
   type ImplicitAlsHyperparameters,
+  type AlsValueTransform,
   type ImplicitAlsSolver,
   type FoldInInteraction,
   type FoldInUserOptions,

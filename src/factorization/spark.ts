@@ -181,7 +181,7 @@ export function alsFromSparkJsonLines(tables: SparkAlsJsonLines): ImplicitAlsMod
     regularization,
     userFactors: userTable.data,
     itemFactors: itemTable.data,
-    hyperparameters: Object.freeze({ iterations: 0, solver: "cholesky", conjugateGradientSteps: 1, initStandardDeviation: 0, seed: 0 }),
+    hyperparameters: Object.freeze({ iterations: 0, solver: "cholesky", conjugateGradientSteps: 1, initStandardDeviation: 0, seed: 0, values: "raw" }),
     seenIndptr,
     seenIndices,
   });

@@ -22,6 +22,14 @@ import type { Recommender } from "../recommend/types.ts";
 import { checkInteractions, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import { checkFiniteValues, finiteFromJSON } from "../baselines/bias.ts";
 import { computeNeighborLists } from "./kernel.ts";
+import { transformValues } from "../data/transform.ts";
+
+// Whether every stored value is the same (plain 0/1 data: nothing for a value transform to do).
+function allValuesEqual(matrix: CsrMatrix): boolean {
+  const nnz = matrix.indptr[matrix.rows]!;
+  for (let p = 1; p < nnz; p++) if (matrix.values[p] !== matrix.values[0]) return false;
+  return true;
+}
 import { integerFromJSON, neighborListsFromJSON } from "./shared.ts";
 
 /**
@@ -54,6 +62,14 @@ export interface ItemItemImplicitOptions {
   bm25K1?: number;
   /** BM25 length normalization B in [0, 1] (only for "bm25"). @defaultValue 0.75 */
   bm25B?: number;
+  /**
+   * How interaction values enter, before the weighting: `"raw"`, `"binary"` (1 per pair) or `"log1p"`. `"auto"` keeps
+   * values that are all equal and takes `"binary"` otherwise: raw counts, quantities or spend let a few large orders
+   * dominate the cosine. Chosen on the Online Retail II validation cut (train before 2010-06-01, validate June–August
+   * 2010): NDCG@10 on new products 0.1369 binary, 0.1277 log1p, 0.0706 raw.
+   * @defaultValue "auto"
+   */
+  values?: "auto" | "raw" | "binary" | "log1p";
 }
 
 /**
@@ -75,6 +91,8 @@ export interface ItemItemImplicitModel {
   readonly bm25K1: number;
   /** BM25 B. */
   readonly bm25B: number;
+  /** The value transform applied before the weighting (`seenValues` are transformed values). */
+  readonly values: "raw" | "binary" | "log1p";
   /** The users seen in training. */
   readonly users: IdIndex;
   /** The items seen in training. */
@@ -113,6 +131,8 @@ export interface ItemItemImplicitModelJSON {
   readonly bm25K1: number;
   /** BM25 B. */
   readonly bm25B: number;
+  /** The value transform (absent in models written before it existed: `"raw"`). */
+  readonly values?: "raw" | "binary" | "log1p";
   /** User ids. */
   readonly users: IdIndexJSON;
   /** Item ids. */
@@ -234,8 +254,12 @@ export function fitItemItemImplicit(interactions: Interactions, options: ItemIte
   assertInRange(fn, "options.bm25K1", bm25K1, 0, Number.MAX_VALUE);
   const bm25B = options.bm25B ?? 0.75;
   assertInRange(fn, "options.bm25B", bm25B, 0, 1);
-  const { byUser, byItem } = interactions;
-  checkFiniteValues(fn, byUser);
+  const requested = options.values ?? "auto";
+  assertOneOf(fn, "options.values", requested, ["auto", "raw", "binary", "log1p"] as const);
+  checkFiniteValues(fn, interactions.byUser);
+  const values = requested === "auto" ? (allValuesEqual(interactions.byUser) ? "raw" : "binary") : requested;
+  const data = values === "raw" ? interactions : transformValues(interactions, values);
+  const { byUser, byItem } = data;
   const nnz = byUser.indptr[byUser.rows]!;
   if (weighting !== "none") {
     for (let p = 0; p < nnz; p++) {
@@ -266,6 +290,7 @@ export function fitItemItemImplicit(interactions: Interactions, options: ItemIte
     neighbors,
     bm25K1,
     bm25B,
+    values,
     users: interactions.users,
     items: interactions.items,
     neighborIndptr: lists.indptr,
@@ -404,6 +429,7 @@ export function itemItemImplicitToJSON(model: ItemItemImplicitModel): ItemItemIm
     seenIndptr: typedArrayToJSON(model.seenIndptr),
     seenIndices: typedArrayToJSON(model.seenIndices),
     seenValues: typedArrayToJSON(model.seenValues),
+    values: model.values,
   };
 }
 
@@ -444,6 +470,8 @@ export function itemItemImplicitFromJSON(json: unknown): ItemItemImplicitModel {
   const popularity = float64ArrayFromJSON(fn, "json.popularity", record["popularity"], { length: items.ids.length, lengthMeaning: "one per item" });
   const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], users.ids.length, items.ids.length);
   const seenValues = float64ArrayFromJSON(fn, "json.seenValues", record["seenValues"], { length: seen.indices.length, lengthMeaning: "one per interaction" });
+  const values = record["values"] ?? "raw";
+  if (values !== "raw" && values !== "binary" && values !== "log1p") badModel(fn, "json.values", 'be "raw", "binary" or "log1p"', values);
   return Object.freeze({
     kind: "item-item-implicit",
     version: 1,
@@ -451,6 +479,7 @@ export function itemItemImplicitFromJSON(json: unknown): ItemItemImplicitModel {
     neighbors,
     bm25K1,
     bm25B,
+    values,
     users,
     items,
     neighborIndptr: lists.indptr,

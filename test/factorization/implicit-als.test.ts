@@ -67,7 +67,26 @@ describe("fitImplicitAls", () => {
     const model = fitImplicitAls(blocks, { iterations: 1 });
     expect(model.regularization).toBeCloseTo((0.25 * 18) / 6, 12);
     expect(model.factors).toBe(64);
-    expect(model.hyperparameters).toEqual({ iterations: 1, solver: "conjugate-gradient", conjugateGradientSteps: 2, initStandardDeviation: 0.01, seed: 0 });
+    expect(model.hyperparameters).toEqual({ iterations: 1, solver: "conjugate-gradient", conjugateGradientSteps: 2, initStandardDeviation: 0.01, seed: 0, values: "raw" });
+  });
+
+  it("values: auto keeps equal values raw and takes log1p of varied ones; foldInUser applies the same transform", () => {
+    const varied = createInteractions([
+      { user: "a", item: "x", value: 1 }, { user: "a", item: "y", value: 30 }, { user: "b", item: "x", value: 2 }, { user: "b", item: "z", value: 1 },
+    ]);
+    const auto = fitImplicitAls(varied, { factors: 2, iterations: 3, seed: 1 });
+    expect(auto.hyperparameters.values).toBe("log1p");
+    const logged = createInteractions([
+      { user: "a", item: "x", value: Math.log1p(1) }, { user: "a", item: "y", value: Math.log1p(30) },
+      { user: "b", item: "x", value: Math.log1p(2) }, { user: "b", item: "z", value: Math.log1p(1) },
+    ]);
+    const raw = fitImplicitAls(logged, { factors: 2, iterations: 3, seed: 1, values: "raw" });
+    expect(Array.from(auto.userFactors)).toEqual(Array.from(raw.userFactors));
+    const folded = foldInUser(auto, [{ item: "x", value: 1 }, { item: "y", value: 30 }]);
+    const foldedRaw = foldInUser(raw, [{ item: "x", value: Math.log1p(1) }, { item: "y", value: Math.log1p(30) }]);
+    for (let k = 0; k < 2; k++) expect(folded[k]).toBeCloseTo(foldedRaw[k]!, 12);
+    expect(fitImplicitAls(varied, { factors: 2, iterations: 1, values: "binary" }).hyperparameters.values).toBe("binary");
+    expectError(() => fitImplicitAls(varied, { values: "bm25" as never }), "E_BAD_INPUT", 'options.values must be one of "auto", "raw", "binary", "log1p"');
   });
 
   it("with the same seed gives an identical model", () => {
@@ -189,7 +208,7 @@ describe("implicit ALS conjugate-gradient kernels", () => {
     // YᵀY + λI, from the same seeded initialization as fitImplicitAls. Only rounding may differ.
     const data = createInteractions(randomRows());
     const f = 8;
-    const model = fitImplicitAls(data, { factors: f, iterations: 4, conjugateGradientSteps: 3, seed: 3 });
+    const model = fitImplicitAls(data, { factors: f, iterations: 4, conjugateGradientSteps: 3, seed: 3, values: "raw" });
     const random = createRandom(3);
     const X = fillNormal(new Float64Array(240 * f), random, { standardDeviation: 0.01 });
     const Y = fillNormal(new Float64Array(60 * f), random, { standardDeviation: 0.01 });

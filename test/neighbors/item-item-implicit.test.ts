@@ -3,7 +3,7 @@ import path from "node:path";
 import { evaluateRanking } from "../../src/evaluation/index.ts";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createInteractions, splitRandom, type InteractionRow, type Interactions } from "../../src/data/index.ts";
+import { createInteractions, interactionsToRows, splitRandom, type InteractionRow, type Interactions } from "../../src/data/index.ts";
 import { readMovieLens100k } from "../../src/node/index.ts";
 import { recommend, scoreItems } from "../../src/recommend/index.ts";
 import {
@@ -40,7 +40,7 @@ const data = createInteractions(rows);
 
 describe("fitItemItemImplicit, by hand", () => {
   it("weighting none: cosine of the item vectors over all users (implicit's CosineRecommender)", () => {
-    const model = fitItemItemImplicit(data);
+    const model = fitItemItemImplicit(data, { values: "raw" });
     // crm = (2, 1, 1), erp = (1, 1, 0), bi = (0, 1, 0), hr = (0, 0, 1)
     expect(similarityOf(listsOf(model), 0, 1)).toBeCloseTo(3 / (Math.sqrt(6) * Math.sqrt(2)), 12);
     expect(similarityOf(listsOf(model), 0, 2)).toBeCloseTo(1 / Math.sqrt(6), 12);
@@ -50,7 +50,7 @@ describe("fitItemItemImplicit, by hand", () => {
   });
 
   it("weighting tfidf: sqrt(value) · idf(user), idf = log(items) − log(1 + items of the user), then cosine", () => {
-    const model = fitItemItemImplicit(data, { weighting: "tfidf" });
+    const model = fitItemItemImplicit(data, { weighting: "tfidf", values: "raw" });
     const idf = [Math.log(4) - Math.log(3), Math.log(4) - Math.log(4), Math.log(4) - Math.log(3)]; // acme 2, globex 3, initech 2 items
     const crm = [Math.sqrt(2) * idf[0]!, 1 * idf[1]!, 1 * idf[2]!];
     const erp = [idf[0]!, idf[1]!, 0];
@@ -63,7 +63,7 @@ describe("fitItemItemImplicit, by hand", () => {
   it("weighting bm25: value · (K1 + 1) / (K1 · L_i + value) · idf, dot products (implicit's BM25Recommender)", () => {
     const k1 = 1.2;
     const b = 0.75;
-    const model = fitItemItemImplicit(data, { weighting: "bm25" });
+    const model = fitItemItemImplicit(data, { weighting: "bm25", values: "raw" });
     const idf = [Math.log(4) - Math.log(3), 0, Math.log(4) - Math.log(3)];
     const sums = [4, 2, 1, 1];
     const average = 2;
@@ -76,7 +76,7 @@ describe("fitItemItemImplicit, by hand", () => {
   });
 
   it("scores sum w(u, j) · s(j, i) over the user's items j whose K neighbours include i", () => {
-    const model = fitItemItemImplicit(data);
+    const model = fitItemItemImplicit(data, { values: "raw" });
     const recommender = itemItemImplicitRecommender(model);
     const scores = scoreItems(recommender, "initech").scores;
     // initech bought crm (1) and hr (1): erp gets s(crm, erp), bi s(crm, bi); hr has no neighbours
@@ -102,12 +102,26 @@ describe("fitItemItemImplicit, by hand", () => {
     expect(similarItems(model, "erp").map((e) => e.id)).toEqual(["crm", "bi"]); // 3 / sqrt 12 > 1 / sqrt 2
   });
 
+  it("values: auto fits varied values as binary (raw counts let big orders dominate) and keeps equal values", () => {
+    const counts = createInteractions([
+      { user: "a", item: "x", value: 40 }, { user: "a", item: "y", value: 1 }, { user: "b", item: "x", value: 1 },
+      { user: "b", item: "z", value: 2 }, { user: "c", item: "y", value: 1 }, { user: "c", item: "z", value: 9 },
+    ]);
+    const auto = fitItemItemImplicit(counts);
+    expect(auto.values).toBe("binary");
+    const binary = fitItemItemImplicit(createInteractions(interactionsToRows(counts).map((r) => ({ ...r, value: 1 }))), { values: "raw" });
+    expect(Array.from(auto.neighborSimilarities)).toEqual(Array.from(binary.neighborSimilarities));
+    expect(Array.from(auto.seenValues)).toEqual(Array.from(binary.seenValues));
+    expect(fitItemItemImplicit(counts, { values: "log1p" }).seenValues[0]).toBeCloseTo(Math.log1p(40), 12);
+    expect(itemItemImplicitFromJSON(JSON.parse(JSON.stringify(itemItemImplicitToJSON(auto)))).values).toBe("binary");
+  });
+
   it("rejects bad options, negative values for tfidf/bm25, and malformed JSON with named errors", () => {
     expectError(() => fitItemItemImplicit(data, { weighting: "idf" as ImplicitWeighting }), "E_BAD_INPUT", 'fitItemItemImplicit: options.weighting must be one of "none", "tfidf", "bm25", got "idf"');
     expectError(() => fitItemItemImplicit(data, { neighbors: 0 }), "E_BAD_INPUT", "options.neighbors");
     expectError(() => fitItemItemImplicit(data, { bm25B: 2 }), "E_BAD_INPUT", "options.bm25B must be in [0, 1], got 2");
     const negative = createInteractions([{ user: "a", item: "x", value: -1 }]);
-    expectError(() => fitItemItemImplicit(negative, { weighting: "bm25" }), "E_BAD_INPUT", 'values[0] must be >= 0 with weighting "bm25", got -1');
+    expectError(() => fitItemItemImplicit(negative, { weighting: "bm25", values: "raw" }), "E_BAD_INPUT", 'values[0] must be >= 0 with weighting "bm25", got -1');
     expect(fitItemItemImplicit(negative).kind).toBe("item-item-implicit");
     const json = itemItemImplicitToJSON(fitItemItemImplicit(data));
     expectError(() => itemItemImplicitFromJSON({ ...json, kind: "knn" }), "E_BAD_MODEL", "json.kind");
