@@ -32,7 +32,7 @@ import {
   type MatrixFactorizationModel,
   type MatrixFactorizationOptions,
 } from "./matrix-factorization.ts";
-import type { FactorizationTuning, FactorizationTuningRow } from "./tuning.ts";
+import type { FactorizationTuning, FactorizationTuningRow, TuningWarning } from "./tuning.ts";
 
 /**
  * What {@link tuneMatrixFactorization}, {@link tuneImplicitAls} and {@link tuneBpr} search and how they validate.
@@ -71,6 +71,16 @@ export interface FactorizationTuneOptions {
    * @defaultValue { split: "holdout", testFraction: 0.2, seed: options.seed ?? 0 }
    */
   validation?: SearchValidation;
+  /**
+   * How many times the grid may be widened: when the best value of `factors` or `regularization` is the smallest or
+   * largest one tried (of a list of at least two values), one more value is tried beyond that edge (the edge value
+   * times the ratio of the two outermost values on that side, e.g. λ · 4 after [λ/4, λ, 4λ]; factors within
+   * [1, 4096]) with every value of the other parameter, and the search goes on from the new best. A best still on an
+   * edge after that is reported in `tuning.warnings` (always, whether the grid was widened or not). 0 turns widening
+   * off. By default only the default lists are widened: a list you give is searched exactly as given.
+   * @defaultValue 2 for parameters searched over their default list, 0 for lists given in `tune`
+   */
+  widen?: number;
 }
 
 /**
@@ -179,25 +189,73 @@ function tuneModel<O extends TunableOptions, M extends object>(
         : fallback.regularization;
   const metric = t.metric ?? fallback.metric;
   const validation: SearchValidation = t.validation ?? { split: "holdout", testFraction: 0.2, seed };
-  const search = gridSearch<Candidate>(data, (candidate) => (train) => recommenderOf(fit(train, { ...fitOptions, ...candidate })), {
-    grid: { factors, regularization },
-    metric,
-    validation,
-  });
-  if (search.best === null) {
+  const widen = t.widen ?? 2;
+  if (typeof widen !== "number" || !Number.isInteger(widen) || widen < 0 || widen > 10) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.tune.widen must be an integer in [0, 10], got ${describeValue(widen)}`);
+  }
+  // Which lists may grow: default lists, or any list when tune.widen is set explicitly.
+  const widenable = {
+    factors: t.widen !== undefined || (t.factors === undefined && options.factors === undefined),
+    regularization: t.widen !== undefined || (t.regularization === undefined && options.regularization === undefined),
+  };
+  const factory = (candidate: Candidate) => (train: Interactions) => recommenderOf(fit(train, { ...fitOptions, ...candidate }));
+  const search = gridSearch<Candidate>(data, factory, { grid: { factors, regularization }, metric, validation });
+  const rows: FactorizationTuningRow[] = search.rows.map(tuningRow);
+  const better = (a: number | null, b: number | null): boolean =>
+    a !== null && (b === null || (search.direction === "maximize" ? a > b : a < b));
+  let bestIndex = search.bestIndex;
+  const lists = { factors: [...factors], regularization: [...regularization] };
+  // Widen the grid past an edge the best sits on, and search the new candidates (the first best wins ties).
+  for (let round = 0; round < widen && bestIndex >= 0; round++) {
+    const best = rows[bestIndex]!;
+    const factorStep = widenable.factors ? widenStep(lists.factors, best.factors, true) : null;
+    const regularizationStep = widenable.regularization ? widenStep(lists.regularization, best.regularization, false) : null;
+    const parameter = factorStep !== null ? "factors" : regularizationStep !== null ? "regularization" : null;
+    if (parameter === null) break;
+    const value = parameter === "factors" ? factorStep! : regularizationStep!;
+    lists[parameter].push(value);
+    const grid = parameter === "factors" ? { factors: [value], regularization: lists.regularization } : { factors: lists.factors, regularization: [value] };
+    const more = gridSearch<Candidate>(data, factory, { grid, metric, validation });
+    for (const row of more.rows) {
+      rows.push(tuningRow(row));
+      if (better(rows[rows.length - 1]!.score, rows[bestIndex]!.score)) bestIndex = rows.length - 1;
+    }
+  }
+  if (bestIndex < 0) {
     throw new NextbestError(
       "E_EMPTY",
       `${fn}: options.tune.validation must leave at least one test user to evaluate, got a NaN ${metric} for all ${search.rows.length} candidates`,
     );
   }
-  const rows: FactorizationTuningRow[] = search.rows.map((row) =>
-    Object.freeze({
-      factors: row.params.factors,
-      regularization: row.params.regularization,
-      score: Number.isNaN(row.score) ? null : row.score,
-      standardDeviation: row.standardDeviation === null || Number.isNaN(row.standardDeviation) ? null : row.standardDeviation,
-    }),
-  );
+  const chosen = rows[bestIndex]!;
+  const warnings: TuningWarning[] = [];
+  for (const parameter of ["factors", "regularization"] as const) {
+    const value = chosen[parameter];
+    if (onEdge(lists[parameter], value)) {
+      warnings.push(
+        Object.freeze({
+          kind: "edge-of-grid" as const,
+          parameter,
+          message: `${fn}: the best ${parameter} (${value}) is the ${value === Math.min(...lists[parameter]) ? "smallest" : "largest"} value tried (${lists[parameter].join(", ")}); the best may lie beyond it: try a wider options.tune.${parameter}`,
+        }),
+      );
+    }
+  }
+  // Popularity on the same validation split, for ranking objectives: a tuned model below it adds nothing.
+  let popularityScore: number | null = null;
+  if (search.direction === "maximize") {
+    const popular = gridSearch<{ popularity: number }>(data, () => (train) => popularityOf(train), { grid: { popularity: [1] }, metric, validation });
+    popularityScore = Number.isNaN(popular.rows[0]!.score) ? null : popular.rows[0]!.score;
+    if (popularityScore !== null && chosen.score !== null && chosen.score < popularityScore) {
+      warnings.push(
+        Object.freeze({
+          kind: "below-popularity" as const,
+          parameter: null,
+          message: `${fn}: the best setting scores ${metric} ${chosen.score.toFixed(4)} on the validation split, below popularity's ${popularityScore.toFixed(4)}: on this data the model adds nothing over best-sellers; use popularity, or blend the two`,
+        }),
+      );
+    }
+  }
   const v = validation as { split?: string; testFraction?: number; folds?: number; seed: Seed };
   const tuning: FactorizationTuning = Object.freeze({
     metric: search.metric,
@@ -206,11 +264,66 @@ function tuneModel<O extends TunableOptions, M extends object>(
     testFraction: search.validation === "holdout" ? (v.testFraction ?? 0.2) : null,
     folds: search.validation === "k-fold" ? v.folds! : null,
     seed: v.seed,
-    bestIndex: search.bestIndex,
+    bestIndex,
     rows: Object.freeze(rows),
+    popularityScore,
+    warnings: Object.freeze(warnings),
   });
-  const model = fit(data, { ...fitOptions, ...search.best.params });
+  const model = fit(data, { ...fitOptions, factors: chosen.factors, regularization: chosen.regularization });
   return Object.freeze({ ...model, tuning });
+}
+
+function tuningRow(row: { params: Candidate; score: number; standardDeviation: number | null }): FactorizationTuningRow {
+  return Object.freeze({
+    factors: row.params.factors,
+    regularization: row.params.regularization,
+    score: Number.isNaN(row.score) ? null : row.score,
+    standardDeviation: row.standardDeviation === null || Number.isNaN(row.standardDeviation) ? null : row.standardDeviation,
+  });
+}
+
+// Whether `value` is the smallest or largest of a list of at least two distinct values.
+function onEdge(list: readonly number[], value: number): boolean {
+  const distinct = new Set(list);
+  if (distinct.size < 2) return false;
+  return value === Math.min(...list) || value === Math.max(...list);
+}
+
+/**
+ * The next value beyond the edge `value` sits on (the edge times the ratio of the two outermost values on that side),
+ * or null when `value` is not on an edge of a list of at least two distinct values, or no valid value lies beyond.
+ */
+function widenStep(list: readonly number[], value: number, integer: boolean): number | null {
+  if (!onEdge(list, value)) return null;
+  const sorted = [...new Set(list)].sort((a, b) => a - b);
+  const low = value === sorted[0];
+  const edge = low ? sorted[0]! : sorted[sorted.length - 1]!;
+  const inner = low ? sorted[1]! : sorted[sorted.length - 2]!;
+  if (edge <= 0 || inner <= 0) return null;
+  let next = edge * (edge / inner);
+  if (integer) next = Math.round(next);
+  if (integer ? next < 1 || next > MAX_FACTORS : !(Number.isFinite(next) && next >= 0)) return null;
+  return next === edge || sorted.includes(next) ? null : next;
+}
+
+// Popularity (distinct training users per item, training items left out), the baseline a tuned model must beat.
+function popularityOf(train: Interactions): Recommender {
+  const { indptr } = train.byItem;
+  const itemCount = train.items.ids.length;
+  const scores = new Float64Array(itemCount);
+  for (let i = 0; i < itemCount; i++) scores[i] = indptr[i + 1]! - indptr[i]!;
+  const seen = train.byUser;
+  return {
+    name: "popularity",
+    users: train.users,
+    items: train.items,
+    scoreUser(_user: number, out: Float64Array): void {
+      out.set(scores);
+    },
+    seenItems(user: number): ArrayLike<number> {
+      return seen.indices.subarray(seen.indptr[user]!, seen.indptr[user + 1]!);
+    },
+  };
 }
 
 function withoutTune<O extends { tune?: unknown }>(options: O): Omit<O, "tune"> {

@@ -47,13 +47,38 @@ export interface FactorizationTuning {
   readonly seed: Seed;
   /** The position of the chosen candidate in `rows` (the first best on ties). */
   readonly bestIndex: number;
-  /** Every candidate, factors varying slowest. */
+  /** Every candidate: the grid with factors varying slowest, then any candidates added by widening, in order tried. */
   readonly rows: readonly FactorizationTuningRow[];
+  /**
+   * Popularity's score on the same validation split (distinct accounts per item, training items left out), for
+   * ranking objectives; `null` for rating errors. A tuned model scoring below it is flagged in `warnings`.
+   */
+  readonly popularityScore: number | null;
+  /** What a reader of the search should know: the best setting on the edge of the grid, or below popularity. */
+  readonly warnings: readonly TuningWarning[];
+}
+
+/**
+ * A warning of a hyper-parameter search:
+ * - `"edge-of-grid"`: the chosen value of `parameter` is the smallest or largest value tried, even after the grid was
+ *   widened (`tune.widen` times): the best may lie further out; try a wider grid.
+ * - `"below-popularity"`: the chosen setting scores below popularity on the validation split: on this data the model
+ *   adds nothing over best-sellers at any setting tried; use popularity (or blend it in) instead.
+ *
+ * @category factorization
+ */
+export interface TuningWarning {
+  /** What happened. */
+  readonly kind: "edge-of-grid" | "below-popularity";
+  /** The parameter on the edge (`"factors"` or `"regularization"`), or `null` for `"below-popularity"`. */
+  readonly parameter: "factors" | "regularization" | null;
+  /** A sentence for a log. */
+  readonly message: string;
 }
 
 /** A deep plain copy of a tuning record for a model's JSON form. @internal */
 export function tuningToJSON(tuning: FactorizationTuning): FactorizationTuning {
-  return { ...tuning, rows: tuning.rows.map((row) => ({ ...row })) };
+  return { ...tuning, rows: tuning.rows.map((row) => ({ ...row })), warnings: tuning.warnings.map((warning) => ({ ...warning })) };
 }
 
 function finiteOrNull(fn: string, field: string, value: unknown, min: number): number | null {
@@ -121,6 +146,8 @@ export function tuningFromJSON(fn: string, value: unknown, chosen: { factors: nu
       `${bestIndex} (factors ${best.factors}, regularization ${best.regularization})`,
     );
   }
+  const popularityScore = t["popularityScore"] === undefined ? null : finiteOrNull(fn, `${field}.popularityScore`, t["popularityScore"], Number.NEGATIVE_INFINITY);
+  const warnings = warningsFromJSON(fn, `${field}.warnings`, t["warnings"]);
   return Object.freeze({
     metric,
     direction,
@@ -130,5 +157,28 @@ export function tuningFromJSON(fn: string, value: unknown, chosen: { factors: nu
     seed: seed as Seed,
     bestIndex,
     rows: Object.freeze(rows),
+    popularityScore,
+    warnings,
   });
+}
+
+// Records written before warnings existed have none.
+function warningsFromJSON(fn: string, field: string, value: unknown): readonly TuningWarning[] {
+  if (value === undefined) return Object.freeze([]);
+  if (!Array.isArray(value)) badModel(fn, field, "be an array", value);
+  return Object.freeze(
+    value.map((entry: unknown, w) => {
+      const record = entry as Record<string, unknown> | null;
+      if (typeof record !== "object" || record === null) badModel(fn, `${field}[${w}]`, "be an object", entry);
+      const kind = record["kind"];
+      if (kind !== "edge-of-grid" && kind !== "below-popularity") badModel(fn, `${field}[${w}].kind`, 'be "edge-of-grid" or "below-popularity"', kind);
+      const parameter = record["parameter"];
+      if (parameter !== "factors" && parameter !== "regularization" && parameter !== null) {
+        badModel(fn, `${field}[${w}].parameter`, 'be "factors", "regularization" or null', parameter);
+      }
+      const message = record["message"];
+      if (typeof message !== "string") badModel(fn, `${field}[${w}].message`, "be a string", message);
+      return Object.freeze({ kind, parameter, message }) as TuningWarning;
+    }),
+  );
 }

@@ -116,7 +116,8 @@ describe("tuneMatrixFactorization", () => {
 
   it("defaults to factors {50, 100, 200} × regularization {0.02, 0.05, 0.1}", () => {
     const defaults = tuneMatrixFactorization(ratings, { epochs: 1 });
-    expect(defaults.tuning!.rows.map((row) => [row.factors, row.regularization])).toEqual([
+    // The first nine rows are the default grid; rows after them come from widening past an edge.
+    expect(defaults.tuning!.rows.slice(0, 9).map((row) => [row.factors, row.regularization])).toEqual([
       [50, 0.02], [50, 0.05], [50, 0.1], [100, 0.02], [100, 0.05], [100, 0.1], [200, 0.02], [200, 0.05], [200, 0.1],
     ]);
     expect(defaults.tuning!.seed).toBe(0);
@@ -190,7 +191,7 @@ describe("tuneImplicitAls", () => {
   it("defaults to factors {32, 64, 128} × λ₀ · {0.25, 1, 4} with λ₀ = 0.25 · interactions / users", () => {
     const lambda0 = (0.25 * purchases.byUser.indptr[purchases.byUser.rows]!) / purchases.users.ids.length;
     const defaults = tuneImplicitAls(purchases, { iterations: 1 });
-    const grid = defaults.tuning!.rows.map((row) => [row.factors, row.regularization / lambda0]);
+    const grid = defaults.tuning!.rows.slice(0, 9).map((row) => [row.factors, row.regularization / lambda0]);
     expect(grid.map(([f]) => f)).toEqual([32, 32, 32, 64, 64, 64, 128, 128, 128]);
     grid.forEach(([, scale], j) => expect(scale).toBeCloseTo([0.25, 1, 4][j % 3]!, 12));
   });
@@ -269,9 +270,31 @@ describe("tuneBpr", () => {
 
   it("defaults to factors {32, 64, 128} × regularization {0.0025, 0.01, 0.04}", () => {
     const model = tuneBpr(purchases, { epochs: 1 });
-    expect(model.tuning!.rows.map((row) => [row.factors, row.regularization])).toEqual([
+    expect(model.tuning!.rows.slice(0, 9).map((row) => [row.factors, row.regularization])).toEqual([
       [32, 0.0025], [32, 0.01], [32, 0.04], [64, 0.0025], [64, 0.01], [64, 0.04], [128, 0.0025], [128, 0.01], [128, 0.04],
     ]);
+  });
+
+  it("widens a default grid past the edge its best sits on, warns when still on an edge, and compares with popularity", () => {
+    const model = tuneBpr(purchases, { epochs: 1, factors: 8 });
+    const t = model.tuning!;
+    const regularizations = t.rows.map((row) => row.regularization);
+    expect(regularizations.slice(0, 3)).toEqual([0.0025, 0.01, 0.04]);
+    // Each widening adds one value beyond the edge the best was on, by the ratio of the two outermost values (4).
+    for (const extra of regularizations.slice(3)) expect([0.0025 / 4, 0.0025 / 16, 0.16, 0.64]).toContain(extra);
+    expect(regularizations.length).toBeLessThanOrEqual(5);
+    const best = t.rows[t.bestIndex]!;
+    for (const row of t.rows) expect(best.score!).toBeGreaterThanOrEqual(row.score!);
+    const onEdge = best.regularization === Math.min(...regularizations) || best.regularization === Math.max(...regularizations);
+    expect(t.warnings.some((w) => w.kind === "edge-of-grid" && w.parameter === "regularization")).toBe(onEdge);
+    expect(t.popularityScore).not.toBeNull();
+    expect(t.warnings.some((w) => w.kind === "below-popularity")).toBe(best.score! < t.popularityScore!);
+    // A list given in tune is searched as given (no widening), but an edge is still reported.
+    const given = tuneBpr(purchases, { epochs: 1, factors: 8, tune: { regularization: [0.01, 0.04] } }).tuning!;
+    expect(given.rows.map((row) => row.regularization)).toEqual([0.01, 0.04]);
+    expect(given.warnings.filter((w) => w.kind === "edge-of-grid").map((w) => w.parameter)).toEqual(["regularization"]);
+    expect(given.warnings[0]!.message).toMatch(/^tuneBpr: the best regularization \(0\.0[14]\) is the (smallest|largest) value tried \(0\.01, 0\.04\)/);
+    expectError(() => tuneBpr(purchases, { tune: { widen: -1 } }), "E_BAD_INPUT", "tuneBpr: options.tune.widen must be an integer in [0, 10], got -1");
   });
 });
 
