@@ -39,6 +39,13 @@ const MEASURES: readonly PopularityMeasure[] = ["distinct-users", "value-sum"];
 export interface PopularityOptions {
   /** What makes an item popular, see {@link PopularityMeasure}. @defaultValue "distinct-users" */
   measure?: PopularityMeasure;
+  /**
+   * Count only rows at or after this timestamp (the dataset's own unit), e.g. the last 90 days before the training
+   * cut-off: what sells now rather than over all time. Reads each row's time from `interactions.events` (datasets
+   * built by nextbest keep them), else each pair's latest timestamp. Seen items stay every item a user ever had.
+   * @defaultValue undefined (all time)
+   */
+  since?: number;
 }
 
 /**
@@ -54,6 +61,8 @@ export interface PopularityModel {
   readonly version: 1;
   /** What the scores measure. */
   readonly measure: PopularityMeasure;
+  /** Only rows at or after this timestamp were counted (absent: all time). */
+  readonly since?: number;
   /** The users seen in training. */
   readonly users: IdIndex;
   /** The items seen in training; `scores[i]` belongs to `items.ids[i]`. */
@@ -78,6 +87,8 @@ export interface PopularityModelJSON {
   readonly version: 1;
   /** What the scores measure. */
   readonly measure: PopularityMeasure;
+  /** Only rows at or after this timestamp were counted (absent: all time). */
+  readonly since?: number;
   /** User ids in index order. */
   readonly users: IdIndexJSON;
   /** Item ids in index order. */
@@ -101,10 +112,10 @@ export interface PopularityModelJSON {
  * copied, so the model shares no typed array with `interactions`; the (frozen) id indexes are shared.
  *
  * @param interactions - the training interactions (from `createInteractions`)
- * @param options - the popularity measure
+ * @param options - the popularity measure, and `since` to count only recent rows
  * @returns a new frozen {@link PopularityModel}; `interactions` is not changed
- * @throws {@link core!NextbestError} `E_BAD_INPUT` when `interactions` is not an Interactions object or the measure is
- *   unknown; `E_SHAPE` when its parts disagree in size; `E_EMPTY` when it has no users or no items
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when `interactions` is not an Interactions object, the measure is
+ *   unknown, or `since` is not a number or given for data without timestamps; `E_SHAPE` when its parts disagree in size; `E_EMPTY` when it has no users or no items
  * @example
  * ```ts
  * import { createInteractions } from "nextbest/data";
@@ -115,6 +126,12 @@ export interface PopularityModelJSON {
  * ]);
  * Array.from(fitPopularity(data).scores); // => [1, 3]
  * Array.from(fitPopularity(data, { measure: "value-sum" }).scores); // => [3, 4]
+ * // What sells lately: only rows from day 10 on count (acme bought crm on days 1 and 12, erp on day 2).
+ * const dated = createInteractions([
+ *   { user: "acme", item: "crm", timestamp: 1 }, { user: "acme", item: "erp", timestamp: 2 },
+ *   { user: "acme", item: "crm", timestamp: 12 }, { user: "globex", item: "erp", timestamp: 3 },
+ * ]);
+ * Array.from(fitPopularity(dated, { since: 10 }).scores); // => [1, 0]
  * ```
  * @category baselines
  */
@@ -131,12 +148,19 @@ export function fitPopularity(interactions: Interactions, options: PopularityOpt
       `${fn}: options.measure must be "distinct-users" or "value-sum", got ${describeValue(measure)}`,
     );
   }
+  const since = options.since;
+  if (since !== undefined && (typeof since !== "number" || Number.isNaN(since))) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.since must be a number (a timestamp), got ${describeValue(since)}`);
+  }
+  if (since !== undefined && interactions.timestamps === undefined) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: interactions must have timestamps with options.since, got a dataset without them`);
+  }
   const { indptr, values } = interactions.byItem;
   const itemCount = interactions.items.ids.length;
-  const scores = new Float64Array(itemCount);
-  if (measure === "distinct-users") {
+  const scores = since === undefined ? new Float64Array(itemCount) : recentScores(interactions, measure, since);
+  if (since === undefined && measure === "distinct-users") {
     for (let i = 0; i < itemCount; i++) scores[i] = indptr[i + 1]! - indptr[i]!;
-  } else {
+  } else if (since === undefined) {
     // Neumaier-compensated sum per item: spend figures mix magnitudes.
     for (let i = 0; i < itemCount; i++) {
       let sum = 0;
@@ -154,11 +178,39 @@ export function fitPopularity(interactions: Interactions, options: PopularityOpt
     kind: "popularity",
     version: 1,
     measure,
+    ...(since === undefined ? {} : { since }),
     users: interactions.users,
     items: interactions.items,
     scores,
     ...copySeen(interactions),
   });
+}
+
+// Popularity over the rows at or after `since`: distinct users with such a row, or the sum of those rows' values.
+function recentScores(interactions: Interactions, measure: PopularityMeasure, since: number): Float64Array {
+  const { indptr, indices, values, rows } = interactions.byUser;
+  const scores = new Float64Array(interactions.items.ids.length);
+  const events = interactions.events;
+  const timestamps = interactions.timestamps!;
+  for (let u = 0; u < rows; u++) {
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
+      let recent = 0;
+      if (events === undefined) {
+        if (timestamps[p]! >= since) recent = measure === "distinct-users" ? 1 : values[p]!;
+      } else {
+        for (let e = events.indptr[p]!; e < events.indptr[p + 1]!; e++) {
+          if (events.timestamps[e]! < since) continue;
+          if (measure === "distinct-users") {
+            recent = 1;
+            break;
+          }
+          recent += events.values[e]!;
+        }
+      }
+      scores[indices[p]!]! += recent;
+    }
+  }
+  return scores;
 }
 
 /**
@@ -247,6 +299,7 @@ export function popularityToJSON(model: PopularityModel): PopularityModelJSON {
     kind: "popularity",
     version: 1,
     measure: model.measure,
+    ...(model.since === undefined ? {} : { since: model.since }),
     users: idIndexFieldToJSON(model.users),
     items: idIndexFieldToJSON(model.items),
     scores: typedArrayToJSON(model.scores),
@@ -289,10 +342,13 @@ export function popularityFromJSON(json: unknown): PopularityModel {
     length: items.ids.length,
     lengthMeaning: "one per item",
   });
+  const since = record["since"];
+  if (since !== undefined && (typeof since !== "number" || !Number.isFinite(since))) badModel(fn, "json.since", "be a finite number (a timestamp) when present", since);
   return Object.freeze({
     kind: "popularity",
     version: 1,
     measure: measure as PopularityMeasure,
+    ...(since === undefined ? {} : { since }),
     users,
     items,
     scores,

@@ -312,3 +312,24 @@ describe("popularity properties", () => {
     );
   });
 });
+
+describe("fitPopularity since", () => {
+  it("counts only rows at or after since (distinct accounts or value sums), keeps every seen item, round-trips", () => {
+    const dated = createInteractions([
+      { user: "acme", item: "crm", value: 2, timestamp: 1 },
+      { user: "acme", item: "crm", value: 5, timestamp: 12 },
+      { user: "bolt", item: "crm", value: 1, timestamp: 15 },
+      { user: "bolt", item: "erp", value: 4, timestamp: 3 },
+    ]);
+    const recent = fitPopularity(dated, { since: 10 });
+    expect(Array.from(recent.scores)).toEqual([2, 0]);
+    expect(Array.from(fitPopularity(dated, { since: 10, measure: "value-sum" }).scores)).toEqual([6, 0]);
+    expect(Array.from(fitPopularity(dated, { since: 0 }).scores)).toEqual(Array.from(fitPopularity(dated).scores));
+    expect(Array.from(popularityRecommender(recent).seenItems(1))).toEqual([0, 1]);
+    const copy = popularityFromJSON(JSON.parse(JSON.stringify(popularityToJSON(recent))));
+    expect(copy.since).toBe(10);
+    expect(Array.from(copy.scores)).toEqual([2, 0]);
+    expectError(() => fitPopularity(createInteractions([{ user: "a", item: "x" }]), { since: 1 }), "E_BAD_INPUT", "interactions must have timestamps with options.since");
+    expectError(() => fitPopularity(dated, { since: "recent" as never }), "E_BAD_INPUT", 'fitPopularity: options.since must be a number (a timestamp), got "recent"');
+  });
+});
