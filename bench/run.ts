@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   sequence: async () => (await import("./sequence.ts")).runSequence(),
   analytics: async () => (await import("./analytics.ts")).runAnalytics(),
   explain: async () => (await import("./explain.ts")).runExplain(),
+  b2b: async () => (await import("./b2b.ts")).runB2b(),
 };
 
 // With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy).
