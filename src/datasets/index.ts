@@ -1,7 +1,7 @@
 /**
  * `nextbest/datasets`: sample and real B2B datasets as plain data. A seeded synthetic B2B generator with planted,
- * documented signal, and text parsers for the CRM Sales Opportunities and UCI Wholesale customers files (no Node
- * built-ins: the file readers live in `nextbest/node`).
+ * documented signal, and text parsers for the CRM Sales Opportunities, UCI Wholesale customers and UCI Online Retail
+ * files (no Node built-ins: the file readers live in `nextbest/node`).
  *
  * @module datasets
  */
@@ -47,4 +47,22 @@ export {
   type WholesaleCategory,
   type WholesaleCustomer,
 } from "./wholesale.ts";
+export {
+  parseOnlineRetail,
+  createOnlineRetailReader,
+  cleanOnlineRetail,
+  onlineRetailInteractions,
+  ONLINE_RETAIL_NON_PRODUCT_CODES,
+  type ParseOnlineRetailOptions,
+  type OnlineRetailColumns,
+  type OnlineRetailLines,
+  type OnlineRetailProduct,
+  type OnlineRetailAccount,
+  type OnlineRetailDropCounts,
+  type OnlineRetailReport,
+  type OnlineRetailData,
+  type OnlineRetailReader,
+  type OnlineRetailValue,
+  type OnlineRetailInteractionsOptions,
+} from "./online-retail.ts";
 export { b2bSampleFeatures, type B2bSampleFeatures } from "./b2b-features.ts";

@@ -19,3 +19,4 @@ export {
   type ReadCrmSalesOpportunitiesOptions,
 } from "./crm.ts";
 export { readWholesaleCustomers } from "./wholesale.ts";
+export { readOnlineRetail, type ReadOnlineRetailOptions } from "./online-retail.ts";

@@ -6,6 +6,8 @@
  */
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { alignToTrain } from "../data/align-to-train.ts";
 import { createInteractionsCsvReaderFor, type ParseInteractionsCsvOptions } from "../data/interactions-csv.ts";
@@ -16,21 +18,47 @@ import type { Interactions } from "../data/types.ts";
 /** Options of {@link readInteractionsFile}: those of `parseInteractionsCsv`. @category node */
 export interface ReadInteractionsFileOptions extends ParseInteractionsCsvOptions {}
 
-// Streams a UTF-8 file through a reader; file-system errors become NextbestError naming the whole path (never shortened).
-async function streamFile(fn: string, path: string, reader: { push(chunk: string): void; end(): Interactions }): Promise<Interactions> {
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
+/**
+ * Streams a UTF-8 text file in 1 MiB chunks to `push`, gunzipping it on the way when `gzip` is true, so neither the
+ * file nor its text is ever held whole. File-system and gzip errors become NextbestError naming the whole path
+ * (never shortened); errors thrown by `push` pass through. @internal
+ */
+export async function streamTextFile(fn: string, path: string, push: (chunk: string) => void, gzip: boolean): Promise<void> {
+  const decoder = new TextDecoder("utf-8");
+  // An error of `push` is kept here: the pipeline tearing down the streams may reject with an abort error instead.
+  let pushFailure: { error: unknown } | undefined;
+  const send = (chunk: string): void => {
+    try {
+      push(chunk);
+    } catch (error) {
+      pushFailure = { error };
+      throw error;
+    }
+  };
+  const consume = async (source: AsyncIterable<Uint8Array>): Promise<void> => {
+    for await (const bytes of source) send(decoder.decode(bytes, { stream: true }));
+    const rest = decoder.decode();
+    if (rest !== "") send(rest);
+  };
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream) reader.push(chunk as string);
+    if (gzip) await pipeline(file, createGunzip({ chunkSize: 1 << 20 }), consume);
+    else await pipeline(file, consume);
   } catch (error) {
+    if (pushFailure !== undefined) throw pushFailure.error;
     if (error instanceof NextbestError) throw error;
     const code = (error as { code?: unknown }).code;
+    const zlib = typeof code === "string" && code.startsWith("Z_");
     throw new NextbestError(
       "E_BAD_INPUT",
-      `${fn}: path must name a readable file, got ${JSON.stringify(path)}${typeof code === "string" ? ` (${code})` : ""}`,
+      `${fn}: path must name a readable ${zlib ? "gzip " : ""}file, got ${JSON.stringify(path)}${typeof code === "string" ? ` (${code})` : ""}`,
     );
-  } finally {
-    stream.destroy();
   }
+}
+
+// Streams a UTF-8 file (gunzipped when its name ends in .gz) through an interactions reader.
+async function streamFile(fn: string, path: string, reader: { push(chunk: string): void; end(): Interactions }): Promise<Interactions> {
+  await streamTextFile(fn, path, (chunk) => reader.push(chunk), path.endsWith(".gz"));
   return reader.end();
 }
 
@@ -52,14 +80,15 @@ function checkPath(fn: string, name: string, path: unknown): asserts path is str
 
 /**
  * Reads an interactions file (CSV, TSV, any delimiter) from disk, streaming it in 1 MiB chunks through
- * `createInteractionsCsvReader`, so the file is never held as one string. Errors name the line and the file.
+ * `createInteractionsCsvReader`, so the file is never held as one string. A file whose name ends in `.gz` is
+ * gunzipped as it streams. Errors name the line and the file.
  *
- * @param path - the file path (UTF-8 text)
+ * @param path - the file path (UTF-8 text, or gzip-compressed UTF-8 text when it ends in `.gz`)
  * @param options - see `ParseInteractionsCsvOptions` in `nextbest/data` (header, columns, ids, timestamps, duplicates)
  * @returns a promise of the dataset
- * @throws {@link core!NextbestError} `E_BAD_INPUT` when the file cannot be read (naming the path and the system code)
- *   or a line is malformed (`readInteractionsFile: line 17 of "deals.csv", column "value" must be a number,
- *   got "abc"`); the other codes as `parseInteractionsCsv` (the promise rejects)
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when the file cannot be read or gunzipped (naming the path and
+ *   the system or zlib code) or a line is malformed (`readInteractionsFile: line 17 of "deals.csv", column "value"
+ *   must be a number, got "abc"`); the other codes as `parseInteractionsCsv` (the promise rejects)
  * @example
  * ```ts
  * import { readInteractionsFile } from "nextbest/node";
