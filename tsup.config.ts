@@ -22,6 +22,7 @@ export const entries: Record<string, string> = {
   "drift/index": "src/drift/index.ts",
   "experiments/index": "src/experiments/index.ts",
   "explain/index": "src/explain/index.ts",
+  "repeat/index": "src/repeat/index.ts",
   "node/index": "src/node/index.ts",
 };
 

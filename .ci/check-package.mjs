@@ -39,6 +39,7 @@ const budgets = new Map([
   ["./sequence", 18000],
   ["./accounts", 12000],
   ["./classifiers", 10000],
+  ["./repeat", 12_000],
   ["./node", 13_500],
 ]);
 // Budget for `import { cosineSimilarity } from "nextbest"`, minified, not gzipped.

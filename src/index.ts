@@ -23,3 +23,4 @@ export * from "./segments/index.ts";
 export * from "./drift/index.ts";
 export * from "./experiments/index.ts";
 export * from "./explain/index.ts";
+export * from "./repeat/index.ts";
