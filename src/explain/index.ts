@@ -2,9 +2,9 @@
  * `nextbest/explain`: why a model scored what it scored. Shapley-value attributions for any model given as a function
  * — exact (every coalition), KernelSHAP (as the `shap` library samples it) and antithetic permutation sampling with
  * standard errors — over a weighted background, for single features or named groups; closed forms for linear and
- * logistic models; exact splits of nextbest's hybrid, item-item and implicit-ALS scores over components and purchases.
- * Every result is one plain, JSON-serializable {@link Explanation}, turned into waterfall data, an SVG waterfall
- * chart, or a CrystalCandle-style narrative of reasons and risks told from the raw values. No dependencies.
+ * logistic models; exact splits of nextbest's hybrid, item-item, EASE, RP3β and implicit-ALS scores over components
+ * and purchases. Every result is one plain, JSON-serializable {@link Explanation}, turned into waterfall data, an SVG
+ * waterfall chart, or a CrystalCandle-style narrative of reasons and risks told from the raw values. No dependencies.
  *
  * @module explain
  */
@@ -26,6 +26,7 @@ export { explainLinear, explainLogistic, type LinearModel, type LinearExplainOpt
 export {
   explanationFromBlend,
   explainItemItemScore,
+  explainItemWeightsScore,
   explainImplicitAlsScore,
   type ImplicitAlsExplanation,
   type ImplicitAlsExplainOptions,

@@ -1,6 +1,7 @@
 /**
- * Explanations of nextbest's own recommenders: a hybrid's score split over its components, and an item-item or
- * implicit-ALS score split over the purchases behind it ("because they bought X"). Each is exact, by linearity.
+ * Explanations of nextbest's own recommenders: a hybrid's score split over its components, and an item-item, EASE,
+ * RP3β or implicit-ALS score split over the purchases behind it ("because they bought X"). Each is exact, by
+ * linearity.
  *
  * @module
  */
@@ -8,7 +9,9 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id } from "../core/id-index.ts";
 import type { ImplicitAlsModel } from "../factorization/implicit-als.ts";
 import type { BlendExplanation } from "../hybrid/explain.ts";
+import type { EaseModel } from "../neighbors/ease.ts";
 import type { ItemItemImplicitModel } from "../neighbors/item-item-implicit.ts";
+import type { Rp3BetaModel } from "../neighbors/rp3beta.ts";
 import { solveSymmetric } from "./solve.ts";
 import { freezeExplanation, type Explanation } from "./types.ts";
 
@@ -119,9 +122,33 @@ function indexOf(fn: string, name: string, index: ReadonlyMap<Id, number>, id: I
 export function explainItemItemScore(model: ItemItemImplicitModel, user: Id, item: Id): Explanation {
   const fn = "explainItemItemScore";
   modelHeader(fn, model, "item-item-implicit");
+  return splitOverPurchases(fn, model, user, item, listWeight(model));
+}
+
+/** The seen pattern and values of an item-weight model: what a split over purchases reads. */
+interface PurchaseRows {
+  readonly users: { readonly ids: readonly Id[]; readonly lookup: ReadonlyMap<Id, number> };
+  readonly items: { readonly ids: readonly Id[]; readonly lookup: ReadonlyMap<Id, number> };
+  readonly seenIndptr: Int32Array;
+  readonly seenIndices: Int32Array;
+  readonly seenValues: Float64Array;
+}
+
+/** W(j, i) read from per-item weight lists (0 when i is not among j's kept targets). */
+function listWeight(model: { readonly neighborIndptr: Int32Array; readonly neighborIndices: Int32Array; readonly neighborSimilarities: Float64Array }): (j: number, i: number) => number {
+  const { neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns } = model;
+  return (j, i) => {
+    for (let q = np[j]!; q < np[j + 1]!; q++) if (ni[q] === i) return ns[q]!;
+    return 0;
+  };
+}
+
+// score(u, i) = Σ_j w(u, j) · W(j, i) over the user's purchases j, summed in the recommenders' order so `output` is
+// their score to the last bit: one player per purchase, its part w(u, j) · W(j, i).
+function splitOverPurchases(fn: string, model: PurchaseRows, user: Id, item: Id, weight: (j: number, i: number) => number): Explanation {
   const u = indexOf(fn, "user", model.users.lookup, user, "a user the model knows (the popularity fallback has no purchases to attribute)");
   const i = indexOf(fn, "item", model.items.lookup, item, "an item the model knows");
-  const { seenIndptr: up, seenIndices: ui, seenValues: uv, neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns } = model;
+  const { seenIndptr: up, seenIndices: ui, seenValues: uv } = model;
   const values: number[] = [];
   const data: number[] = [];
   const names: string[] = [];
@@ -129,13 +156,8 @@ export function explainItemItemScore(model: ItemItemImplicitModel, user: Id, ite
   for (let p = up[u]!; p < up[u + 1]!; p++) {
     const j = ui[p]!;
     const w = uv[p]!;
-    let part = 0;
-    for (let q = np[j]!; q < np[j + 1]!; q++) {
-      if (ni[q] === i) {
-        part = w * ns[q]!;
-        break;
-      }
-    }
+    const weightJI = weight(j, i);
+    const part = w === 0 || weightJI === 0 ? 0 : w * weightJI; // +0, never −0, when nothing flows
     output += part;
     values.push(part);
     data.push(w);
@@ -155,6 +177,70 @@ export function explainItemItemScore(model: ItemItemImplicitModel, user: Id, ite
     standardErrors: null,
     modelCalls: 0,
   });
+}
+
+function expectArray(fn: string, name: string, value: unknown, type: typeof Float32Array | typeof Float64Array | typeof Int32Array, length: number, meaning: string): void {
+  if (!(value instanceof type) || value.length !== length) {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model.${name} must be a ${type.name} of length ${length} (${meaning}), got ${describeValue(value)}`);
+  }
+}
+
+/**
+ * Splits an EASE or RP3β score over the user's purchases (`fitEase` / `fitRp3Beta` in `nextbest/neighbors`): both
+ * score item i as score(u, i) = Σ_j x_uj · W(j, i), a sum over the items j the user bought with x_uj the model's
+ * input value, so the part of purchase j is x_uj · W(j, i) — "recommended because they bought j". W is EASE's dense
+ * B (parts may be negative: products rarely bought together) or RP3β's kept walk weights (0 when i is not among
+ * j's K targets). The parts are the exact Shapley values of the game whose players are the purchases (the score is
+ * linear in them) and add up to the recommender's score to the last bit. One player per purchase, in the model's
+ * order; data the input values x_uj; base value 0.
+ *
+ * Complexity: O(n_u) for EASE, O(n_u · K) for RP3β, for a user with n_u purchases.
+ *
+ * @param model - a fitted EASE or RP3β model
+ * @param user - a user the model knows
+ * @param item - an item the model knows
+ * @returns the {@link Explanation} with method `"item-item"`; feature names are the purchased items' ids as strings
+ * @throws {@link core!NextbestError} `E_BAD_MODEL` for a malformed model or one of another kind; `E_UNKNOWN_ID` for
+ *   an unknown user or item
+ * @example
+ * ```ts
+ * import { createInteractions } from "nextbest/data";
+ * import { fitEase } from "nextbest/neighbors";
+ * import { explainItemWeightsScore } from "nextbest/explain";
+ * const purchases = createInteractions([
+ *   { user: "acme", item: "crm" }, { user: "acme", item: "erp" },
+ *   { user: "globex", item: "crm" }, { user: "globex", item: "erp" }, { user: "globex", item: "bi" },
+ *   { user: "initech", item: "crm" }, { user: "initech", item: "erp" },
+ * ]);
+ * // XᵀX + I = [[4, 3, 1], [3, 4, 1], [1, 1, 2]]: B(crm, bi) = B(erp, bi) = 1 / 7
+ * const why = explainItemWeightsScore(fitEase(purchases, { regularization: 1 }), "acme", "bi");
+ * why.featureNames; // => ["crm", "erp"]
+ * why.values.map((v) => v.toFixed(4)); // => ["0.1429", "0.1429"]
+ * ```
+ * @category explain
+ */
+export function explainItemWeightsScore(model: EaseModel | Rp3BetaModel, user: Id, item: Id): Explanation {
+  const fn = "explainItemWeightsScore";
+  const kind = (model as { kind?: unknown } | null)?.kind;
+  if (kind !== "ease" && kind !== "rp3beta") {
+    throw new NextbestError("E_BAD_MODEL", `${fn}: model must be an EASE or RP3β model (kind "ease" or "rp3beta"), got ${typeof model === "object" && model !== null ? `kind ${describeValue(kind)}` : describeValue(model)}`);
+  }
+  modelHeader(fn, model, kind);
+  const n = model.items.ids.length;
+  expectArray(fn, "seenIndptr", model.seenIndptr, Int32Array, model.users.ids.length + 1, "one per user plus one");
+  const nnz = model.seenIndptr[model.users.ids.length]!;
+  expectArray(fn, "seenIndices", model.seenIndices, Int32Array, nnz, "one per interaction");
+  expectArray(fn, "seenValues", model.seenValues, Float64Array, nnz, "one per interaction");
+  if (model.kind === "ease") {
+    expectArray(fn, "weights", model.weights, Float32Array, n * n, "items × items");
+    const B = model.weights;
+    return splitOverPurchases(fn, model, user, item, (j, i) => B[j * n + i]!);
+  }
+  expectArray(fn, "neighborIndptr", model.neighborIndptr, Int32Array, n + 1, "one per item plus one");
+  const stored = model.neighborIndptr[n]!;
+  expectArray(fn, "neighborIndices", model.neighborIndices, Int32Array, stored, "one per kept weight");
+  expectArray(fn, "neighborSimilarities", model.neighborSimilarities, Float64Array, stored, "one per kept weight");
+  return splitOverPurchases(fn, model, user, item, listWeight(model));
 }
 
 /**
@@ -194,7 +280,8 @@ export interface ImplicitAlsExplainOptions {
 /**
  * Splits an implicit-ALS score over the user's purchases, as the `implicit` library's `ALS.explain` does (after Hu,
  * Koren and Volinsky 2008, section 5): with the item factors fixed, the user's factors are
- * x_u = W_u Σ_j c_uj y_j with W_u = (YᵀY + λI + Σ_j (c_uj − 1) y_j y_jᵀ)⁻¹ and c_uj = 1 + α r_uj, so the score
+ * x_u = W_u Σ_j c_uj y_j with W_u = (YᵀY + λI + Σ_j (c_uj − 1) y_j y_jᵀ)⁻¹ and c_uj = 1 + α r_uj (r_uj the strength
+ * through the model's value transform, as `foldInUser` applies it), so the score
  * y_iᵀ x_u = Σ_j c_uj · y_iᵀ W_u y_j is a sum over the purchases j: purchase j's part is c_uj · y_iᵀ W_u y_j.
  * The parts are exact for the fold-in score (`output`, base value 0), holding W_u — the user's own weighting of the
  * latent space — fixed; `modelScore` gives the stored-factor score beside it.
@@ -269,6 +356,12 @@ export function explainImplicitAlsScore(model: ImplicitAlsModel, user: Id, item:
     for (let p = model.seenIndptr[u]!; p < model.seenIndptr[u + 1]!; p++) strengths.set(model.seenIndices[p]!, 1);
   }
   const purchased = [...strengths.keys()].sort((a, b) => a - b);
+  // the confidence input of each purchase, through the model's value transform (as foldInUser applies it)
+  const transform = model.hyperparameters?.values ?? "raw";
+  const input = (j: number): number => {
+    const r = strengths.get(j)!;
+    return transform === "binary" ? 1 : transform === "log1p" ? Math.log1p(r) : r;
+  };
   const Y = model.itemFactors;
   const alpha = model.alpha;
   // W_u⁻¹ = YᵀY + λI + Σ_j α r_j y_j y_jᵀ
@@ -282,7 +375,7 @@ export function explainImplicitAlsScore(model: ImplicitAlsModel, user: Id, item:
     }
   }
   for (const j of purchased) {
-    const w = alpha * strengths.get(j)!;
+    const w = alpha * input(j);
     const o = j * f;
     for (let a = 0; a < f; a++) for (let c = 0; c <= a; c++) A[a * f + c]! += w * Y[o + a]! * Y[o + c]!;
   }
@@ -297,7 +390,7 @@ export function explainImplicitAlsScore(model: ImplicitAlsModel, user: Id, item:
   for (const j of purchased) {
     let dot = 0;
     for (let a = 0; a < f; a++) dot += z[a]! * Y[j * f + a]!;
-    const part = (1 + alpha * strengths.get(j)!) * dot;
+    const part = (1 + alpha * input(j)) * dot;
     values.push(part);
     output += part;
   }

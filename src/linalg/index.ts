@@ -1,6 +1,6 @@
 /**
- * `nextbest/linalg`: vectors, dense and CSR matrices, top-k selection, small SPD solvers and factor-model scoring,
- * all over flat typed arrays.
+ * `nextbest/linalg`: vectors, dense and CSR matrices, top-k selection, small SPD solvers, a blocked SPD inverse and
+ * factor-model scoring, all over flat typed arrays.
  *
  * @module linalg
  */
@@ -58,6 +58,7 @@ export {
   type ConjugateGradientResult,
   type ConjugateGradientWorkspace,
 } from "./solvers.ts";
+export { spdInverse, type SpdInverseOptions } from "./spd-inverse.ts";
 export {
   scoreAgainstFactors,
   scoreAllAgainstFactors,
