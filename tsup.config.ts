@@ -23,6 +23,7 @@ export const entries: Record<string, string> = {
   "experiments/index": "src/experiments/index.ts",
   "explain/index": "src/explain/index.ts",
   "repeat/index": "src/repeat/index.ts",
+  "pipeline/index": "src/pipeline/index.ts",
   "node/index": "src/node/index.ts",
 };
 

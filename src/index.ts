@@ -24,3 +24,4 @@ export * from "./drift/index.ts";
 export * from "./experiments/index.ts";
 export * from "./explain/index.ts";
 export * from "./repeat/index.ts";
+export * from "./pipeline/index.ts";

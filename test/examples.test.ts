@@ -27,6 +27,7 @@ import * as driftModule from "../src/drift/index.ts";
 import * as experimentsModule from "../src/experiments/index.ts";
 import * as explainModule from "../src/explain/index.ts";
 import * as repeatModule from "../src/repeat/index.ts";
+import * as pipelineModule from "../src/pipeline/index.ts";
 import * as nodeModule from "../src/node/index.ts";
 
 const repository = path.resolve(import.meta.dirname, "..");
@@ -51,6 +52,7 @@ const barrels: Record<string, Record<string, unknown>> = {
   "nextbest/experiments": experimentsModule,
   "nextbest/explain": explainModule,
   "nextbest/repeat": repeatModule,
+  "nextbest/pipeline": pipelineModule,
   "nextbest/node": nodeModule,
 };
 const modules: Record<string, unknown> = { nextbest: root, ...barrels, "ml-matrix": mlMatrix };
