@@ -64,11 +64,15 @@ function genericHybrid(train: Interactions, context: FitContext): { recommender:
   return { recommender: blendFromSpec(learned.spec, components), seconds };
 }
 
+// The baselines the pipeline must beat (the issue's list): the best of them is ndcg10-*-best.
+const BASELINES = new Set(["popularity", "popularity-90d", "buy-again", "ease", "item-knn"]);
+
 const MODELS: ReadonlyArray<readonly [string, ModelFactory]> = [
   ["popularity", (train) => popularityRecommender(fitPopularity(train))],
   ["popularity-90d", (train) => popularityRecommender(fitPopularity(train, { since: latest(train) + 1 - 90 * DAY }))],
   ["buy-again", (train) => buyAgainRecommender(fitBuyAgain(train))],
   ["ease", (train) => easeRecommender(fitEase(train))],
+  ["ease-recency", (train) => easeRecommender(fitEase(train, { recencyHalfLifeDays: 90 }))],
   ["rp3beta", (train) => rp3BetaRecommender(fitRp3Beta(train))],
   ["item-knn", (train) => itemItemImplicitRecommender(fitItemItemImplicit(train))],
   ["als", (train) => implicitAlsRecommender(fitImplicitAls(train, { seed: 1 }))],
@@ -132,7 +136,7 @@ export async function runB2b(): Promise<SuiteResult> {
     const hr = evaluateRanking(basketModel, basketSplit.test, { k: 10, metrics: ["hitRate"] }).mean["hitRate@10"]!;
     rows.push({ name: `hr10-basket-${name}`, value: hr, unit: "HR@10, basket completion" });
     rows.push({ name: `fit-seconds-${name}`, value: fitSeconds, unit: "s, fit on the P-dev training part" });
-    if (name !== "hybrid" && name !== "pipeline") {
+    if (BASELINES.has(name)) {
       if (t1 > best.new.value) best.new = { name, value: t1 };
       if (t2 > best.all.value) best.all = { name, value: t2 };
       if (hr > best.basket.value) best.basket = { name, value: hr };
@@ -146,9 +150,9 @@ export async function runB2b(): Promise<SuiteResult> {
   rows.push({ name: "blend-fit-seconds", value: blend.seconds, unit: "s, learnBlendWeights incl. component fits (generic hybrid, T1)" });
   const pipeline = pipelines.get(split.train)!;
   rows.push({ name: "pipeline-fit-seconds", value: pipeline.seconds, unit: "s, fitNextBestProducts (both blends, components fitted twice)" });
-  rows.push({ name: "ndcg10-new-best", value: best.new.value, unit: `NDCG@10 (best single model or baseline: ${best.new.name})` });
-  rows.push({ name: "ndcg10-all-best", value: best.all.value, unit: `NDCG@10 (best single model or baseline: ${best.all.name})` });
-  rows.push({ name: "hr10-basket-best", value: best.basket.value, unit: `HR@10 (best single model or baseline: ${best.basket.name})` });
+  rows.push({ name: "ndcg10-new-best", value: best.new.value, unit: `NDCG@10 (best baseline: ${best.new.name})` });
+  rows.push({ name: "ndcg10-all-best", value: best.all.value, unit: `NDCG@10 (best baseline: ${best.all.name})` });
+  rows.push({ name: "hr10-basket-best", value: best.basket.value, unit: `HR@10 (best baseline: ${best.basket.name})` });
   const weights = (task: "new-products" | "all-products") =>
     pipeline.model.blends[task].components.map((c) => `${c.name} ${c.weight.toFixed(2)}`).join(", ");
   const protocol =
@@ -161,8 +165,10 @@ export async function runB2b(): Promise<SuiteResult> {
     "(binary gains, log2 discount, ideal DCG over min(10, relevant); precision over 10); NDCG CIs: percentile bootstrap over accounts, 1,000 " +
     "resamples, seed 1. Basket: users = invoices, splitBasketCompletion(seed 1) hides one product of every invoice from 2010-09-01 with >= 2 " +
     "products, every other row trains; HR@10 with the visible basket left out. Defaults chosen on the validation cut (train before " +
-    "2010-06-01, validate June-August 2010), never on the test window: ALS values log1p, item-kNN values binary, EASE λ = 0.5 × mean " +
-    "diagonal of XᵀX on binary values, RP3β and buy-again settings (see each option's documentation). Learned blends (hybrid, pipeline): " +
+    "2010-06-01, validate June-August 2010), never on the test window: ALS values log1p, item-kNN values binary, EASE λ = 10 × mean " +
+    "diagonal of XᵀX on binary values (ease-recency and the pipeline's EASE: 90-day recency half-life), RP3β α 0.75, β 0.5, K 25, " +
+    "buy-again half-life 180 days, repeat model horizon 90 days (see each option's documentation). Baselines (ndcg10-*-best): popularity, " +
+    "popularity-90d, buy-again, EASE, item-kNN. Learned blends (hybrid, pipeline): " +
     "weights by learnBlendWeights (coordinate ascent on NDCG@10 of the task, 100 candidates per component) on the last 90 days of the " +
     "training part, components refitted on all of it. Times: one run on this machine (2 cores), single thread. " +
     `Pipeline = fitNextBestProducts defaults (repeat, EASE, ALS, RP3β, popularity); learned weights, new products: ${weights("new-products")}; ` +

@@ -41,7 +41,8 @@ import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
  * A component of the pipeline:
  * - `"repeat"`: the account's own reorders (`fitRepeatPurchases` of `nextbest/repeat`: the probability of a reorder
  *   within 90 days, from recency, counts and reorder cycles);
- * - `"ease"`: EASE item-item weights (`fitEase`), the strongest single model of new products on wholesale data;
+ * - `"ease"`: EASE item-item weights (`fitEase`) with a 90-day recency half-life, the strongest single model of new
+ *   products on wholesale data;
  * - `"als"`: implicit ALS (`fitImplicitAls`);
  * - `"rp3beta"`: the popularity-discounted random walk RP3β (`fitRp3Beta`), which reaches less popular products;
  * - `"popularity"`: distinct accounts per product (`fitPopularity`), and the answer for accounts nobody knows.
@@ -144,9 +145,12 @@ export interface NextBestProductsModel {
   readonly dropped: readonly { readonly component: NextBestComponent; readonly reason: string }[];
 }
 
+const EASE_RECENCY_DAYS = 90;
+
 const fitters: Record<NextBestComponent, (data: Interactions, timeUnit: TimeUnit, seed: Seed) => unknown> = {
   repeat: (data, timeUnit, seed) => fitRepeatPurchases(data, { timeUnit, seed }),
-  ease: (data) => fitEase(data),
+  // Recent purchases shape both the weights and the scores (90-day half-life, chosen on validation; see fitEase).
+  ease: (data, timeUnit) => fitEase(data, { recencyHalfLifeDays: EASE_RECENCY_DAYS, timeUnit }),
   als: (data, _timeUnit, seed) => fitImplicitAls(data, { seed }),
   rp3beta: (data) => fitRp3Beta(data),
   popularity: (data) => fitPopularity(data),

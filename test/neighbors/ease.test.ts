@@ -286,3 +286,33 @@ describe.skipIf(!existsSync(movieLens))("MovieLens 100K as implicit data (real d
     expect(ease.mean["ndcg@10"]! / popularity.mean["ndcg@10"]!).toBeGreaterThan(1.9);
   });
 });
+
+describe("fitEase recencyHalfLifeDays", () => {
+  const day = 86_400;
+  const rows = [
+    { user: "acme", item: "crm", timestamp: 0 },
+    { user: "acme", item: "erp", timestamp: 30 * day },
+    { user: "globex", item: "crm", timestamp: 60 * day },
+    { user: "globex", item: "bi", timestamp: 90 * day },
+    { user: "initech", item: "erp", timestamp: 80 * day },
+    { user: "initech", item: "bi", timestamp: 85 * day },
+  ];
+  it("is classic EASE on X weighted by 0.5^(age of the last purchase / half-life), and round-trips", () => {
+    const data = createInteractions(rows);
+    const model = fitEase(data, { recencyHalfLifeDays: 30, regularization: 0.5 });
+    expect(model.recency).toEqual({ halfLifeDays: 30, asOf: 90 * day, timeUnit: "seconds" });
+    const weighted = createInteractions(rows.map((r) => ({ ...r, value: Math.pow(0.5, (90 * day - r.timestamp) / (30 * day)) })));
+    const manual = fitEase(weighted, { values: "raw", regularization: 0.5 });
+    for (let p = 0; p < model.weights.length; p++) expect(model.weights[p]).toBeCloseTo(manual.weights[p]!, 6);
+    for (let p = 0; p < model.seenValues.length; p++) expect(model.seenValues[p]).toBeCloseTo(manual.seenValues[p]!, 12);
+    const copy = easeFromJSON(JSON.parse(JSON.stringify(easeToJSON(model))));
+    expect(copy.recency).toEqual(model.recency);
+    const classic = easeFromJSON(JSON.parse(JSON.stringify(easeToJSON(fitEase(data)))));
+    expect(classic.recency.halfLifeDays).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("needs timestamps and a positive half-life", () => {
+    expectError(() => fitEase(createInteractions([{ user: "a", item: "x" }]), { recencyHalfLifeDays: 30 }), "E_BAD_INPUT", "interactions must have timestamps with options.recencyHalfLifeDays");
+    expectError(() => fitEase(createInteractions(rows), { recencyHalfLifeDays: 0 }), "E_BAD_INPUT", "options.recencyHalfLifeDays must be a number > 0");
+  });
+});
