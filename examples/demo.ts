@@ -1,5 +1,6 @@
-// npm run demo: nextbest end to end on the embedded B2B sample (no files needed), then on real data when
-// ../shared/data is beside the repository.
+// npm run demo: nextbest end to end. Real wholesale accounts first when ../shared/data is beside the repository
+// (0. Online Retail II: the recommended pipeline, a real account's next best products with reasons, evaluation), then
+// the embedded synthetic B2B sample (no files needed) for the parts real data cannot show (intent, deals, the book).
 //
 // 1. The book: a seeded synthetic B2B sample (nextbest/datasets) of accounts, products, purchases and intent.
 // 2. Next best product: item-item CF, product content with firmographics, buyer intent and look-alikes fitted with a
@@ -26,20 +27,24 @@ import {
   lookAlikeRecommender,
 } from "../src/content/index.ts";
 import { createRandom, fillNormal } from "../src/core/index.ts";
-import { interactionsSummary, interactionsToRows, splitLeaveLastOut, splitTemporal, type Interactions } from "../src/data/index.ts";
+import { interactionsSummary, interactionsToRows, splitLeaveLastOut, splitTemporal, splitTemporalWindow, type Interactions } from "../src/data/index.ts";
 import { b2bPurchaseInteractions, b2bSampleFeatures, generateB2bSample } from "../src/datasets/index.ts";
-import { compareModels, evaluateRanking, formatComparisonTable } from "../src/evaluation/index.ts";
+import { compareModels, evaluateNextPurchases, evaluateRanking, formatComparisonTable } from "../src/evaluation/index.ts";
 import { explainLogistic, renderWaterfallSvg } from "../src/explain/index.ts";
 import { bprRecommender, fitBpr, fitImplicitAls, implicitAlsRecommender } from "../src/factorization/index.ts";
 import { blendByFormula, blendFromSpec, explainBlend, learnBlendWeights, type BlendComponentFactory } from "../src/hybrid/index.ts";
 import { denseMatrix, topKAgainstFactors } from "../src/linalg/index.ts";
 import { liftAtDecile, rocAuc } from "../src/metrics/index.ts";
 import { fitItemItemImplicit, itemItemImplicitRecommender } from "../src/neighbors/index.ts";
-import { readMovieLens100k } from "../src/node/index.ts";
+import { readMovieLens100k, readOnlineRetail } from "../src/node/index.ts";
+import { onlineRetailInteractions } from "../src/datasets/index.ts";
+import { fitNextBestProducts, nextBestProductsRecommender, recommendNextBestProducts } from "../src/pipeline/index.ts";
+import { buyAgainRecommender, fitBuyAgain } from "../src/repeat/index.ts";
 import { recommend, type Recommender } from "../src/recommend/index.ts";
 
 const repository = resolve(import.meta.dirname, "..");
 const movieLensDirectory = resolve(repository, "../shared/data/movielens-100k");
+const onlineRetailFile = resolve(repository, "../shared/data/online-retail-ii-2009-2010/online_retail_II_year_2009_2010.csv.gz");
 const outputDirectory = resolve(repository, "demo-output");
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
@@ -88,7 +93,72 @@ function lineChartSvg(title: string, xs: readonly number[], series: readonly { n
 
 const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/**
+ * Real wholesale accounts first (Online Retail II, when ../shared/data is there): the recommended pipeline fitted on
+ * the invoices before 2010-09-01, one real account's next best products with their reasons, and the pipeline against
+ * popularity and buy-again on what the accounts bought from 2010-09-01 to 2010-12-09.
+ */
+async function realAccounts(): Promise<void> {
+  section("0. Real wholesale accounts: Online Retail II, a UK gift-ware wholesaler (UCI, CC BY 4.0)");
+  if (!existsSync(onlineRetailFile)) {
+    console.log(`  skipped: ${onlineRetailFile} not found; the synthetic sample below runs without it.`);
+    return;
+  }
+  const data = await readOnlineRetail(onlineRetailFile);
+  const purchases = onlineRetailInteractions(data.lines);
+  const { report } = data;
+  console.log(`  ${report.rowsRead.toLocaleString("en-US")} invoice lines read, ${report.rowsKept.toLocaleString("en-US")} kept after the standard cleaning;`);
+  console.log(`  ${purchases.users.ids.length.toLocaleString("en-US")} accounts, ${purchases.items.ids.length.toLocaleString("en-US")} products, 2009-12-01 to 2010-12-09`);
+  const split = splitTemporalWindow(purchases, { cutoff: Date.UTC(2010, 8, 1) / 1000 });
+  const started = performance.now();
+  const model = fitNextBestProducts(split.train);
+  console.log(`  fitNextBestProducts on the invoices before 2010-09-01: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const weights = (task: "new-products" | "all-products") => model.blends[task].components.filter((c) => c.weight > 0).map((c) => `${c.name} ${c.weight.toFixed(2)}`).join(", ");
+  console.log(`  learned on its last 90 days: new products ${weights("new-products")}; all products ${weights("all-products")}`);
+  const names = new Map(data.products.map((p) => [p.id, titleCase(p.description ?? p.id)] as const));
+  // The account with the most orders before the cut-off.
+  const { indptr } = split.train.byUser;
+  let account = split.train.users.ids[0]!;
+  let most = -1;
+  for (let u = 0; u < split.train.users.ids.length; u++) {
+    let orders = 0;
+    for (let p = indptr[u]!; p < indptr[u + 1]!; p++) orders += split.train.byUser.values[p]!;
+    if (orders > most) {
+      most = orders;
+      account = split.train.users.ids[u]!;
+    }
+  }
+  const country = data.accounts.find((a) => a.id === account)?.country ?? "unknown country";
+  for (const task of ["all-products", "new-products"] as const) {
+    const next = recommendNextBestProducts(model, account, { k: 5, task, productNames: names });
+    console.log(`\n  account ${account} (${country}), ${task === "all-products" ? "what it will order next" : "what to offer that it never bought"}:`);
+    for (const [rank, item] of next.items.entries()) {
+      console.log(`   ${rank + 1}. ${names.get(String(item.product)) ?? item.product}`);
+      for (const reason of item.reasons) console.log(`      - ${reason.sentence}`);
+    }
+  }
+  console.log("\n  NDCG@10 on what the accounts bought from 2010-09-01 to 2010-12-09 (npm run bench:b2b has every model):");
+  const rows: [string, Recommender, Recommender][] = [
+    ["popularity", popularityRecommender(fitPopularity(split.train)), popularityRecommender(fitPopularity(split.train))],
+    ["buy-again", buyAgainRecommender(fitBuyAgain(split.train)), buyAgainRecommender(fitBuyAgain(split.train))],
+    ["pipeline", nextBestProductsRecommender(model, { task: "new-products" }), nextBestProductsRecommender(model, { task: "all-products" })],
+  ];
+  console.log(`  ${"model".padEnd(12)} ${"new products".padStart(13)} ${"all products".padStart(13)}`);
+  for (const [name, forNew, forAll] of rows) {
+    const t1 = evaluateNextPurchases(forNew, split, { task: "new-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!;
+    const t2 = evaluateNextPurchases(forAll, split, { task: "all-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!;
+    console.log(`  ${name.padEnd(12)} ${t1.toFixed(3).padStart(13)} ${t2.toFixed(3).padStart(13)}`);
+  }
+}
+
+// "WHITE HANGING HEART T-LIGHT HOLDER" → "White Hanging Heart T-Light Holder".
+function titleCase(text: string): string {
+  return text.trim().toLowerCase().replace(/(^|[\s(/-])([a-z])/g, (_, space: string, letter: string) => space + letter.toUpperCase());
+}
+
 async function main(): Promise<void> {
+  await realAccounts();
+
   section("1. The book (synthetic B2B sample, seed 42)");
   const sample = generateB2bSample({ months: 36, seed: 42 });
   const purchases = b2bPurchaseInteractions(sample.purchases);

@@ -370,6 +370,9 @@ export function nextBestProductsRecommender(model: NextBestProductsModel, option
 
 const NOTHING_SEEN: readonly number[] = Object.freeze([]);
 
+/** The components whose reason is a co-purchase ("accounts that buy X also buy it"). */
+const CO_PURCHASE: ReadonlySet<string> = new Set(["ease", "rp3beta", "als"]);
+
 // The learned blend of a task over the model's components.
 function pipelineBlend(fn: string, model: NextBestProductsModel, task: NextBestTask): Recommender {
   const spec = { ...model.blends[task], name: "next-best-products" };
@@ -396,9 +399,12 @@ function forTask(blend: Recommender, task: NextBestTask): Recommender {
  * @category pipeline
  */
 export interface NextBestReason {
-  /** The component, e.g. `"repeat"`. */
+  /** The component, e.g. `"repeat"` (for a co-purchase reason, the largest of EASE, RP3β and ALS). */
   readonly component: string;
-  /** The component's share of the sum of the positive contributions, in (0, 1]. */
+  /**
+   * The component's share of the sum of the positive contributions, in (0, 1]; one co-purchase sentence stands for
+   * EASE, RP3β and ALS together and carries their summed share.
+   */
   readonly share: number;
   /** The reason in plain words, e.g. "Reorders about every 5 weeks; last order 7 weeks ago". */
   readonly sentence: string;
@@ -504,14 +510,23 @@ export function recommendNextBestProducts(model: NextBestProductsModel, account:
     const why = explainBlend(blend, account, entry.item);
     const positive = why.contributions.filter((c) => c.contribution > 0);
     const total = positive.reduce((sum, c) => sum + c.contribution, 0);
-    const reasons: NextBestReason[] = [];
+    const reasons: { component: string; share: number; sentence: string }[] = [];
+    let coPurchase: { component: string; share: number; sentence: string } | undefined;
     for (const part of [...positive].sort((a, b) => b.contribution - a.contribution)) {
       const share = total > 0 ? part.contribution / total : 0;
       if (share < minShare) continue;
+      // EASE, RP3β and ALS all say "accounts that buy X also buy it": one sentence, their shares summed.
+      if (CO_PURCHASE.has(part.name) && coPurchase !== undefined) {
+        coPurchase.share += share;
+        continue;
+      }
       const sentence = componentSentence(model, part.name as NextBestComponent, account, entry.item, nameOf);
-      if (sentence !== undefined) reasons.push(Object.freeze({ component: part.name, share, sentence }));
+      if (sentence === undefined) continue;
+      const reason = { component: part.name, share, sentence };
+      if (CO_PURCHASE.has(part.name)) coPurchase = reason;
+      reasons.push(reason);
     }
-    return Object.freeze({ product: entry.item, score: entry.score, reasons: Object.freeze(reasons) });
+    return Object.freeze({ product: entry.item, score: entry.score, reasons: Object.freeze(reasons.map((r) => Object.freeze(r))) });
   });
   return Object.freeze({ account, task, items: Object.freeze(items), fallback: result.fallback });
 }
