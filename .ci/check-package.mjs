@@ -40,7 +40,7 @@ const budgets = new Map([
   ["./accounts", 12000],
   ["./classifiers", 10000],
   ["./repeat", 12_000],
-  ["./pipeline", 60_000],
+  ["./pipeline", 45_000],
   ["./node", 13_500],
 ]);
 // Budget for `import { cosineSimilarity } from "nextbest"`, minified, not gzipped.

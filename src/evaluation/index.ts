@@ -59,6 +59,7 @@ export {
   evaluateNextPurchases,
   type NextPurchaseTask,
   type EvaluateNextPurchasesOptions,
+  type NextPurchaseBootstrap,
   type NextPurchaseEvaluation,
 } from "./next-purchases.ts";
 export type {

@@ -43,7 +43,19 @@ export interface EvaluateNextPurchasesOptions {
    * Percentile-bootstrap 95% confidence intervals of each per-account mean, resampling accounts; `false` for none.
    * @defaultValue { resamples: 1000, seed: 1 }
    */
-  bootstrap?: { readonly resamples?: number; readonly seed: Seed } | false;
+  bootstrap?: NextPurchaseBootstrap | false;
+}
+
+/**
+ * The bootstrap of {@link evaluateNextPurchases}' confidence intervals.
+ *
+ * @category evaluation
+ */
+export interface NextPurchaseBootstrap {
+  /** How many resamples of the accounts. @defaultValue 1000 */
+  readonly resamples?: number;
+  /** Seed of the resampling. */
+  readonly seed: Seed;
 }
 
 /**

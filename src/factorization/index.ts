@@ -66,4 +66,4 @@ export {
   type TuneImplicitAlsOptions,
   type TuneBprOptions,
 } from "./tune.ts";
-export type { FactorizationTuning, FactorizationTuningRow } from "./tuning.ts";
+export type { FactorizationTuning, FactorizationTuningRow, TuningWarning } from "./tuning.ts";

@@ -83,6 +83,34 @@ export interface EaseOptions {
 }
 
 /**
+ * How an EASE model weighted pairs by the age of their last purchase.
+ *
+ * @category neighbors
+ */
+export interface EaseRecency {
+  /** The half-life in days; `Infinity` for classic EASE (no decay). */
+  readonly halfLifeDays: number;
+  /** The time ages were taken to, or `null` without decay. */
+  readonly asOf: number | null;
+  /** Unit of `asOf` and of the training timestamps. */
+  readonly timeUnit: TimeUnit;
+}
+
+/**
+ * The JSON form of {@link EaseRecency} (JSON has no `Infinity`).
+ *
+ * @category neighbors
+ */
+export interface EaseRecencyJSON {
+  /** The half-life in days, or `null` for no decay. */
+  readonly halfLifeDays: number | null;
+  /** The time ages were taken to, or `null` without decay. */
+  readonly asOf: number | null;
+  /** Unit of `asOf`. */
+  readonly timeUnit: TimeUnit;
+}
+
+/**
  * A fitted EASE model: plain, versioned data. Serialize it with {@link easeToJSON}; use it through
  * {@link easeRecommender}; explain a score with `explainItemWeightsScore` in `nextbest/explain`.
  *
@@ -99,8 +127,8 @@ export interface EaseModel {
   readonly dropNegative: boolean;
   /** λ, the penalty used (absolute). */
   readonly regularization: number;
-  /** The recency half-life in days (`Infinity`: none) and the time ages were taken to (`null` without decay). */
-  readonly recency: { readonly halfLifeDays: number; readonly asOf: number | null; readonly timeUnit: TimeUnit };
+  /** The recency weighting used, see {@link EaseOptions.recencyHalfLifeDays}. */
+  readonly recency: EaseRecency;
   /** The users seen in training. */
   readonly users: IdIndex;
   /** The items seen in training. */
@@ -136,7 +164,7 @@ export interface EaseModelJSON {
   /** λ. */
   readonly regularization: number;
   /** The recency weighting (`halfLifeDays` null: none); absent in models written before it existed. */
-  readonly recency?: { readonly halfLifeDays: number | null; readonly asOf: number | null; readonly timeUnit: TimeUnit };
+  readonly recency?: EaseRecencyJSON;
   /** User ids. */
   readonly users: IdIndexJSON;
   /** Item ids. */

@@ -46,6 +46,8 @@ export {
   type EaseModel,
   type EaseModelJSON,
   type EaseOptions,
+  type EaseRecency,
+  type EaseRecencyJSON,
 } from "./ease.ts";
 export {
   fitRp3Beta,

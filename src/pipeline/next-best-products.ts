@@ -125,24 +125,71 @@ export interface NextBestProductsModel {
   /** Days held out to learn the weights. */
   readonly validationDays: number;
   /** The fitted components, refitted on the whole history. */
-  readonly components: {
-    readonly repeat?: RepeatPurchaseModel;
-    readonly ease?: EaseModel;
-    readonly als?: ImplicitAlsModel;
-    readonly rp3beta?: Rp3BetaModel;
-    readonly popularity: PopularityModel;
-  };
+  readonly components: NextBestComponents;
   /** The learned blend of each task (z-score normalisation, weights summing to 1). */
-  readonly blends: { readonly "new-products": BlendSpec; readonly "all-products": BlendSpec };
-  /** The held-out days (`[cutoff, end)` in `timeUnit`) and what the weight search saw on them. */
-  readonly validation: {
-    readonly cutoff: number;
-    readonly end: number;
-    readonly "new-products": NextBestValidation;
-    readonly "all-products": NextBestValidation;
-  };
+  readonly blends: NextBestBlends;
+  /** The held-out days and what the weight search saw on them. */
+  readonly validation: NextBestValidationRecord;
   /** Components asked for but left out, with the reason (e.g. too little history for the repeat model). */
-  readonly dropped: readonly { readonly component: NextBestComponent; readonly reason: string }[];
+  readonly dropped: readonly NextBestDroppedComponent[];
+}
+
+/**
+ * The fitted components of a {@link NextBestProductsModel}, by name; only the ones the blends use, and popularity.
+ *
+ * @category pipeline
+ */
+export interface NextBestComponents {
+  /** The repeat-purchase model (`nextbest/repeat`). */
+  readonly repeat?: RepeatPurchaseModel;
+  /** EASE with a 90-day recency half-life (`nextbest/neighbors`). */
+  readonly ease?: EaseModel;
+  /** Implicit ALS (`nextbest/factorization`). */
+  readonly als?: ImplicitAlsModel;
+  /** RP3β (`nextbest/neighbors`). */
+  readonly rp3beta?: Rp3BetaModel;
+  /** Popularity (`nextbest/baselines`): always there, the cold-start answer. */
+  readonly popularity: PopularityModel;
+}
+
+/**
+ * The learned blend of each task.
+ *
+ * @category pipeline
+ */
+export interface NextBestBlends {
+  /** The blend for products new to the account. */
+  readonly "new-products": BlendSpec;
+  /** The blend for every product, reorders included. */
+  readonly "all-products": BlendSpec;
+}
+
+/**
+ * The held-out days of a {@link NextBestProductsModel} and what the weight search saw on them.
+ *
+ * @category pipeline
+ */
+export interface NextBestValidationRecord {
+  /** The first held-out timestamp (in the model's `timeUnit`). */
+  readonly cutoff: number;
+  /** One past the last timestamp of the history. */
+  readonly end: number;
+  /** The new-products search. */
+  readonly "new-products": NextBestValidation;
+  /** The all-products search. */
+  readonly "all-products": NextBestValidation;
+}
+
+/**
+ * A component asked for but left out of a {@link NextBestProductsModel}.
+ *
+ * @category pipeline
+ */
+export interface NextBestDroppedComponent {
+  /** The component. */
+  readonly component: NextBestComponent;
+  /** Why, in words. */
+  readonly reason: string;
 }
 
 const EASE_RECENCY_DAYS = 90;
@@ -296,7 +343,7 @@ export function fitNextBestProducts(interactions: Interactions, options: NextBes
     version: 1,
     timeUnit,
     validationDays,
-    components: Object.freeze(final) as NextBestProductsModel["components"],
+    components: Object.freeze(final) as unknown as NextBestComponents,
     blends: Object.freeze({ "new-products": learned["new-products"].spec, "all-products": learned["all-products"].spec }),
     validation: Object.freeze({ cutoff, end, "new-products": learned["new-products"].validation, "all-products": learned["all-products"].validation }),
     dropped: Object.freeze(dropped.map((d) => Object.freeze(d))),
@@ -316,7 +363,7 @@ export interface NextBestRecommenderOptions {
 function componentRecommenders(fn: string, model: NextBestProductsModel, spec: BlendSpec): Map<string, Recommender> {
   const out = new Map<string, Recommender>();
   for (const { name } of spec.components) {
-    const fitted = (model.components as Record<string, unknown>)[name];
+    const fitted = (model.components as unknown as Record<string, unknown>)[name];
     if (fitted === undefined) throw new NextbestError("E_BAD_MODEL", `${fn}: model.components must hold the blend's component ${JSON.stringify(name)}, got none`);
     out.set(name, recommenderOf(name as NextBestComponent, fitted));
   }
@@ -578,11 +625,11 @@ export interface NextBestProductsModelJSON {
   /** Each component's JSON form, by name. */
   readonly components: { readonly [name: string]: unknown };
   /** The blend specs. */
-  readonly blends: NextBestProductsModel["blends"];
+  readonly blends: NextBestBlends;
   /** The validation record. */
-  readonly validation: NextBestProductsModel["validation"];
+  readonly validation: NextBestValidationRecord;
   /** Components left out. */
-  readonly dropped: NextBestProductsModel["dropped"];
+  readonly dropped: readonly NextBestDroppedComponent[];
 }
 
 const toJSON: Record<NextBestComponent, (model: never) => unknown> = {
@@ -684,7 +731,7 @@ export function nextBestProductsFromJSON(json: unknown): NextBestProductsModel {
     version: 1 as const,
     timeUnit,
     validationDays,
-    components: Object.freeze(components) as NextBestProductsModel["components"],
+    components: Object.freeze(components) as unknown as NextBestComponents,
     blends: Object.freeze({ "new-products": blends["new-products"] as BlendSpec, "all-products": blends["all-products"] as BlendSpec }),
     validation: record["validation"] as NextBestProductsModel["validation"],
     dropped: (record["dropped"] ?? []) as NextBestProductsModel["dropped"],
