@@ -12,7 +12,7 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkInteractions, checkModelHeader, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { Recommender } from "../recommend/types.ts";
 import {
   activePattern,
@@ -27,16 +27,13 @@ import {
   latestTime,
   nonNegativeArrayFromJSON,
   pairTimes,
-  popularityFill,
   positiveDays,
-  repeatFallback,
   resolveAsOf,
   resolveFill,
   resolveTimeUnit,
   timeUnitFromJSON,
   type RepeatFill,
-  type TimeUnit,
-} from "./history.ts";
+  type TimeUnit, ownProductsRecommender } from "./history.ts";
 
 /**
  * Options of {@link fitBuyAgain}.
@@ -224,29 +221,9 @@ export function fitBuyAgain(interactions: Interactions, options: BuyAgainOptions
 export function buyAgainRecommender(model: BuyAgainModel): Recommender {
   const fn = "buyAgainRecommender";
   checkModelHeader(fn, model, "buy-again", 1);
-  const { users, items, seenIndptr, seenIndices, decayedCounts, buyers, fill } = model;
-  const itemCount = items.ids.length;
-  const userCount = users.ids.length;
-  checkModelArray(fn, "decayedCounts", decayedCounts, seenIndices.length, "one per bought pair");
-  checkModelArray(fn, "buyers", buyers, itemCount, "one per item");
-  const fallback = repeatFallback(fn, fill, buyers);
-  return Object.freeze({
-    name: "buy-again",
-    users,
-    items,
-    scoreUser(user: number, out: Float64Array): void {
-      checkUserIndex(`${fn}.scoreUser`, user, userCount);
-      checkScoreBuffer(`${fn}.scoreUser`, out, itemCount);
-      if (fill === "none") out.fill(Number.NaN);
-      else for (let i = 0; i < itemCount; i++) out[i] = popularityFill(buyers[i]!);
-      for (let k = seenIndptr[user]!; k < seenIndptr[user + 1]!; k++) out[seenIndices[k]!] = decayedCounts[k]!;
-    },
-    seenItems(user: number): ArrayLike<number> {
-      checkUserIndex(`${fn}.seenItems`, user, userCount);
-      return seenIndices.subarray(seenIndptr[user]!, seenIndptr[user + 1]!);
-    },
-    ...(fallback === undefined ? {} : { fallback }),
-  });
+  checkModelArray(fn, "decayedCounts", model.decayedCounts, model.seenIndices.length, "one per bought pair");
+  checkModelArray(fn, "buyers", model.buyers, model.items.ids.length, "one per item");
+  return ownProductsRecommender(fn, "buy-again", model, model.decayedCounts);
 }
 
 /**

@@ -4,8 +4,9 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Interactions } from "../data/types.ts";
 import { badModel, float64ArrayFromJSON } from "../internal/serialize.ts";
-import { checkScoreBuffer } from "../recommend/contract.ts";
-import type { RecommenderFallback } from "../recommend/types.ts";
+import { checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
+import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
+import type { IdIndex } from "../core/id-index.ts";
 import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
 import { assertOneOf } from "../internal/validate.ts";
 
@@ -405,4 +406,45 @@ export function nonNegativeArrayFromJSON(fn: string, field: string, value: unkno
     if (values[k]! < 0) throw new NextbestError("E_BAD_MODEL", `${fn}: ${field}[${k}] must be a finite number >= 0, got ${describeValue(values[k])}`);
   }
   return values;
+}
+
+/**
+ * The recommender of a repeat model: each account's own products get their pair scores (aligned with the seen
+ * pattern), the rest popularity below them (`fill: "popularity"`) or NaN (`"none"`); unknown accounts get the
+ * popularity fallback under `"popularity"` and none under `"none"`.
+ */
+export function ownProductsRecommender(
+  fn: string,
+  name: string,
+  model: {
+    readonly users: IdIndex;
+    readonly items: IdIndex;
+    readonly seenIndptr: Int32Array;
+    readonly seenIndices: Int32Array;
+    readonly buyers: Float64Array;
+    readonly fill: RepeatFill;
+  },
+  pairScores: Float64Array,
+): Recommender {
+  const { users, items, seenIndptr, seenIndices, buyers, fill } = model;
+  const itemCount = items.ids.length;
+  const userCount = users.ids.length;
+  const fallback = repeatFallback(fn, fill, buyers);
+  return Object.freeze({
+    name,
+    users,
+    items,
+    scoreUser(user: number, out: Float64Array): void {
+      checkUserIndex(`${fn}.scoreUser`, user, userCount);
+      checkScoreBuffer(`${fn}.scoreUser`, out, itemCount);
+      if (fill === "none") out.fill(Number.NaN);
+      else for (let i = 0; i < itemCount; i++) out[i] = popularityFill(buyers[i]!);
+      for (let k = seenIndptr[user]!; k < seenIndptr[user + 1]!; k++) out[seenIndices[k]!] = pairScores[k]!;
+    },
+    seenItems(user: number): ArrayLike<number> {
+      checkUserIndex(`${fn}.seenItems`, user, userCount);
+      return seenIndices.subarray(seenIndptr[user]!, seenIndptr[user + 1]!);
+    },
+    ...(fallback === undefined ? {} : { fallback }),
+  });
 }

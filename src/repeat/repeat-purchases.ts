@@ -19,7 +19,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertInteger, assertSeed } from "../internal/validate.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkInteractions, checkModelHeader, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { FEATURE_COUNT, FEATURE_NAMES, writeFeatures } from "./features.ts";
 import {
@@ -37,16 +37,13 @@ import {
   nullableArrayFromJSON,
   nullableArrayToJSON,
   pairTimes,
-  popularityFill,
   positiveDays,
-  repeatFallback,
   resolveAsOf,
   resolveFill,
   resolveTimeUnit,
   timeUnitFromJSON,
   type RepeatFill,
-  type TimeUnit,
-} from "./history.ts";
+  type TimeUnit, ownProductsRecommender } from "./history.ts";
 
 /**
  * Options of {@link fitRepeatPurchases}.
@@ -437,27 +434,7 @@ function checkRepeatModel(fn: string, model: unknown): asserts model is RepeatPu
 export function repeatPurchaseRecommender(model: RepeatPurchaseModel): Recommender {
   const fn = "repeatPurchaseRecommender";
   checkRepeatModel(fn, model);
-  const { users, items, seenIndptr, seenIndices, probabilities, buyers, fill } = model;
-  const itemCount = items.ids.length;
-  const userCount = users.ids.length;
-  const fallback = repeatFallback(fn, fill, buyers);
-  return Object.freeze({
-    name: "repeat-purchases",
-    users,
-    items,
-    scoreUser(user: number, out: Float64Array): void {
-      checkUserIndex(`${fn}.scoreUser`, user, userCount);
-      checkScoreBuffer(`${fn}.scoreUser`, out, itemCount);
-      if (fill === "none") out.fill(Number.NaN);
-      else for (let i = 0; i < itemCount; i++) out[i] = popularityFill(buyers[i]!);
-      for (let k = seenIndptr[user]!; k < seenIndptr[user + 1]!; k++) out[seenIndices[k]!] = probabilities[k]!;
-    },
-    seenItems(user: number): ArrayLike<number> {
-      checkUserIndex(`${fn}.seenItems`, user, userCount);
-      return seenIndices.subarray(seenIndptr[user]!, seenIndptr[user + 1]!);
-    },
-    ...(fallback === undefined ? {} : { fallback }),
-  });
+  return ownProductsRecommender(fn, "repeat-purchases", model, model.probabilities);
 }
 
 /**
