@@ -2,12 +2,12 @@
 // ../shared/data. Validation protocol only (the data from 2010-09-01 on is never looked at here): fit on the purchases
 // before 2010-06-01 and judge, for every account with a training purchase, the products it bought from 2010-06-01 to
 // 2010-09-01 ("all products": repeat purchases count, lists may hold products bought before), NDCG@10 and HR@10.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
-import { parseCsv } from "../../src/data/csv.ts";
-import { createInteractionsFromColumns, splitTemporalWindow, type Interactions, type TemporalWindowSplit } from "../../src/data/index.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { splitTemporalWindow, type Interactions, type TemporalWindowSplit } from "../../src/data/index.ts";
+import { onlineRetailInteractions } from "../../src/datasets/index.ts";
+import { readOnlineRetail } from "../../src/node/index.ts";
 import { evaluateNextPurchases } from "../../src/evaluation/index.ts";
 import { fitPopularity, popularityRecommender } from "../../src/baselines/index.ts";
 import type { Recommender } from "../../src/recommend/index.ts";
@@ -17,40 +17,14 @@ const file = path.resolve(import.meta.dirname, "../../../shared/data/online-reta
 const hasData = existsSync(file);
 if (!hasData) console.warn(`Online Retail II not found at ${file}: skipping the real-data tests of nextbest/repeat.`);
 
-const NON_PRODUCT = /^(POST|DOT|C2|M|m|D|S|BANK CHARGES|AMAZONFEE|ADJUST.*|B|CRUK|TEST.*|gift_0001_.*|DCGS.*|PADS)$/;
-
 /** "YYYY-MM-DD HH:MM:SS" read as UTC, in seconds. */
 function seconds(text: string): number {
   return Date.UTC(+text.slice(0, 4), +text.slice(5, 7) - 1, +text.slice(8, 10), +text.slice(11, 13), +text.slice(14, 16), +text.slice(17, 19)) / 1000;
 }
 
-/**
- * The usual cleaning: rows with a customer id, not cancelled (C) or adjusted (A), Quantity > 0, Price > 0, product
- * stock codes only; one purchase per (invoice, product), value 1, at the invoice time.
- */
-function readOnlineRetail(): Interactions {
-  const rows = parseCsv(gunzipSync(readFileSync(file)).toString("utf8"));
-  const header = rows[0]!;
-  const [invoice, code, quantity, date, price, customer] = ["Invoice", "StockCode", "Quantity", "InvoiceDate", "Price", "Customer ID"].map((name) => header.indexOf(name));
-  const seen = new Set<string>();
-  const users: string[] = [];
-  const items: string[] = [];
-  const timestamps: number[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const f = rows[r]!;
-    const account = f[customer!]!.trim();
-    const inv = f[invoice!]!;
-    const product = f[code!]!.trim();
-    if (account === "" || inv.startsWith("C") || inv.startsWith("A") || !(Number(f[quantity!]) > 0) || !(Number(f[price!]) > 0)) continue;
-    if (NON_PRODUCT.test(product)) continue;
-    const key = `${inv}\u0000${product}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    users.push(account);
-    items.push(product);
-    timestamps.push(seconds(f[date!]!));
-  }
-  return createInteractionsFromColumns({ users, items, timestamps });
+/** nextbest's reader with the standard cleaning; one purchase per (invoice, product) at the invoice time. */
+async function readPurchases(): Promise<Interactions> {
+  return onlineRetailInteractions((await readOnlineRetail(file)).lines);
 }
 
 function judge(recommender: Recommender, split: TemporalWindowSplit): { ndcg: number; hitRate: number; accounts: number } {
@@ -59,8 +33,10 @@ function judge(recommender: Recommender, split: TemporalWindowSplit): { ndcg: nu
 }
 
 describe.skipIf(!hasData)("Online Retail II, validation window (real data, read from ../shared)", () => {
-  const data = hasData ? readOnlineRetail() : undefined;
-  const split = data === undefined ? undefined : splitTemporalWindow(data, { cutoff: seconds("2010-06-01 00:00:00"), end: seconds("2010-09-01 00:00:00") });
+  let split: TemporalWindowSplit | undefined;
+  beforeAll(async () => {
+    split = splitTemporalWindow(await readPurchases(), { cutoff: seconds("2010-06-01 00:00:00"), end: seconds("2010-09-01 00:00:00") });
+  }, 120_000);
 
   it("the repeat model beats buy-again, and buy-again beats popularity, on every product bought in the next three months", () => {
     const train = split!.train;
