@@ -304,6 +304,10 @@ export function fitNextBestProducts(interactions: Interactions, options: NextBes
   const dropped: { component: NextBestComponent; reason: string }[] = [];
   const early = new Map<NextBestComponent, Recommender>();
   for (const name of names) {
+    if (name === "repeat" && interactions.events === undefined) {
+      dropped.push({ component: name, reason: "the interactions carry no per-purchase events to learn reorders from (build them with createInteractions or a nextbest reader)" });
+      continue;
+    }
     try {
       early.set(name, recommenderOf(name, fitters[name](window.train, timeUnit, seed)));
     } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createInteractions, type InteractionRow } from "../../src/data/index.ts";
+import { createInteractions, transformValues, type InteractionRow } from "../../src/data/index.ts";
 import { recommend } from "../../src/recommend/index.ts";
 import {
   fitNextBestProducts,
@@ -100,6 +100,9 @@ describe("fitNextBestProducts", () => {
     const withoutRepeat = fitNextBestProducts(short, { components: ["repeat", "popularity"] });
     expect(withoutRepeat.dropped.map((d) => d.component)).toEqual(["repeat"]);
     expect(withoutRepeat.blends["all-products"].components.map((c) => c.name)).toEqual(["popularity"]);
+    // Interactions without events (e.g. after transformValues) have no purchases to learn reorders from.
+    const merged = transformValues(data, "raw");
+    expect(fitNextBestProducts(merged, { components: ["repeat", "popularity"] }).dropped[0]!.reason).toMatch(/no per-purchase events/);
   });
 
   it("rejects data without timestamps, bad options and malformed JSON with named errors", () => {
