@@ -58,6 +58,13 @@ export interface ParseInteractionsCsvOptions extends CreateInteractionsOptions {
    * @defaultValue "auto"
    */
   timestamps?: "auto" | "number" | "iso";
+  /**
+   * What a line with more fields than the header (or, without a header, than the first line) does: `"error"` throws
+   * naming the line and both field counts (usually an unquoted delimiter inside a field, which would otherwise shift
+   * or drop a value silently); `"ignore"` reads the line's columns as planned and drops the extra fields.
+   * @defaultValue "error"
+   */
+  extraFields?: "error" | "ignore";
 }
 
 /**
@@ -122,6 +129,8 @@ interface ColumnPlan {
   value: number; // -1: none
   timestamp: number; // -1: none
   names: string[] | undefined; // header names, for messages
+  width: number; // fields of the header (or of the first line without one)
+  widthLine: number; // the line that set it
 }
 
 /** Options resolved once for a CSV read. @internal */
@@ -130,6 +139,7 @@ interface CsvPlanOptions {
   readonly columns: InteractionsCsvColumns | undefined;
   readonly ids: "string" | "number";
   readonly timestamps: "auto" | "number" | "iso";
+  readonly extraFields: "error" | "ignore";
 }
 
 /** Internal options for the MovieLens reader and the Node helpers. @internal */
@@ -166,10 +176,14 @@ export function createInteractionsCsvReaderFor(
       `${fn}: options.timestamps must be "auto", "number" or "iso", got ${describeValue(timestampMode)}`,
     );
   }
+  const extraFields = options.extraFields ?? "error";
+  if (extraFields !== "error" && extraFields !== "ignore") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.extraFields must be "error" or "ignore", got ${describeValue(extraFields)}`);
+  }
   const columns = options.columns;
   if (columns !== undefined) checkColumns(fn, columns, header);
   const resolved = resolveCreateOptions(fn, options);
-  const plan: CsvPlanOptions = { header, columns, ids, timestamps: timestampMode };
+  const plan: CsvPlanOptions = { header, columns, ids, timestamps: timestampMode, extraFields };
   return readerFromTokenizer(fn, createCsvTokenizer(fn, delimiter, internals.source ?? ""), plan, resolved, internals.source ?? "");
 }
 
@@ -236,7 +250,7 @@ function readerFromTokenizer(
       }
       return index;
     };
-    return { user: find("user", true), item: find("item", true), value: find("value", false), timestamp: find("timestamp", false), names };
+    return { user: find("user", true), item: find("item", true), value: find("value", false), timestamp: find("timestamp", false), names, width: names.length, widthLine: record.line };
   };
 
   const planFromFirstRecord = (record: CsvRecord): ColumnPlan => {
@@ -248,10 +262,12 @@ function readerFromTokenizer(
         value: c.value === undefined ? -1 : (c.value as number),
         timestamp: c.timestamp === undefined ? -1 : (c.timestamp as number),
         names: undefined,
+        width: record.fields.length,
+        widthLine: record.line,
       };
     }
     const width = record.fields.length;
-    return { user: 0, item: 1, value: width > 2 ? 2 : -1, timestamp: width > 3 ? 3 : -1, names: undefined };
+    return { user: 0, item: 1, value: width > 2 ? 2 : -1, timestamp: width > 3 ? 3 : -1, names: undefined, width, widthLine: record.line };
   };
 
   const readId = (record: CsvRecord, index: number): Id => {
@@ -321,6 +337,12 @@ function readerFromTokenizer(
         throw new NextbestError(
           "E_BAD_INPUT",
           `${fn}: ${at(record.line, Math.min(...missing))} must be present, got a line of ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}`,
+        );
+      }
+      if (record.fields.length > plan.width && options.extraFields === "error") {
+        throw new NextbestError(
+          "E_BAD_INPUT",
+          `${fn}: line ${record.line}${source} must have ${plan.width} field${plan.width === 1 ? "" : "s"} like ${plan.names === undefined ? "the first line" : "the header"} (line ${plan.widthLine}), got ${record.fields.length} (a delimiter inside an unquoted field? quote it, or pass extraFields: "ignore")`,
         );
       }
       const user = readId(record, plan.user);

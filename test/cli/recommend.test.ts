@@ -155,6 +155,15 @@ describe("nextbest recommend", () => {
     });
   }
 
+  it("a line with more fields than the header is an error with exit code 2, not a silent truncation", async () => {
+    const extra = writeFixture(scratch, "extra.csv", "user,item,value\nacme,crm,1,200\n");
+    const run = await cli(["recommend", "--interactions", extra, "--model", "popularity"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("line 2");
+    expect(run.stderr).toContain("must have 3 fields like the header (line 1), got 4");
+  });
+
   it("a loaded model recommends for all its accounts by default, and --model must agree with the file", async () => {
     const file = path.join(scratch, "tiny-popularity.json");
     expect((await cli(["recommend", "--interactions", tiny, "--model", "popularity", "--model-out", file])).code).toBe(0);

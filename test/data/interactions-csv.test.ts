@@ -13,7 +13,7 @@ import {
   userItems,
 } from "../../src/data/index.ts";
 import { parseIsoTimestamp } from "../../src/data/interactions-csv.ts";
-import { errorOf } from "../helpers.ts";
+import { errorOf, expectError } from "../helpers.ts";
 
 
 describe("parseInteractionsCsv", () => {
@@ -199,6 +199,37 @@ describe("parseMovieLens100k", () => {
     expect(interactionValue(parseMovieLens100k("1\t2\t3\t4\n1\t2\t5\t6\n", { duplicates: "last" }), 1, 2)).toBe(5);
     expect(errorOf(() => parseMovieLens100k("1\t2\t3\t4\n1\t2\tthree\t6\n")).message).toBe(
       'parseMovieLens100k: line 2, column 3 (value) must be a number, got "three"',
+    );
+  });
+});
+
+describe("lines with more fields than the header (regression: the extra fields were dropped silently)", () => {
+  it("throw by default, naming the line and both counts; extraFields: ignore reads the planned columns", async () => {
+    expectError(
+      () => parseInteractionsCsv("user,item,value\nacme,crm,1,200\n"),
+      "E_BAD_INPUT",
+      'parseInteractionsCsv: line 2 must have 3 fields like the header (line 1), got 4 (a delimiter inside an unquoted field? quote it, or pass extraFields: "ignore")',
+    );
+    async function* chunks(): AsyncIterable<string> {
+      yield "user,item,value\n";
+      yield "acme,crm,1,200\n";
+    }
+    await expect(parseInteractionsCsvAsync(chunks())).rejects.toThrow("line 2 must have 3 fields like the header (line 1), got 4");
+    expectError(() => parseInteractionsCsv("acme,crm,1\nglobex,erp,2,9\n", { header: false }), "E_BAD_INPUT", "line 2 must have 3 fields like the first line (line 1), got 4");
+    const ignored = parseInteractionsCsv("user,item,value\nacme,crm,1,200\n", { extraFields: "ignore" });
+    expect(interactionValue(ignored, "acme", "crm")).toBe(1);
+    // A quoted delimiter is one field, not an extra one.
+    expect(parseInteractionsCsv('user,item,value\nacme,"crm, pro",5\n').items.ids).toEqual(["crm, pro"]);
+    expectError(() => parseInteractionsCsv("user,item\na,b\n", { extraFields: "drop" as never }), "E_BAD_INPUT", 'options.extraFields must be "error" or "ignore"');
+  });
+
+  it("property: any line wider than the header is an error naming that line", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), (rowsBefore, extra) => {
+        const lines = ["user,item,value", ...Array.from({ length: rowsBefore }, (_, r) => `u${r},i${r},${r}`), `x,y,1${",9".repeat(extra)}`];
+        expectError(() => parseInteractionsCsv(lines.join("\n")), "E_BAD_INPUT", `line ${rowsBefore + 2} must have 3 fields like the header (line 1), got ${3 + extra}`);
+      }),
+      { seed: 42, numRuns: 50 },
     );
   });
 });

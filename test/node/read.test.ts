@@ -40,6 +40,13 @@ describe("readInteractionsFile", () => {
     expect(interactionValue(data, "globex", "ERP")).toBe(300);
   });
 
+  it("rejects a line with more fields than the header, naming the whole path (no silent truncation)", async () => {
+    const file = path.join(scratch, "extra.csv");
+    writeFileSync(file, "user,item,value\nacme,crm,1,200\n");
+    await expect(readInteractionsFile(file)).rejects.toThrow(`line 2 of ${JSON.stringify(file)} must have 3 fields like the header (line 1), got 4`);
+    expect(interactionValue(await readInteractionsFile(file, { extraFields: "ignore" }), "acme", "crm")).toBe(1);
+  });
+
   it("reads a file larger than one chunk with multi-byte characters intact", async () => {
     const file = path.join(scratch, "big.tsv");
     const lines = ["user\titem\tvalue"];
