@@ -58,6 +58,7 @@ export function normalCdf(x: number): number {
 export function normalTwoSidedPValue(z: number): number {
   if (Number.isNaN(z)) return Number.NaN;
   const a = Math.abs(z);
+  if (a === Number.POSITIVE_INFINITY) return 0;
   if (a > 3) return 2 * upperTailContinuedFraction(a);
   return 2 * (1 - normalCdf(a));
 }
@@ -105,6 +106,8 @@ export function studentTCdf(t: number, degreesOfFreedom: number): number {
 
 /** The two-sided t tail probability P(|T| >= |t|) with ν > 0 degrees of freedom (∞ gives the normal). */
 export function studentTTwoSided(t: number, degreesOfFreedom: number): number {
+  // A difference with no sampling variance at all (both arms constant, means apart) is certain: p = 0.
+  if (t === Number.POSITIVE_INFINITY || t === Number.NEGATIVE_INFINITY) return 0;
   if (degreesOfFreedom === Number.POSITIVE_INFINITY) return normalTwoSidedPValue(t);
   return studentTTwoSidedPValue(t, degreesOfFreedom);
 }

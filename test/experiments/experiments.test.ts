@@ -69,6 +69,14 @@ describe("compareProportions", () => {
 });
 
 describe("compareMeans", () => {
+  it("two constant arms with different means give p = 0, equal ones p = 1 (regression: p was NaN)", () => {
+    const apart = compareMeans([1, 1, 1], [2, 2, 2]);
+    expect(apart.pValue).toBe(0);
+    expect(apart.tStatistic).toBe(Number.POSITIVE_INFINITY);
+    expect(apart.differenceInterval).toEqual({ lower: 1, upper: 1 });
+    expect(compareMeans([2, 2], [2, 2, 2]).pValue).toBe(1);
+  });
+
   // R's sleep data: extra hours of sleep under drug 1 and drug 2 (Cushny & Peebles 1905).
   const drug1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
   const drug2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
