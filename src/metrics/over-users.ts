@@ -225,8 +225,19 @@ export function rankingMetricsOverUsers(
   const reciprocal = new Float64Array(n);
   const users: Id[] = [];
   const skippedUsers: Id[] = [];
-  const hits = new Uint8Array(k);
-  const discounts = discountTable(k);
+  // Buffers span the longest list or relevant set, never more than k: ranks past a list's end are misses, so a huge k
+  // costs nothing.
+  let longest = 0;
+  for (let u = 0; u < n; u++) {
+    const list = lists.get(candidates[u]!) as { length?: unknown } | undefined;
+    if (list !== undefined && typeof list.length === "number" && list.length > longest) longest = list.length;
+    const items = relevant.get(candidates[u]!) as { length?: unknown; size?: unknown } | undefined;
+    const size = items === undefined ? 0 : typeof items.size === "number" ? items.size : typeof items.length === "number" ? items.length : 0;
+    if (size > longest) longest = size;
+  }
+  const width = Math.min(k, longest);
+  const hits = new Uint8Array(width);
+  const discounts = discountTable(width);
   const idealBinary = cumulativeDiscounts(discounts);
   let scratch = new Float64Array(16);
   const scratchIds = createRepeatScratch();
@@ -260,7 +271,7 @@ export function rankingMetricsOverUsers(
       row++;
       continue;
     }
-    const found = markHits(list, set, k, hits);
+    const found = markHits(list, set, width, hits);
     const top = m < k ? m : k;
     const denominator = precisionDenominator === "k" ? k : top;
     precision[row] = found / denominator;
@@ -281,10 +292,10 @@ export function rankingMetricsOverUsers(
       if (scratch.length < m) scratch = new Float64Array(Math.max(m, 2 * scratch.length));
       ndcg[row] = gradedNdcg(fn, () => `options.gains.get(${describeValue(user)})`, list, set, grades, gain, k, discounts, scratch);
     } else {
-      ndcg[row] = found === 0 ? 0 : binaryDcgOfHits(hits, k, discounts) / idealBinary[top - 1]!;
+      ndcg[row] = found === 0 ? 0 : binaryDcgOfHits(hits, width, discounts) / idealBinary[top - 1]!;
     }
-    averagePrecision[row] = found === 0 ? 0 : averagePrecisionOfHits(hits, k, apDenominator === "relevant" ? m : top);
-    reciprocal[row] = found === 0 ? 0 : reciprocalRankOfHits(hits, k);
+    averagePrecision[row] = found === 0 ? 0 : averagePrecisionOfHits(hits, width, apDenominator === "relevant" ? m : top);
+    reciprocal[row] = found === 0 ? 0 : reciprocalRankOfHits(hits, width);
     users.push(user);
     row++;
   }

@@ -138,7 +138,9 @@ export function precisionAtK(recommended: readonly Id[], relevant: RelevantItems
   const denominator = checkChoice(fn, "options.denominator", options.denominator, PRECISION_DENOMINATORS, "k");
   const k = options.k;
   if (set.size === 0) return Number.NaN;
-  const hits = markHits(recommended, set, k, new Uint8Array(k));
+  // Buffers span the list, not k: slots past its end are misses (so a huge k costs nothing).
+  const span = Math.min(k, recommended.length);
+  const hits = markHits(recommended, set, span, new Uint8Array(span));
   return hits / (denominator === "k" ? k : Math.min(k, set.size));
 }
 
@@ -164,7 +166,8 @@ export function precisionAtK(recommended: readonly Id[], relevant: RelevantItems
 export function recallAtK(recommended: readonly Id[], relevant: RelevantItems, options: RankingMetricOptions): number {
   const set = prepare("recallAtK", recommended, relevant, options);
   if (set.size === 0) return Number.NaN;
-  return markHits(recommended, set, options.k, new Uint8Array(options.k)) / set.size;
+  const span = Math.min(options.k, recommended.length);
+  return markHits(recommended, set, span, new Uint8Array(span)) / set.size;
 }
 
 /**
@@ -188,7 +191,8 @@ export function recallAtK(recommended: readonly Id[], relevant: RelevantItems, o
 export function f1AtK(recommended: readonly Id[], relevant: RelevantItems, options: RankingMetricOptions): number {
   const set = prepare("f1AtK", recommended, relevant, options);
   if (set.size === 0) return Number.NaN;
-  const hits = markHits(recommended, set, options.k, new Uint8Array(options.k));
+  const span = Math.min(options.k, recommended.length);
+  const hits = markHits(recommended, set, span, new Uint8Array(span));
   return (2 * hits) / (options.k + set.size);
 }
 
@@ -213,7 +217,8 @@ export function f1AtK(recommended: readonly Id[], relevant: RelevantItems, optio
 export function hitRateAtK(recommended: readonly Id[], relevant: RelevantItems, options: RankingMetricOptions): number {
   const set = prepare("hitRateAtK", recommended, relevant, options);
   if (set.size === 0) return Number.NaN;
-  return markHits(recommended, set, options.k, new Uint8Array(options.k)) > 0 ? 1 : 0;
+  const span = Math.min(options.k, recommended.length);
+  return markHits(recommended, set, span, new Uint8Array(span)) > 0 ? 1 : 0;
 }
 
 /**
@@ -254,13 +259,15 @@ export function ndcgAtK(recommended: readonly Id[], relevant: RelevantItems, opt
   }
   const k = options.k;
   if (set.size === 0) return Number.NaN;
-  const discounts = discountTable(k);
+  // Discounts for the ranks that can count: the list's and the ideal list's, never more than k.
+  const span = Math.min(k, recommended.length);
+  const discounts = discountTable(Math.max(span, Math.min(k, set.size)));
   if (grades !== undefined) {
     return gradedNdcg(fn, "options.gains", recommended, set, grades, gain, k, discounts, new Float64Array(set.size));
   }
-  const hits = new Uint8Array(k);
-  markHits(recommended, set, k, hits);
-  const dcg = binaryDcgOfHits(hits, k, discounts);
+  const hits = new Uint8Array(span);
+  markHits(recommended, set, span, hits);
+  const dcg = binaryDcgOfHits(hits, span, discounts);
   let idcg = 0;
   const m = Math.min(k, set.size);
   for (let i = 0; i < m; i++) idcg += discounts[i]!;
@@ -305,9 +312,10 @@ export function averagePrecisionAtK(
   );
   const k = options.k;
   if (set.size === 0) return Number.NaN;
-  const hits = new Uint8Array(k);
-  markHits(recommended, set, k, hits);
-  return averagePrecisionOfHits(hits, k, denominator === "relevant" ? set.size : Math.min(k, set.size));
+  const span = Math.min(k, recommended.length);
+  const hits = new Uint8Array(span);
+  markHits(recommended, set, span, hits);
+  return averagePrecisionOfHits(hits, span, denominator === "relevant" ? set.size : Math.min(k, set.size));
 }
 
 /**

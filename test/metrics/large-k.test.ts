@@ -1,0 +1,71 @@
+// Work and memory scale with the lists and the relevant sets, not with k (issue: `ndcgAtK(…, { k: 1e8 })` reserved
+// 1 GB). Each call below with k = 1e9 must stay within 200 MB of new memory; the values are the small-k values with
+// the k-dependent denominators.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import {
+  averagePrecisionAtK,
+  f1AtK,
+  hitRateAtK,
+  ndcgAtK,
+  precisionAtK,
+  rankingMetricsOverUsers,
+  recallAtK,
+  reciprocalRank,
+} from "../../src/metrics/index.ts";
+import { createInteractions } from "../../src/data/index.ts";
+import { evaluateRanking } from "../../src/evaluation/index.ts";
+import { fitPopularity, popularityRecommender } from "../../src/baselines/index.ts";
+
+const HUGE = 1e9;
+
+function newMemory(run: () => unknown): number {
+  const before = process.memoryUsage();
+  run();
+  const after = process.memoryUsage();
+  return after.rss - before.rss + (after.arrayBuffers - before.arrayBuffers);
+}
+
+describe("ranking metrics with a huge k", () => {
+  it("allocate by the list, not by k (regression: k = 1e8 reserved 1 GB)", () => {
+    const list = ["a", "b", "c"];
+    const relevant = ["b", "z"];
+    const memory = newMemory(() => {
+      expect(precisionAtK(list, relevant, { k: HUGE })).toBe(1 / HUGE);
+      expect(recallAtK(list, relevant, { k: HUGE })).toBe(0.5);
+      expect(f1AtK(list, relevant, { k: HUGE })).toBe(2 / (HUGE + 2));
+      expect(hitRateAtK(list, relevant, { k: HUGE })).toBe(1);
+      expect(ndcgAtK(list, relevant, { k: HUGE })).toBeCloseTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)), 12);
+      expect(averagePrecisionAtK(list, relevant, { k: HUGE })).toBe(0.5 / 2);
+      expect(reciprocalRank(list, relevant, { k: HUGE })).toBe(0.5);
+      const over = rankingMetricsOverUsers(new Map([["u", list]]), new Map([["u", relevant]]), { k: HUGE });
+      expect(over.mean.ndcg).toBeCloseTo(ndcgAtK(list, relevant, { k: 3 }), 12);
+      const train = createInteractions([{ user: "u", item: "a" }, { user: "v", item: "b" }, { user: "v", item: "c" }]);
+      const test = createInteractions([{ user: "u", item: "b" }]);
+      expect(evaluateRanking(popularityRecommender(fitPopularity(train)), test, { k: HUGE, metrics: ["ndcg"] }).mean[`ndcg@${HUGE}`]).toBe(1);
+    });
+    expect(memory).toBeLessThan(200e6);
+  });
+
+  it("property: with k at or beyond the list, every metric but the k-denominators equals its value at k = list length", () => {
+    const ids = fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(ids, ids, fc.integer({ min: 0, max: 1e6 }), (list, relevant, extra) => {
+        const k = list.length + extra;
+        const n = list.length;
+        expect(recallAtK(list, relevant, { k })).toBe(recallAtK(list, relevant, { k: n }));
+        expect(hitRateAtK(list, relevant, { k })).toBe(hitRateAtK(list, relevant, { k: n }));
+        expect(reciprocalRank(list, relevant, { k })).toBe(reciprocalRank(list, relevant, { k: n }));
+        expect(precisionAtK(list, relevant, { k }) * k).toBeCloseTo(precisionAtK(list, relevant, { k: n }) * n, 9);
+        // nDCG's ideal may use more ranks than the list holds: compare with a direct computation.
+        const set = new Set(relevant);
+        let dcg = 0;
+        list.forEach((item, i) => (dcg += set.has(item) ? 1 / Math.log2(i + 2) : 0));
+        let ideal = 0;
+        for (let i = 0; i < Math.min(k, set.size); i++) ideal += 1 / Math.log2(i + 2);
+        expect(ndcgAtK(list, relevant, { k })).toBeCloseTo(dcg / ideal, 12);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+});
