@@ -194,8 +194,10 @@ function cachedBlendScorer(
     candidateScores.push(scores);
   }
   const itemIds = probe.items.ids;
-  const bestIndex = new Int32Array(k);
-  const bestScore = new Float64Array(k);
+  // A list never holds more than the catalogue: size by that, not by k.
+  const slots = Math.min(k, itemCount);
+  const bestIndex = new Int32Array(slots);
+  const bestScore = new Float64Array(slots);
   return (weights: readonly number[]): number => {
     const lists = new Map<Id, Id[]>();
     for (let r = 0; r < users.length; r++) {
@@ -207,8 +209,8 @@ function cachedBlendScorer(
       for (let q = 0; q < items.length; q++) {
         let value = 0;
         for (let c = 0; c < count; c++) value += weights[c]! * scores[q * count + c]!;
-        if (filled === k && !(value > bestScore[k - 1]!)) continue;
-        let pos = filled === k ? k - 1 : filled++;
+        if (filled === slots && !(value > bestScore[slots - 1]!)) continue;
+        let pos = filled === slots ? slots - 1 : filled++;
         while (pos > 0 && value > bestScore[pos - 1]!) {
           bestScore[pos] = bestScore[pos - 1]!;
           bestIndex[pos] = bestIndex[pos - 1]!;
