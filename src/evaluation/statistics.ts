@@ -19,7 +19,11 @@ import type { UserValues } from "./types.ts";
 export interface BootstrapOptions {
   /** The coverage of the interval, in (0, 1). @defaultValue 0.95 */
   confidence?: number;
-  /** How many bootstrap resamples to draw, an integer >= 1 (1,000 is the usual minimum for a 95% interval). @defaultValue 1000 */
+  /**
+   * How many bootstrap resamples to draw, an integer in [1, 1,000,000] (1,000 is the usual minimum for a 95%
+   * interval; the time is resamples × values).
+   * @defaultValue 1000
+   */
   resamples?: number;
   /** Seed of the resampling; the same seed gives the same interval. Required. */
   seed: Seed;
@@ -112,6 +116,9 @@ function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
+/** The most resamples a bootstrap draws: beyond a million the interval no longer moves, only the time grows. */
+const MAX_RESAMPLES = 1_000_000;
+
 /** The means of `resamples` bootstrap resamples of `values` (drawn with replacement, same size), sorted ascending. */
 function bootstrapMeans(values: Float64Array, resamples: number, seed: Seed): Float64Array {
   const random = createRandom(seed);
@@ -185,7 +192,7 @@ export function bootstrapConfidenceInterval(values: ArrayLike<number> | UserValu
   const data = isUserValues(values) ? toFiniteArray(fn, "values.values", values.values) : toFiniteArray(fn, "values", values);
   const confidence = checkConfidence(fn, options.confidence);
   const resamples = options.resamples ?? 1000;
-  assertInteger(fn, "options.resamples", resamples, 1);
+  assertInteger(fn, "options.resamples", resamples, 1, MAX_RESAMPLES);
   assertSeed(fn, "options.seed", options.seed);
   if (data.length === 0) throw new NextbestError("E_EMPTY", `${fn}: values must hold at least one value, got none`);
   return intervalOf(data, confidence, resamples, options.seed);
@@ -366,7 +373,7 @@ export function pairedComparison(
   assertOneOf(fn, "options.test", test, ["paired-t", "sign-flip"] as const);
   const confidence = checkConfidence(fn, options.confidence);
   const resamples = options.resamples ?? 1000;
-  assertInteger(fn, "options.resamples", resamples, 1);
+  assertInteger(fn, "options.resamples", resamples, 1, MAX_RESAMPLES);
   assertSeed(fn, "options.seed", options.seed);
   const paired = alignedDifferences(fn, a, b);
   const n = paired.a.length;

@@ -244,20 +244,25 @@ export function expectedCalibrationError(
   checkScoresAndLabels(fn, "probabilities", probabilities, labels);
   checkProbabilities(fn, probabilities);
   const n = probabilities.length;
-  const count = new Float64Array(bins);
-  const confidence = new Float64Array(bins);
-  const positives = new Float64Array(bins);
+  // At most n bins are occupied: number the occupied ones (in ascending bin order) so memory follows the data, not
+  // `bins` (a billion bins cost nothing more than ten).
+  const binOf = new Float64Array(n);
+  for (let i = 0; i < n; i++) binOf[i] = Math.min(Math.floor(probabilities[i]! * bins), bins - 1);
+  const occupied = Float64Array.from(new Set(binOf)).sort();
+  const slot = new Map<number, number>();
+  occupied.forEach((b, j) => slot.set(b, j));
+  const count = new Float64Array(occupied.length);
+  const confidence = new Float64Array(occupied.length);
+  const positives = new Float64Array(occupied.length);
   for (let i = 0; i < n; i++) {
-    const p = probabilities[i]!;
-    const b = Math.min(Math.floor(p * bins), bins - 1);
+    const b = slot.get(binOf[i]!)!;
     count[b]! += 1;
-    confidence[b]! += p;
+    confidence[b]! += probabilities[i]!;
     if (isPositive(labels[i]!)) positives[b]! += 1;
   }
   let ece = 0;
-  for (let b = 0; b < bins; b++) {
+  for (let b = 0; b < occupied.length; b++) {
     const c = count[b]!;
-    if (c === 0) continue;
     ece += (c / n) * Math.abs(positives[b]! / c - confidence[b]! / c);
   }
   return ece;

@@ -101,7 +101,7 @@ describe("bootstrapConfidenceInterval", () => {
     expectError(() => bootstrapConfidenceInterval([], { seed: 1 }), "E_EMPTY", "bootstrapConfidenceInterval: values must hold at least one value, got none");
     expectError(() => bootstrapConfidenceInterval([1, Number.NaN], { seed: 1 }), "E_NON_FINITE", "bootstrapConfidenceInterval: values[1] must be a finite number, got NaN");
     expectError(() => bootstrapConfidenceInterval([1], { seed: 1, confidence: 1 }), "E_BAD_INPUT", "options.confidence must be a number in (0, 1), got 1");
-    expectError(() => bootstrapConfidenceInterval([1], { seed: 1, resamples: 0 }), "E_BAD_INPUT", "options.resamples must be an integer >= 1, got 0");
+    expectError(() => bootstrapConfidenceInterval([1], { seed: 1, resamples: 0 }), "E_BAD_INPUT", "options.resamples must be an integer in [1, 1000000], got 0");
     expectError(() => bootstrapConfidenceInterval([1], {} as { seed: number }), "E_BAD_INPUT", "options.seed must be a finite number or a string");
     expectError(() => bootstrapConfidenceInterval("abc" as unknown as number[], { seed: 1 }), "E_BAD_INPUT", "values must be an array of numbers");
   });

@@ -69,3 +69,20 @@ describe("ranking metrics with a huge k", () => {
     );
   });
 });
+
+describe("other size options are bounded by the data or a documented maximum", () => {
+  it("expectedCalibrationError with a billion bins equals the sparse computation; a bootstrap caps resamples at a million", async () => {
+    const { expectedCalibrationError } = await import("../../src/metrics/index.ts");
+    const { bootstrapConfidenceInterval } = await import("../../src/evaluation/index.ts");
+    const probabilities = [0.1, 0.35, 0.35, 0.8, 0.95];
+    const labels = [0, 1, 0, 1, 1];
+    const memory = newMemory(() => {
+      // Every distinct probability in its own bin: the two 0.35s share one (positive rate 0.5).
+      const expected = (0.1 + 2 * Math.abs(0.5 - 0.35) + 0.2 + 0.05) / 5;
+      expect(expectedCalibrationError(probabilities, labels, { bins: HUGE })).toBeCloseTo(expected, 12);
+      expect(() => bootstrapConfidenceInterval([1, 2, 3], { seed: 1, resamples: HUGE })).toThrow("options.resamples must be an integer in [1, 1000000], got 1000000000");
+    });
+    expect(memory).toBeLessThan(200e6);
+    expect(expectedCalibrationError(probabilities, labels, { bins: 2 })).toBeCloseTo((3 / 5) * Math.abs(1 / 3 - 0.8 / 3) + (2 / 5) * Math.abs(1 - 0.875), 12);
+  });
+});
