@@ -283,6 +283,7 @@ export function gridSearch<P extends Record<string, unknown>>(
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.grid must be an object of parameter name → array of values, got ${describeValue(grid)}`);
   }
   const names = Object.keys(grid);
+  checkParameterNames(fn, "options.grid", names);
   const choices: (readonly unknown[])[] = [];
   for (const name of names) {
     const values = (grid as Record<string, unknown>)[name];
@@ -309,6 +310,18 @@ export function gridSearch<P extends Record<string, unknown>>(
     if (j < 0) break;
   }
   return runSearch(fn, candidates, factoryFor, prepared, options);
+}
+
+/** Names that would change an object's prototype or shadow its constructor when set as keys of the params. */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Throws E_BAD_INPUT for a parameter name that cannot be a plain object key (e.g. "__proto__" from parsed JSON). */
+function checkParameterNames(fn: string, where: string, names: readonly string[]): void {
+  for (const name of names) {
+    if (RESERVED_NAMES.has(name)) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${where} must not have a parameter named ${JSON.stringify(name)} (it would change the params' prototype), got one`);
+    }
+  }
 }
 
 function drawValue(fn: string, name: string, distribution: unknown, random: () => number): unknown {
@@ -393,6 +406,7 @@ export function randomSearch<P extends Record<string, unknown>>(
   assertInteger(fn, "options.trials", options.trials, 1);
   assertSeed(fn, "options.seed", options.seed);
   const names = Object.keys(space);
+  checkParameterNames(fn, "options.space", names);
   for (const name of names) checkDistribution(fn, name, (space as Record<string, unknown>)[name]);
   const random = createRandom(options.seed);
   const candidates: P[] = [];

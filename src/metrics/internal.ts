@@ -28,8 +28,14 @@ function isReadonlySet(value: unknown): value is ReadonlySet<Id> {
 
 /** The relevant items as a Set (the caller's Set itself when it is one: never mutated). */
 export function toIdSet(fn: string, name: string | (() => string), relevant: unknown): ReadonlySet<Id> {
-  if (relevant instanceof Set) return relevant;
-  if (Array.isArray(relevant)) return new Set(relevant as readonly Id[]);
+  if (relevant instanceof Set) {
+    checkIds(fn, name, Array.from(relevant as Set<unknown>));
+    return relevant;
+  }
+  if (Array.isArray(relevant)) {
+    checkIds(fn, name, relevant);
+    return new Set(relevant as readonly Id[]);
+  }
   if (isReadonlySet(relevant)) return relevant;
   throw new NextbestError(
     "E_BAD_INPUT",
@@ -52,6 +58,22 @@ export function checkRankedList(fn: string, name: string | (() => string), list:
   if (second >= 0) {
     const id: unknown = list[second];
     throwDuplicate(fn, labelOf(name), id, list.indexOf(id), second);
+  }
+  checkIds(fn, name, list);
+}
+
+/**
+ * Throws unless every entry is an id: a string or a finite number (NaN matches nothing, not even itself, so a NaN id
+ * would silently never count as relevant). O(n), no allocation.
+ */
+export function checkIds(fn: string, name: string | (() => string), ids: readonly unknown[]): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (typeof id === "string" || (typeof id === "number" && Number.isFinite(id))) continue;
+    throw new NextbestError(
+      typeof id === "number" ? "E_NON_FINITE" : "E_BAD_INPUT",
+      `${fn}: ${labelOf(name)}[${i}] must be an id (a string or a finite number), got ${describeValue(id)}`,
+    );
   }
 }
 

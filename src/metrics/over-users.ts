@@ -20,6 +20,7 @@ import {
   discountTable,
   gradedNdcg,
   markHits,
+  checkIds,
   reciprocalRankOfHits,
   toIdSet,
   type GainKind,
@@ -253,6 +254,7 @@ export function rankingMetricsOverUsers(
     if (rawList !== undefined && (!Array.isArray(rawList) || findRepeat(rawList, scratchIds) >= 0)) {
       checkRankedList(fn, `lists.get(${describeValue(user)})`, rawList);
     }
+    if (rawList !== undefined) checkIds(fn, () => `lists.get(${describeValue(user)})`, rawList);
     const rawRelevant = relevant.get(user);
     const set =
       rawRelevant === undefined

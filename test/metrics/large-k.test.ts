@@ -86,3 +86,14 @@ describe("other size options are bounded by the data or a documented maximum", (
     expect(expectedCalibrationError(probabilities, labels, { bins: 2 })).toBeCloseTo((3 / 5) * Math.abs(1 / 3 - 0.8 / 3) + (2 / 5) * Math.abs(1 - 0.875), 12);
   });
 });
+
+describe("ids in ranking metrics", () => {
+  it("reject NaN and non-id entries, naming the position (a NaN id never matches, so it was a silent miss)", async () => {
+    const { ndcgAtK, rankingMetricsOverUsers } = await import("../../src/metrics/index.ts");
+    expect(() => ndcgAtK(["a", Number.NaN], ["a"], { k: 2 })).toThrow("ndcgAtK: recommended[1] must be an id (a string or a finite number), got NaN");
+    expect(() => ndcgAtK(["a"], [Number.NaN], { k: 2 })).toThrow("ndcgAtK: relevant[0] must be an id");
+    expect(() => ndcgAtK(["a"], new Set([{}] as never[]), { k: 2 })).toThrow("ndcgAtK: relevant[0] must be an id");
+    expect(() => rankingMetricsOverUsers(new Map([["u", ["a", Number.NaN]]]), new Map([["u", ["a"]]]), { k: 2 })).toThrow('rankingMetricsOverUsers: lists.get("u")[1] must be an id');
+  });
+});
+
