@@ -132,7 +132,7 @@ function probability(fn: string, field: string, value: unknown): number {
 export function rankAccountBook(scores: readonly AccountScore[], options: AccountBookOptions = {}): AccountBookEntry[] {
   const fn = "rankAccountBook";
   if (!Array.isArray(scores)) throw new NextbestError("E_BAD_INPUT", `${fn}: scores must be an array of { account, upsellProbability, churnProbability, spend }, got ${describeValue(scores)}`);
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const gain = options.upsellGain ?? 0.5;
   if (typeof gain !== "number" || !Number.isFinite(gain) || gain < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.upsellGain must be a finite number >= 0, got ${describeValue(gain)}`);
   const limit = options.limit ?? scores.length;

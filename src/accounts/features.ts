@@ -150,7 +150,7 @@ const NO_PURCHASE_DAYS = 3650;
 export function accountFeatures(events: readonly SpendEvent[], options: AccountFeatureOptions): AccountFeatureTable {
   const fn = "accountFeatures";
   checkSpendEvents(fn, events);
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with dates, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with dates, got ${describeValue(options)}`);
   const dates = checkDates(fn, options.dates);
   const windows = options.windows ?? [90, 365];
   if (!Array.isArray(windows) || windows.length === 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.windows must be a non-empty array of days, got ${describeValue(windows)}`);

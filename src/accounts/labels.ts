@@ -135,7 +135,7 @@ export function checkWindow(fn: string, name: string, value: unknown): number {
 export function labelSpendOutcomes(events: readonly SpendEvent[], options: SpendOutcomeOptions): SpendOutcomeLabel[] {
   const fn = "labelSpendOutcomes";
   checkSpendEvents(fn, events);
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with dates, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with dates, got ${describeValue(options)}`);
   const dates = checkDates(fn, options.dates);
   const windowDays = checkWindow(fn, "options.windowDays", options.windowDays ?? 180);
   const upsell = options.upsellThreshold ?? 0.2;

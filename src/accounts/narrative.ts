@@ -115,7 +115,7 @@ export function narrateAccountScore(
   if (!Number.isInteger(row) || row < 0 || row >= table.rows.length) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: row must be an integer in [0, ${table.rows.length - 1}], got ${describeValue(row)}`);
   }
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const names = table.info.map((f) => f.name);
   const x = table.matrix.data.subarray(row * d, (row + 1) * d);
   const why = explainLogistic({ coefficients: model.coefficients, intercept: model.intercept }, x, { means: model.means, featureNames: names });

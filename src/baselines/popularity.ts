@@ -138,7 +138,7 @@ export interface PopularityModelJSON {
 export function fitPopularity(interactions: Interactions, options: PopularityOptions = {}): PopularityModel {
   const fn = "fitPopularity";
   checkInteractions(fn, interactions);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const measure = options.measure ?? "distinct-users";

@@ -112,6 +112,9 @@ function fillRandomScores(seed: Seed, user: Id, out: Float64Array): void {
 export function fitRandom(interactions: Interactions, options: RandomOptions): RandomModel {
   const fn = "fitRandom";
   checkInteractions(fn, interactions);
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with a seed, got ${describeValue(options)}`);
+  }
   const seed = (options as Partial<RandomOptions> | undefined)?.seed;
   assertSeed(fn, "options.seed", seed);
   return Object.freeze({

@@ -115,7 +115,7 @@ export function fitLogisticRegression(
   const fn = "fitLogisticRegression";
   checkFeatureMatrix(fn, "features", features);
   const y = checkBinaryLabels(fn, labels, features.rows);
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const l2 = options.l2 ?? 1;
   if (typeof l2 !== "number" || !Number.isFinite(l2) || l2 < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.l2 must be a finite number >= 0, got ${describeValue(l2)}`);
   const maxIterations = options.maxIterations ?? 50;

@@ -209,7 +209,7 @@ export function fitMlpClassifier(features: DenseMatrix, labels: ArrayLike<number
     if (typeof c !== "number" || !Number.isInteger(c) || c < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: labels[${i}] must be a class index (an integer >= 0), got ${describeValue(c)}`);
     k = Math.max(k, c + 1);
   }
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const classNames = options.classNames ?? Array.from({ length: Math.max(k, 2) }, (_, c) => String(c));
   if (!Array.isArray(classNames) || classNames.length < k || !classNames.every((c) => typeof c === "string")) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.classNames must name every class (at least ${k}), got ${describeValue(classNames)}`);

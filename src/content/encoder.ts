@@ -493,7 +493,7 @@ export function fitFeatureEncoder(
   if (rows.length === 0) throw new NextbestError("E_EMPTY", `${fn}: rows must hold at least one row, got 0 rows`);
   if (!Array.isArray(schema)) throw new NextbestError("E_BAD_INPUT", `${fn}: schema must be an array of field specs, got ${describeValue(schema)}`);
   if (schema.length === 0) throw new NextbestError("E_EMPTY", `${fn}: schema must hold at least one field, got 0 fields`);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const normalize = options.normalize ?? true;

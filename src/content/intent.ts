@@ -176,7 +176,7 @@ export function fitIntentModel(signals: readonly IntentSignal[], catalog: Intent
   if (catalog.topics.length !== catalog.ids.length) {
     throw new NextbestError("E_SHAPE", `${fn}: catalog.topics must have one entry per id (${catalog.ids.length}), got ${catalog.topics.length}`);
   }
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const halfLifeDays = options.halfLifeDays ?? 30;
   if (typeof halfLifeDays !== "number" || Number.isNaN(halfLifeDays) || halfLifeDays <= 0) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.halfLifeDays must be a number > 0 (Infinity for no decay), got ${describeValue(halfLifeDays)}`);

@@ -122,7 +122,7 @@ export function fitLookAlikeModel(interactions: Interactions, accounts: ContentI
   checkInteractions(fn, interactions);
   checkAccountTable(fn, "accounts", accounts);
   const a = accounts.features;
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const neighbors = options.neighbors ?? 50;
   assertInteger(fn, "options.neighbors", neighbors, 1);
   const users = createIdIndex(accounts.ids, { duplicates: "error" });

@@ -64,7 +64,7 @@ export function fitFirmographicProjection(
   }
   checkAccountTable(fn, "accounts", accounts);
   const a = accounts.features;
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const ridge = options.ridge ?? 1;
   if (typeof ridge !== "number" || !Number.isFinite(ridge) || ridge <= 0) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.ridge must be a finite number > 0, got ${describeValue(ridge)}`);

@@ -192,7 +192,7 @@ export function fitContentRecommender(interactions: Interactions, catalog: Conte
   }
   if (itemCount === 0) throw new NextbestError("E_EMPTY", `${fn}: catalog.ids must hold at least one product, got 0`);
   const items = createIdIndex(catalog.ids, { duplicates: "error" });
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const halfLife = options.halfLifeDays === undefined ? undefined : checkPositive(fn, "options.halfLifeDays", options.halfLifeDays);
   const timeUnit = resolveTimeUnit(fn, options.timeUnit);
   const weighting = options.valueWeighting ?? "linear";
@@ -415,7 +415,7 @@ function firmographicFallback(
   model: ContentModel,
   options: ContentRecommenderOptions,
 ): ((user: Id, out: Float64Array | null) => boolean) | undefined {
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const { accounts, projection } = options;
   if (accounts === undefined && projection === undefined) return undefined;
   if (accounts === undefined || projection === undefined) {

@@ -135,7 +135,7 @@ export function unitRows(matrix: DenseMatrix): Float64Array {
 export function similarRows(matrix: DenseMatrix, options: SimilarRowsOptions): SimilarRows {
   const fn = "similarRows";
   checkMatrix(fn, "matrix", matrix);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
   }
   const k = positiveInteger(fn, "options.k", options.k);
@@ -251,7 +251,7 @@ export interface LookAlikes {
 export function lookAlikes(accounts: DenseMatrix, seeds: ArrayLike<number>, options: LookAlikeOptions): LookAlikes {
   const fn = "lookAlikes";
   checkMatrix(fn, "accounts", accounts);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
   }
   const k = positiveInteger(fn, "options.k", options.k);

@@ -278,7 +278,7 @@ export function createCsvTokenizer(fn: string, delimiterOption: string, source =
  */
 export function createCsvRowParser(options: CsvParserOptions = {}): CsvRowParser {
   const fn = "createCsvRowParser";
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   return createCsvTokenizer(fn, resolveDelimiter(fn, "options.delimiter", options.delimiter));
@@ -302,7 +302,7 @@ export function createCsvRowParser(options: CsvParserOptions = {}): CsvRowParser
 export function parseCsv(text: string, options: CsvParserOptions = {}): string[][] {
   const fn = "parseCsv";
   if (typeof text !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: text must be a string, got ${describeValue(text)}`);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const parser = createCsvTokenizer(fn, resolveDelimiter(fn, "options.delimiter", options.delimiter));

@@ -157,7 +157,7 @@ export function createInteractionsCsvReaderFor(
   options: ParseInteractionsCsvOptions,
   internals: InteractionsCsvReaderInternals = {},
 ): InteractionsCsvReader {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const delimiter = resolveDelimiter(fn, "options.delimiter", options.delimiter);

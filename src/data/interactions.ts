@@ -58,7 +58,7 @@ export interface ResolvedCreateOptions {
 
 /** Validates {@link CreateInteractionsOptions} and prepares the id index builders. @internal */
 export function resolveCreateOptions(fn: string, options: CreateInteractionsOptions): ResolvedCreateOptions {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const duplicates = options.duplicates ?? "sum";

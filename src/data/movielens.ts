@@ -57,7 +57,7 @@ export function movieLens100kCsvOptions(options: ParseMovieLens100kOptions): Par
  */
 export function parseMovieLens100k(text: string | Iterable<string>, options: ParseMovieLens100kOptions = {}): Interactions {
   const fn = "parseMovieLens100k";
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const reader = createInteractionsCsvReaderFor(fn, movieLens100kCsvOptions(options));

@@ -80,7 +80,7 @@ export function checkInteractions(fn: string, name: string, data: unknown): asse
 
 /** Validates an options object. @internal */
 export function checkOptions(fn: string, options: unknown): asserts options is object {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
 }

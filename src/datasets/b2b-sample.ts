@@ -308,7 +308,7 @@ function capitalize(word: string): string {
  */
 export function generateB2bSample(options: GenerateB2bSampleOptions = {}): B2bSample {
   const fn = "generateB2bSample";
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const accountCount = options.accounts ?? 500;
@@ -579,7 +579,7 @@ export function b2bPurchaseInteractions(
   if (!Array.isArray(purchases)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: purchases must be an array, got ${describeValue(purchases)}`);
   }
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const { value = "count", ...createOptions } = options;

@@ -71,7 +71,7 @@ export function dateCell(fn: string, table: Table, row: Table["rows"][number], n
 
 /** Checks a parser's options argument. @internal */
 export function checkOptions(fn: string, options: unknown): void {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
 }

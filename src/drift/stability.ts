@@ -86,7 +86,7 @@ export function thresholdsOf(fn: string, thresholds: unknown): { moderate: numbe
 
 /** Reads and checks epsilon in (0, 1). */
 export function epsilonOf(fn: string, options: unknown): number {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const epsilon = (options as StabilityOptions).epsilon ?? DEFAULT_EPSILON;

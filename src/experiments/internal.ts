@@ -3,7 +3,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 
 /** Reads `options.confidence` (default 0.95), which must be in (0, 1). */
 export function confidenceOf(fn: string, options: unknown, name = "options.confidence"): number {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const value = (options as { confidence?: unknown }).confidence ?? 0.95;

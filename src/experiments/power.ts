@@ -86,14 +86,14 @@ function meanDesign(fn: string, design: MeanDesign): Common & { delta: number; s
 }
 
 function powerOf(fn: string, options: unknown): number {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   return openUnit(fn, "options.power", (options as { power?: unknown }).power ?? 0.8);
 }
 
 function controlSizeOf(fn: string, options: unknown): number {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with controlSize, got ${describeValue(options)}`);
   }
   const n = (options as { controlSize?: unknown }).controlSize;

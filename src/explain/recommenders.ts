@@ -318,7 +318,7 @@ export interface ImplicitAlsExplainOptions {
 export function explainImplicitAlsScore(model: ImplicitAlsModel, user: Id, item: Id, options: ImplicitAlsExplainOptions = {}): ImplicitAlsExplanation {
   const fn = "explainImplicitAlsScore";
   modelHeader(fn, model, "implicit-als");
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const f = model.factors;
   const itemCount = model.items.ids.length;
   const userCount = model.users.ids.length;

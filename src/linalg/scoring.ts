@@ -215,7 +215,7 @@ export function topKAgainstFactors(
 ): TopKAgainstFactorsResult {
   const fn = "topKAgainstFactors";
   checkFactorPair(fn, userFactors, itemFactors);
-  if (options === null || typeof options !== "object") {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
   }
   assertInteger(fn, "options.k", options.k, 1);

@@ -171,7 +171,7 @@ export function spdInverse(a: DenseMatrix<Float64Array | Float32Array>, options:
   assertDense(fn, "a", a, true);
   if (a.rows !== a.cols) throw new NextbestError("E_SHAPE", `${fn}: a must be square, got ${a.rows} × ${a.cols}`);
   throwIfNonFiniteMatrix(fn, "a", a);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const ridge = options.ridge ?? 0;

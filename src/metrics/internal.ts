@@ -14,7 +14,7 @@ export function checkK(fn: string, k: unknown, name = "options.k"): asserts k is
 
 /** Throws E_BAD_INPUT unless `options` is an object (a missing options object is a caller bug for k-metrics). */
 export function checkOptions(fn: string, options: unknown): void {
-  if (options === null || typeof options !== "object") {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
 }

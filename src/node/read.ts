@@ -132,7 +132,7 @@ export interface ReadMovieLens100kOptions extends ParseMovieLens100kOptions {
 export async function readMovieLens100k(directory: string, options: ReadMovieLens100kOptions = {}): Promise<Interactions> {
   const fn = "readMovieLens100k";
   checkPath(fn, "directory", directory);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const file = options.file ?? "u.data";
@@ -183,7 +183,7 @@ export async function readMovieLens100kSplit(
 ): Promise<InteractionsSplit> {
   const fn = "readMovieLens100kSplit";
   checkPath(fn, "directory", directory);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const split = options.split ?? "u1";

@@ -544,7 +544,7 @@ export interface RecommendNextBestOptions {
 export function recommendNextBestProducts(model: NextBestProductsModel, account: Id, options: RecommendNextBestOptions = {}): NextBestProducts {
   const fn = "recommendNextBestProducts";
   checkPipeline(fn, model);
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const task = options.task ?? "new-products";
   assertOneOf(fn, "options.task", task, TASKS);
   const k = options.k ?? 10;

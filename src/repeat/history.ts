@@ -57,7 +57,7 @@ export function latestTime(times: PairTimes): number {
 
 /** Throws E_BAD_INPUT unless `options` is an object. */
 export function checkOptionsObject(fn: string, options: unknown): void {
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
 }

@@ -74,7 +74,7 @@ export interface ElbowTable {
 export function kMeansElbow(data: SegmentData, options: ElbowOptions = {}): ElbowTable {
   const fn = "kMeansElbow";
   const m = matrixOf(fn, data);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const minK = options.minK ?? 2;

@@ -256,7 +256,7 @@ function canonical(run: Run, n: number, d: number, k: number): { centroids: Floa
 export function fitKMeans(data: SegmentData, options: KMeansOptions): KMeansModel {
   const fn = "fitKMeans";
   const m = matrixOf(fn, data);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
   }
   const { k } = options;

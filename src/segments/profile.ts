@@ -361,7 +361,7 @@ export function profileSegments(
     if (v + 1 > k) k = v + 1;
   }
   if (!Array.isArray(fields)) throw new NextbestError("E_BAD_INPUT", `${fn}: fields must be an array of field specs, got ${describeValue(fields)}`);
-  if (typeof options !== "object" || options === null) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const maxHighlights = options.maxHighlights ?? 3;
   assertInteger(fn, "options.maxHighlights", maxHighlights, 0);
   const minShareDifference = options.minShareDifference ?? 0.1;

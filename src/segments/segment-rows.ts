@@ -86,7 +86,7 @@ function defaultProfile(schema: readonly FieldSpec[]): ProfileField[] {
  */
 export function segmentRows(rows: readonly FeatureRow[], options: SegmentRowsOptions): Segmentation {
   const fn = "segmentRows";
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with schema and k, got ${describeValue(options)}`);
   }
   const encoder = fitFeatureEncoder(rows, options.schema, { normalize: options.normalize ?? false });

@@ -109,7 +109,7 @@ export function silhouette(data: SegmentData, labels: ArrayLike<number>, options
   const d = m.cols;
   const x = m.data;
   const { labels: label, k, sizes } = checkLabels(fn, labels, n);
-  if (typeof options !== "object" || options === null) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
   const seed = options.seed ?? 42;
