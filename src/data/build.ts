@@ -183,6 +183,13 @@ export function buildInteractions(
         if (t > time) time = t;
         q++;
       }
+      if (value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY) {
+        const at = sources === undefined ? "" : ` (rows at ${label(sources[first]!)} and later)`;
+        throw new NextbestError(
+          "E_NON_FINITE",
+          `${fn}: the summed value of a repeated (user, item) pair must be finite, got ${value} for user ${describeValue(users.ids[r])}, item ${describeValue(items.ids[item])}${at}`,
+        );
+      }
       indices[nnz] = item;
       out[nnz] = value;
       if (outTimes !== undefined) outTimes[nnz] = time;

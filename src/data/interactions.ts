@@ -15,6 +15,7 @@ import {
   checkIdIndex,
 } from "./build.ts";
 import type { InteractionRow, Interactions } from "./types.ts";
+import { checkInteractions } from "./split-common.ts";
 
 export type { DuplicatePolicy } from "../linalg/csr.ts";
 
@@ -176,6 +177,9 @@ export function createInteractions(rows: Iterable<InteractionRow>, options: Crea
   return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `rows[${k}]`);
 }
 
+/** The most entries a column may hold: the largest typed array index range nextbest allocates (2^31 − 1). */
+const MAX_COLUMN_LENGTH = 2 ** 31 - 1;
+
 /**
  * Interactions in columnar form: entry `k` is (users[k], items[k], values?.[k], timestamps?.[k]).
  *
@@ -233,6 +237,10 @@ export function createInteractionsFromColumns(
     if (column === undefined && (name === "values" || name === "timestamps")) continue;
     if (typeof column !== "object" || column === null || typeof column.length !== "number") {
       throw new NextbestError("E_BAD_INPUT", `${fn}: columns.${name} must be an array, got ${describeValue(column)}`);
+    }
+    // An array-like's length sizes the buffers: it must be one a real array can have (checked before allocating).
+    if (!Number.isInteger(column.length) || column.length < 0 || column.length > MAX_COLUMN_LENGTH) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: columns.${name}.length must be an integer in [0, ${MAX_COLUMN_LENGTH}], got ${describeValue(column.length)}`);
     }
   }
   const n = users.length;
@@ -367,6 +375,7 @@ export interface InteractionsSummary {
  * @category data
  */
 export function interactionsSummary(data: Interactions): InteractionsSummary {
+  checkInteractions("interactionsSummary", "data", data);
   const users = userCount(data);
   const items = itemCount(data);
   const nnz = interactionCount(data);

@@ -18,7 +18,7 @@ import {
   type InteractionRow,
   type Interactions,
 } from "../../src/data/index.ts";
-import { errorOf } from "../helpers.ts";
+import { errorOf, expectError } from "../helpers.ts";
 
 
 function dense(data: Interactions): number[][] {
@@ -338,5 +338,24 @@ describe("createInteractions (properties)", () => {
       }),
       { seed: 42, numRuns: 100 },
     );
+  });
+});
+
+describe("hostile sizes and sums (issue 15)", () => {
+  it("a repeated pair whose values sum past the largest double is E_NON_FINITE naming the pair", () => {
+    expectError(
+      () => createInteractions([{ user: "acme", item: "crm", value: 1e308 }, { user: "acme", item: "crm", value: 1e308 }]),
+      "E_NON_FINITE",
+      'createInteractions: the summed value of a repeated (user, item) pair must be finite, got Infinity for user "acme", item "crm"',
+    );
+  });
+
+  it("a column claiming 2^32 entries is rejected before anything is allocated", () => {
+    const huge = { length: 2 ** 32 } as ArrayLike<string>;
+    expectError(() => createInteractionsFromColumns({ users: huge, items: huge }), "E_BAD_INPUT", "createInteractionsFromColumns: columns.users.length must be an integer in [0, 2147483647], got 4294967296");
+  });
+
+  it("interactionsSummary of something that is not interactions names itself", () => {
+    expectError(() => interactionsSummary({} as never), "E_BAD_INPUT", "interactionsSummary: data must be an Interactions dataset");
   });
 });
