@@ -201,7 +201,7 @@ export function meanOfValues(byUser: CsrMatrix): number {
 }
 
 /** The bias kernel: fits μ, b_u, b_i on a user × item matrix and its transpose. Trusts its inputs. */
-export function fitBiasArrays(byUser: CsrMatrix, byItem: CsrMatrix, options: ResolvedBiasOptions): BiasArrays {
+export function fitBiasArrays(byUser: CsrMatrix, byItem: CsrMatrix, options: ResolvedBiasOptions, fn = "fitBiases"): BiasArrays {
   const globalMean = meanOfValues(byUser);
   const userCount = byUser.rows;
   const itemCount = byItem.rows;
@@ -226,6 +226,18 @@ export function fitBiasArrays(byUser: CsrMatrix, byItem: CsrMatrix, options: Res
     const { indptr, indices, values } = byUser;
     const rate = options.learningRate;
     const reg = options.regularization;
+    // A ridge least-squares bias never strays far past the spread of the ratings; one that does has diverged.
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (let p = 0; p < indptr[userCount]!; p++) {
+      if (values[p]! < low) low = values[p]!;
+      if (values[p]! > high) high = values[p]!;
+    }
+    const bound = 10 * (high - low + 1);
+    const diverged = (biases: Float64Array): boolean => {
+      for (let k = 0; k < biases.length; k++) if (!(Math.abs(biases[k]!) <= bound)) return true;
+      return false;
+    };
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       for (let u = 0; u < userCount; u++) {
         for (let p = indptr[u]!; p < indptr[u + 1]!; p++) {
@@ -236,6 +248,12 @@ export function fitBiasArrays(byUser: CsrMatrix, byItem: CsrMatrix, options: Res
           userBiases[u] = bu + rate * (error - reg * bu);
           itemBiases[i] = bi + rate * (error - reg * bi);
         }
+      }
+      if (diverged(userBiases) || diverged(itemBiases)) {
+        throw new NextbestError(
+          "E_NON_FINITE",
+          `${fn}: SGD training must stay within the ratings' range, got a bias beyond ±${bound} after epoch ${epoch + 1}: it diverged (lower options.learningRate, now ${rate})`,
+        );
       }
     }
   }
@@ -321,7 +339,7 @@ export function fitBiases(interactions: Interactions, options: BiasOptions = {})
   const resolved = resolveBiasOptions(fn, options);
   checkFiniteValues(fn, interactions.byUser);
   const scale = resolveRatingScale(fn, interactions.byUser, options.clip, options.ratingRange);
-  const { globalMean, userBiases, itemBiases } = fitBiasArrays(interactions.byUser, interactions.byItem, resolved);
+  const { globalMean, userBiases, itemBiases } = fitBiasArrays(interactions.byUser, interactions.byItem, resolved, fn);
   return Object.freeze({
     kind: "biases",
     version: 1,

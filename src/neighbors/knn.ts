@@ -255,7 +255,7 @@ function fitKnn(fn: string, interactions: Interactions, options: KnnOptions, bas
   assertInRange(fn, "options.predictionShrinkage", predictionShrinkage, 0, Number.MAX_VALUE);
   checkFiniteValues(fn, interactions.byUser);
   const scale = resolveRatingScale(fn, interactions.byUser, options.clip, options.ratingRange);
-  const biases = fitBiasArrays(interactions.byUser, interactions.byItem, resolveBiasOptions(fn, resolved.baseline, "options.baseline"));
+  const biases = fitBiasArrays(interactions.byUser, interactions.byItem, resolveBiasOptions(fn, resolved.baseline, "options.baseline"), fn);
   const lists = neighborArraysOf(interactions, resolved, resolved.similarity === "pearson-baseline" ? biases : undefined);
   const { indptr, indices, values } = interactions.byUser;
   const nnz = indptr[interactions.byUser.rows]!;

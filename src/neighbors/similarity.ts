@@ -267,7 +267,7 @@ export function computeNeighbors(interactions: Interactions, options: NeighborOp
   checkFiniteValues(fn, interactions.byUser);
   const biases =
     resolved.similarity === "pearson-baseline"
-      ? fitBiasArrays(interactions.byUser, interactions.byItem, resolveBiasOptions(fn, resolved.baseline, "options.baseline"))
+      ? fitBiasArrays(interactions.byUser, interactions.byItem, resolveBiasOptions(fn, resolved.baseline, "options.baseline"), fn)
       : undefined;
   const arrays = neighborArraysOf(interactions, resolved, biases);
   return Object.freeze({

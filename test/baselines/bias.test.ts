@@ -259,3 +259,15 @@ describe.skipIf(!existsSync(movieLens))("MovieLens 100K fold u1 (real data)", ()
     expect(Math.sqrt(squared / count)).toBeLessThanOrEqual(0.96);
   });
 });
+
+describe("fitBiases SGD divergence (issue 15)", () => {
+  it("throws E_NON_FINITE naming the learning rate when SGD diverges (learningRate 5 gave biases near 1e136)", () => {
+    const ratings = createInteractions([
+      { user: "a", item: "x", value: 5 }, { user: "a", item: "y", value: 1 }, { user: "b", item: "x", value: 4 },
+      { user: "b", item: "z", value: 2 }, { user: "c", item: "y", value: 3 }, { user: "c", item: "z", value: 5 },
+    ]);
+    expectError(() => fitBiases(ratings, { method: "sgd", learningRate: 5 }), "E_NON_FINITE", "fitBiases: SGD training must stay within the ratings' range");
+    const fine = fitBiases(ratings, { method: "sgd" });
+    for (const b of [...fine.userBiases, ...fine.itemBiases]) expect(Math.abs(b)).toBeLessThan(5);
+  });
+});
