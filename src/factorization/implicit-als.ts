@@ -18,7 +18,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkModelHeader } from "../recommend/contract.ts";
+import { checkModelHeader, popularityFallback } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import { conjugateGradientAls, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
@@ -34,7 +34,6 @@ import {
   float32TableFromJSON,
   integerOption,
   numberOption,
-  popularityFallback,
   positiveIntegerFromJSON,
   rowDot,
   seedOption,

@@ -134,28 +134,6 @@ export function checkVector(fn: string, name: string, vector: unknown, length: n
   }
 }
 
-/**
- * A popularity fallback computed from the seen pattern (distinct users per item) on first use, so building the
- * adapter stays O(1). The scores equal those of `fitPopularity` with its default measure on the training data.
- */
-export function popularityFallback(items: IdIndex, seenIndices: Int32Array): RecommenderFallback {
-  let counts: Float64Array | undefined;
-  const itemCount = items.ids.length;
-  return Object.freeze({
-    source: "popularity",
-    scoreInto(_user: unknown, out: Float64Array): void {
-      if (!(out instanceof Float64Array) || out.length !== itemCount) {
-        throw new NextbestError("E_SHAPE", `fallback.scoreInto: out must be a Float64Array of length ${itemCount} (one per item), got ${describeValue(out)}`);
-      }
-      if (counts === undefined) {
-        counts = new Float64Array(itemCount);
-        for (let p = 0; p < seenIndices.length; p++) counts[seenIndices[p]!]! += 1;
-      }
-      out.set(counts);
-    },
-  });
-}
-
 /** Dot product of row `a` (offset ao) of A with row `b` (offset bo) of B, both of length f, float64 sums. */
 export function rowDot(A: Float32Array | Float64Array, ao: number, B: Float32Array | Float64Array, bo: number, f: number): number {
   let s0 = 0;

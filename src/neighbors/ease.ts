@@ -10,7 +10,6 @@ import type { Interactions } from "../data/types.ts";
 import { freezeInteractions } from "../data/build.ts";
 import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
 import { invertSpdUpperInPlace } from "../linalg/spd-inverse.ts";
-import { popularityFallback } from "../factorization/internal.ts";
 import {
   badModel,
   float64ArrayFromJSON,
@@ -20,7 +19,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertFiniteNumber } from "../internal/validate.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
 

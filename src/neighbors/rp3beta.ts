@@ -8,7 +8,6 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import type { ValueTransform } from "../data/transform.ts";
 import type { Interactions } from "../data/types.ts";
-import { popularityFallback } from "../factorization/internal.ts";
 import {
   badModel,
   float64ArrayFromJSON,
@@ -18,7 +17,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertFiniteNumber, assertInteger } from "../internal/validate.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
 import { computeNeighborLists } from "./kernel.ts";

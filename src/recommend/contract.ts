@@ -186,3 +186,25 @@ export function biasedFallback(
     },
   });
 }
+
+/**
+ * A popularity fallback computed from the seen pattern (distinct users per item) on first use, so building the
+ * adapter stays O(1). The scores equal those of `fitPopularity` with its default measure on the training data.
+ */
+export function popularityFallback(items: IdIndex, seenIndices: Int32Array): RecommenderFallback {
+  let counts: Float64Array | undefined;
+  const itemCount = items.ids.length;
+  return Object.freeze({
+    source: "popularity",
+    scoreInto(_user: unknown, out: Float64Array): void {
+      if (!(out instanceof Float64Array) || out.length !== itemCount) {
+        throw new NextbestError("E_SHAPE", `fallback.scoreInto: out must be a Float64Array of length ${itemCount} (one per item), got ${describeValue(out)}`);
+      }
+      if (counts === undefined) {
+        counts = new Float64Array(itemCount);
+        for (let p = 0; p < seenIndices.length; p++) counts[seenIndices[p]!]! += 1;
+      }
+      out.set(counts);
+    },
+  });
+}
