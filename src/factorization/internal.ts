@@ -13,7 +13,7 @@ import {
   idIndexFieldToJSON,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
+import type { Recommender } from "../recommend/types.ts";
 import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser, copySeen } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import type { MatrixFactorizationHyperparameters, MatrixFactorizationModel, MatrixFactorizationModelJSON } from "./matrix-factorization.ts";

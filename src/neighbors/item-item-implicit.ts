@@ -19,7 +19,7 @@ import {
 } from "../internal/serialize.ts";
 import { assertInRange, assertInteger, assertOneOf } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
+import { checkInteractions, checkScoreBuffer } from "../recommend/contract.ts";
 import { checkFiniteValues, finiteFromJSON } from "../baselines/bias.ts";
 import { computeNeighborLists } from "./kernel.ts";
 import { transformValues } from "../data/transform.ts";
@@ -30,7 +30,7 @@ function allValuesEqual(matrix: CsrMatrix): boolean {
   for (let p = 1; p < nnz; p++) if (matrix.values[p] !== matrix.values[0]) return false;
   return true;
 }
-import { integerFromJSON, neighborListsFromJSON } from "./shared.ts";
+import { integerFromJSON, neighborListsFromJSON, sparseItemWeightsRecommender } from "./shared.ts";
 
 /**
  * How the item × user matrix is weighted before item-item similarities are taken (as implicit does):
@@ -363,35 +363,15 @@ export function checkItemItemImplicitModel(fn: string, model: unknown): asserts 
 export function itemItemImplicitRecommender(model: ItemItemImplicitModel): Recommender {
   const fn = "itemItemImplicitRecommender";
   checkItemItemImplicitModel(fn, model);
-  const { users, items, neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns, seenIndptr: up, seenIndices: ui, seenValues: uv, popularity } = model;
+  const { items, popularity } = model;
   const itemCount = items.ids.length;
-  const userCount = users.ids.length;
-  return Object.freeze({
-    name: "item-item-implicit",
-    users,
-    items,
-    scoreUser(user: number, out: Float64Array): void {
-      checkUserIndex("itemItemImplicitRecommender.scoreUser", user, userCount);
-      checkScoreBuffer("itemItemImplicitRecommender.scoreUser", out, itemCount);
-      out.fill(0);
-      for (let p = up[user]!; p < up[user + 1]!; p++) {
-        const j = ui[p]!;
-        const w = uv[p]!;
-        for (let q = np[j]!; q < np[j + 1]!; q++) out[ni[q]!]! += w * ns[q]!;
-      }
+  return sparseItemWeightsRecommender(fn, "item-item-implicit", model, Object.freeze({
+    source: "popularity",
+    scoreInto(_user: unknown, out: Float64Array): void {
+      checkScoreBuffer(`${fn}.fallback.scoreInto`, out, itemCount);
+      out.set(popularity);
     },
-    seenItems(user: number): ArrayLike<number> {
-      checkUserIndex("itemItemImplicitRecommender.seenItems", user, userCount);
-      return ui.subarray(up[user]!, up[user + 1]!);
-    },
-    fallback: Object.freeze({
-      source: "popularity",
-      scoreInto(_user: unknown, out: Float64Array): void {
-        checkScoreBuffer("itemItemImplicitRecommender.fallback.scoreInto", out, itemCount);
-        out.set(popularity);
-      },
-    }),
-  });
+  }));
 }
 
 /**

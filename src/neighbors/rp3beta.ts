@@ -17,11 +17,11 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertFiniteNumber, assertInteger } from "../internal/validate.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkInteractions, checkModelHeader, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
 import { computeNeighborLists } from "./kernel.ts";
-import { integerFromJSON, neighborListsFromJSON } from "./shared.ts";
+import { integerFromJSON, neighborListsFromJSON, sparseItemWeightsRecommender } from "./shared.ts";
 
 /**
  * Options of {@link fitRp3Beta}. The defaults were chosen on the Online Retail II validation cut (train before
@@ -313,29 +313,7 @@ function checkRp3BetaModel(fn: string, model: unknown): asserts model is Rp3Beta
 export function rp3BetaRecommender(model: Rp3BetaModel): Recommender {
   const fn = "rp3BetaRecommender";
   checkRp3BetaModel(fn, model);
-  const { users, items, neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns, seenIndptr: up, seenIndices: ui, seenValues: uv } = model;
-  const itemCount = items.ids.length;
-  const userCount = users.ids.length;
-  return Object.freeze({
-    name: "rp3beta",
-    users,
-    items,
-    scoreUser(user: number, out: Float64Array): void {
-      checkUserIndex("rp3BetaRecommender.scoreUser", user, userCount);
-      checkScoreBuffer("rp3BetaRecommender.scoreUser", out, itemCount);
-      out.fill(0);
-      for (let p = up[user]!; p < up[user + 1]!; p++) {
-        const i = ui[p]!;
-        const w = uv[p]!;
-        for (let q = np[i]!; q < np[i + 1]!; q++) out[ni[q]!]! += w * ns[q]!;
-      }
-    },
-    seenItems(user: number): ArrayLike<number> {
-      checkUserIndex("rp3BetaRecommender.seenItems", user, userCount);
-      return ui.subarray(up[user]!, up[user + 1]!);
-    },
-    fallback: popularityFallback(items, ui),
-  });
+  return sparseItemWeightsRecommender(fn, "rp3beta", model, popularityFallback(model.items, model.seenIndices));
 }
 
 /**

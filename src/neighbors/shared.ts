@@ -1,5 +1,53 @@
-// Shared by the neighbourhood models' JSON readers. Not exported by the barrel.
+// Shared by the neighbourhood models: their JSON readers and the adapter of sparse item-item weights. Not exported by
+// the barrel.
+import type { IdIndex } from "../core/id-index.ts";
 import { float64ArrayFromJSON, int32ArrayFromJSON, badModel } from "../internal/serialize.ts";
+import { checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
+import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
+
+/**
+ * The recommender of a sparse item-item model (item-item cosine / TF-IDF / BM25, RP3β): the score of item i for user
+ * u is Σ over u's items j of x_uj · w(j, i), over j's stored neighbours. O(Σ_j K) per user.
+ */
+export function sparseItemWeightsRecommender(
+  fn: string,
+  name: string,
+  model: {
+    readonly users: IdIndex;
+    readonly items: IdIndex;
+    readonly neighborIndptr: Int32Array;
+    readonly neighborIndices: Int32Array;
+    readonly neighborSimilarities: Float64Array;
+    readonly seenIndptr: Int32Array;
+    readonly seenIndices: Int32Array;
+    readonly seenValues: Float64Array;
+  },
+  fallback: RecommenderFallback,
+): Recommender {
+  const { users, items, neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns, seenIndptr: up, seenIndices: ui, seenValues: uv } = model;
+  const itemCount = items.ids.length;
+  const userCount = users.ids.length;
+  return Object.freeze({
+    name,
+    users,
+    items,
+    scoreUser(user: number, out: Float64Array): void {
+      checkUserIndex(`${fn}.scoreUser`, user, userCount);
+      checkScoreBuffer(`${fn}.scoreUser`, out, itemCount);
+      out.fill(0);
+      for (let p = up[user]!; p < up[user + 1]!; p++) {
+        const j = ui[p]!;
+        const w = uv[p]!;
+        for (let q = np[j]!; q < np[j + 1]!; q++) out[ni[q]!]! += w * ns[q]!;
+      }
+    },
+    seenItems(user: number): ArrayLike<number> {
+      checkUserIndex(`${fn}.seenItems`, user, userCount);
+      return ui.subarray(up[user]!, up[user + 1]!);
+    },
+    fallback,
+  });
+}
 
 /** Reads a neighbour-list structure: offsets, indices in range and never the entity itself, similarities > 0. */
 export function neighborListsFromJSON(
