@@ -1,32 +1,27 @@
-// Speed of the matrix-factorization models (issue 4, section 3): fit times on MovieLens 100K, one ALS iteration on a
-// synthetic implicit matrix the size of MovieLens 20M, and top-10 for every user. Single thread, one process.
-// Run: npx tsx -e 'import("./bench/cf-speed.ts").then((m) => m.runCfSpeed()).then((r) => console.log(JSON.stringify(r, null, 2)))'
-import { existsSync } from "node:fs";
+// Speed of the collaborative-filtering models beside their compiled peers, run in the same bench run on the same
+// machine (issue 17, section 1): Surprise SVD, implicit ALS and item-item cosine, numpy top-k. Fit times on MovieLens
+// 100K, one ALS iteration on a synthetic implicit matrix with 10M non-zeros, top-10 for every user. nextbest and each
+// peer are timed alternately (ours, peer, ours, peer ...), single thread, wall and CPU time, medians. Accuracy of both
+// sides is scored by nextbest's evaluator from each side's output (factors, predictions) on the same split.
+// Run: npm run bench -- cf-speed (peers from ../peers-build, see ../shared/peers/README.md; absent peers leave the
+// peer columns empty and the protocol says why).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createIdIndex } from "../src/core/index.ts";
-import { createRandom, fillNormal } from "../src/core/index.ts";
+import { createIdIndex, createRandom, fillNormal, type Id } from "../src/core/index.ts";
 import { createInteractions, interactionsToRows, type Interactions } from "../src/data/index.ts";
-import { fitBpr, fitImplicitAls, fitMatrixFactorization, fitSvdPlusPlus, implicitAlsRecommender } from "../src/factorization/index.ts";
+import { fitBpr, fitImplicitAls, fitMatrixFactorization, fitSvdPlusPlus, implicitAlsRecommender, matrixFactorizationRecommender } from "../src/factorization/index.ts";
+import { ndcgAtK, rmse } from "../src/metrics/index.ts";
+import { fitItemItemImplicit } from "../src/neighbors/index.ts";
 import { csrTranspose, topKAgainstFactors, type CsrMatrix } from "../src/linalg/index.ts";
 import { readMovieLens100k, readMovieLens100kSplit } from "../src/node/index.ts";
-import { recommendMany } from "../src/recommend/index.ts";
+import { predictMany, recommendMany } from "../src/recommend/index.ts";
 import { consume, type BenchRow, type SuiteResult } from "./lib.ts";
+import { exchangeDir, interleaved, sendCsr, startPeers, timeOurs, writeTable, type Timing } from "./peers.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const movieLensDir = path.resolve(here, "../../shared/data/movielens-100k");
-
-/** Median wall time in seconds of `runs` calls (fits are long: no batching). */
-function seconds(fn: () => unknown, runs: number): number {
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    consume(fn());
-    samples.push((performance.now() - t0) / 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
-}
 
 /**
  * A seeded synthetic implicit matrix: `users` rows with `nnz` entries in all, item popularity following a Zipf-like
@@ -85,92 +80,193 @@ function syntheticImplicit(users: number, items: number, nnz: number, seed: numb
   };
 }
 
-/** Runs the suite and returns its rows (also printed by bench/run.ts once registered). */
+/** One timed comparison: our median, the peer's median (same run, alternated), as a wall row and a CPU row. */
+function timedRows(rows: BenchRow[], name: string, unit: "s" | "ms", peerName: string | undefined, result: { ours: Timing; peer?: Timing | undefined }): void {
+  const scale = unit === "ms" ? 1000 : 1;
+  const peerFields = (value: number | undefined) => (peerName !== undefined && value !== undefined ? { peer: peerName, peerValue: value * scale } : {});
+  rows.push({ name, value: result.ours.wall * scale, unit: `${unit} wall`, ...peerFields(result.peer?.wall) });
+  rows.push({ name: `${name}-cpu`, value: result.ours.cpu * scale, unit: `${unit} CPU`, ...peerFields(result.peer?.cpu) });
+}
+
+/** NDCG@10 of top-10 lists from factor tables (seen items excluded), over users with test items: one evaluator for both sides. */
+function factorNdcg(users: Float32Array, items: Float32Array, factors: number, train: Interactions, test: Interactions): number {
+  const top = topKAgainstFactors(
+    { rows: train.users.ids.length, cols: factors, data: users },
+    { rows: train.items.ids.length, cols: factors, data: items },
+    { k: 10, exclude: train.byUser },
+  );
+  let total = 0;
+  let counted = 0;
+  for (let testUser = 0; testUser < test.users.ids.length; testUser++) {
+    const userId = test.users.ids[testUser]!;
+    const user = train.users.lookup.get(userId) ?? -1;
+    if (user < 0) continue;
+    const relevant = new Set<Id>();
+    for (let p = test.byUser.indptr[testUser]!; p < test.byUser.indptr[testUser + 1]!; p++) relevant.add(test.items.ids[test.byUser.indices[p]!]!);
+    if (relevant.size === 0) continue;
+    const list: Id[] = [];
+    for (let r = 0; r < top.counts[user]!; r++) list.push(train.items.ids[top.indices[user * 10 + r]!]!);
+    total += ndcgAtK(list, relevant, { k: 10 });
+    counted++;
+  }
+  return total / counted;
+}
+
+/** Runs the suite and returns its rows (printed by bench/run.ts). */
 export async function runCfSpeed(): Promise<SuiteResult> {
   const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const started = await startPeers();
+  const peers = "unavailable" in started ? undefined : started;
+  if (peers === undefined) {
+    const reason = (started as { unavailable: string }).unavailable;
+    console.log(`peers: not run (${reason}); peer columns stay empty`);
+    notes.push(`Peers not run: ${reason}.`);
+  } else {
+    console.log(`peers: ${JSON.stringify(peers.versions)}`);
+    notes.push(`Peers run in this process's child python3: ${Object.entries(peers.versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`);
+  }
+  const surprise = peers?.has("surprise") ? peers : undefined;
+  const implicitPeer = peers?.has("implicit") ? peers : undefined;
   const haveData = existsSync(path.join(movieLensDir, "u.data"));
-  if (haveData) {
-    const { train } = await readMovieLens100kSplit(movieLensDir, { split: "u1" });
-    rows.push({
-      name: "mf-fit-seconds-per-fold",
-      value: seconds(() => fitMatrixFactorization(train, { factors: 100, epochs: 20 }), 3),
-      unit: "s",
-      peer: "Surprise SVD (published on this machine class, not run here)",
-      peerValue: 1.4,
-    });
-    rows.push({ name: "mf-default-fit-seconds-per-fold", value: seconds(() => fitMatrixFactorization(train), 1), unit: "s" });
-    rows.push({ name: "svdpp-fit-seconds-per-fold", value: seconds(() => fitSvdPlusPlus(train), 1), unit: "s" });
-    const ratings = await readMovieLens100k(movieLensDir);
-    const implicit = createInteractions(interactionsToRows(ratings).map((row) => ({ ...row, value: 1 })));
-    rows.push({
-      name: "als-ml100k-fit-seconds",
-      value: seconds(() => fitImplicitAls(implicit, { factors: 64, iterations: 15 }), 3),
-      unit: "s",
-      peer: "implicit ALS, compiled, one thread (published here, not run)",
-      peerValue: 1.05,
-    });
-    rows.push({
-      name: "als-ml100k-cholesky-fit-seconds",
-      value: seconds(() => fitImplicitAls(implicit, { factors: 64, iterations: 15, solver: "cholesky" }), 1),
-      unit: "s",
-    });
-    rows.push({ name: "bpr-ml100k-fit-seconds", value: seconds(() => fitBpr(implicit), 1), unit: "s" });
+  try {
+    if (haveData) {
+      // Biased MF beside Surprise SVD on u1.base; RMSE of both on the u1.test pairs both sides know, by nextbest's rmse.
+      const { train, test } = await readMovieLens100kSplit(movieLensDir, { split: "u1" });
+      const trainFile = path.join(exchangeDir, "ml100k-u1.base.tsv");
+      const pairsFile = path.join(exchangeDir, "ml100k-u1.test-pairs.tsv");
+      const testRows = interactionsToRows(test).filter((row) => train.users.lookup.has(row.user) && train.items.lookup.has(row.item));
+      mkdirSync(exchangeDir, { recursive: true });
+      writeFileSync(trainFile, interactionsToRows(train).map((row) => `${row.user}\t${row.item}\t${row.value}`).join("\n") + "\n");
+      writeFileSync(pairsFile, testRows.map((row) => `${row.user}\t${row.item}`).join("\n") + "\n");
+      const actual = testRows.map((row) => row.value ?? Number.NaN);
+      const rmseOf = (model: ReturnType<typeof fitMatrixFactorization>): number => {
+        const recommender = matrixFactorizationRecommender(model);
+        return rmse(predictMany(recommender, testRows).map((prediction) => prediction.value), actual);
+      };
+      const surpriseRmse = async (params: Record<string, unknown>): Promise<number> => {
+        const predictOut = path.join(exchangeDir, "surprise-predictions.f64");
+        await surprise!.run({ cmd: "svd_fit", train: trainFile, params, predict: pairsFile, predictOut });
+        return rmse(Array.from(new Float64Array(readFileSync(predictOut).buffer.slice(0))), actual);
+      };
+      // Equal settings: Surprise SVD's defaults (100 factors, 20 epochs, learning rate 0.005, regularization 0.02, init sd 0.1).
+      const equalMf = { factors: 100, epochs: 20, learningRate: 0.005, regularization: 0.02, biasRegularization: 0.02, initStandardDeviation: 0.1 };
+      const surpriseEqual = { n_factors: 100, n_epochs: 20, lr_all: 0.005, reg_all: 0.02, init_std_dev: 0.1, random_state: 0 };
+      timedRows(rows, "mf-fit-seconds-per-fold", "s", surprise && "Surprise SVD (same settings)",
+        await interleaved(3, () => fitMatrixFactorization(train, equalMf), surprise && (() => surprise.run({ cmd: "svd_fit", train: trainFile, params: surpriseEqual }))));
+      rows.push({ name: "mf-rmse-u1", value: rmseOf(fitMatrixFactorization(train, equalMf)), unit: "RMSE", ...(surprise ? { peer: "Surprise SVD (same settings)", peerValue: await surpriseRmse(surpriseEqual) } : {}) });
+      timedRows(rows, "mf-default-fit-seconds-per-fold", "s", surprise && "Surprise SVD (its defaults)",
+        await interleaved(3, () => fitMatrixFactorization(train), surprise && (() => surprise.run({ cmd: "svd_fit", train: trainFile, params: { random_state: 0 } }))));
+      rows.push({ name: "mf-default-rmse-u1", value: rmseOf(fitMatrixFactorization(train)), unit: "RMSE", ...(surprise ? { peer: "Surprise SVD (its defaults)", peerValue: await surpriseRmse({ random_state: 0 }) } : {}) });
+      rows.push({ name: "svdpp-fit-seconds-per-fold", value: timeOurs(() => fitSvdPlusPlus(train)).wall, unit: "s wall" });
 
-    const model = fitImplicitAls(implicit, { factors: 64, iterations: 15 });
-    const userTable = { rows: model.users.ids.length, cols: 64, data: model.userFactors };
-    const itemTable = { rows: model.items.ids.length, cols: 64, data: model.itemFactors };
-    const seen: CsrMatrix = { ...implicit.byUser };
-    const factorMs = seconds(() => topKAgainstFactors(userTable, itemTable, { k: 10, exclude: seen }), 7) * 1000;
-    rows.push({
-      name: "topk-all-users-ml100k-ms",
-      value: factorMs,
-      unit: "ms",
-      peer: "numpy matmul + argpartition (published here, not run)",
-      peerValue: 38,
-    });
-    const recommender = implicitAlsRecommender(model);
-    const allUsers = model.users.ids;
-    rows.push({
-      name: "topk-all-users-ml100k-recommendMany-ms",
-      value: seconds(() => recommendMany(recommender, allUsers, { k: 10 }), 5) * 1000,
-      unit: "ms",
-    });
-  }
+      // Implicit ALS beside implicit's ALS on all 100,000 ratings as interactions of value 1.
+      const ratings = await readMovieLens100k(movieLensDir);
+      const implicitData = createInteractions(interactionsToRows(ratings).map((row) => ({ ...row, value: 1 })));
+      if (implicitPeer) await sendCsr(implicitPeer, "ml100k", implicitData.byUser);
+      const ours = fitImplicitAls(implicitData, { factors: 64, iterations: 15 });
+      const equalAls = { factors: 64, iterations: 15, regularization: ours.regularization, alpha: 1, cg_steps: ours.hyperparameters.conjugateGradientSteps };
+      timedRows(rows, "als-ml100k-fit-seconds", "s", implicitPeer && "implicit ALS, 1 thread (same settings)",
+        await interleaved(3, () => fitImplicitAls(implicitData, { factors: 64, iterations: 15 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: equalAls, threads: 1 }))));
+      timedRows(rows, "als-ml100k-default-fit-seconds", "s", implicitPeer && "implicit ALS, 1 thread (its defaults)",
+        await interleaved(3, () => fitImplicitAls(implicitData), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: {}, threads: 1 }))));
+      rows.push({ name: "als-ml100k-cholesky-fit-seconds", value: timeOurs(() => fitImplicitAls(implicitData, { factors: 64, iterations: 15, solver: "cholesky" })).wall, unit: "s wall" });
+      rows.push({ name: "bpr-ml100k-fit-seconds", value: timeOurs(() => fitBpr(implicitData)).wall, unit: "s wall" });
 
-  // Batch top-10: 10,000 users over 100,000 items, 64 factors, seeded normal factors, no exclusion.
-  {
-    const random = createRandom(11);
-    const users = { rows: 10_000, cols: 64, data: fillNormal(new Float32Array(10_000 * 64), random) };
-    const items = { rows: 100_000, cols: 64, data: fillNormal(new Float32Array(100_000 * 64), random) };
-    rows.push({ name: "topk-10k-users-100k-items-seconds", value: seconds(() => topKAgainstFactors(users, items, { k: 10 }), 1), unit: "s" });
-  }
+      // Accuracy of both ALS at both settings: NDCG@10 on u1.test from each side's factors, one evaluator.
+      const implicitTrain = createInteractions(interactionsToRows(train).map((row) => ({ ...row, value: 1 })));
+      if (implicitPeer) await sendCsr(implicitPeer, "ml100k-u1", implicitTrain.byUser);
+      const peerNdcg = async (params: Record<string, unknown>): Promise<{ value: number; factors: number }> => {
+        const factorsOut = path.join(exchangeDir, "implicit-als");
+        const answer = await implicitPeer!.run({ cmd: "als_fit", data: "ml100k-u1", params, threads: 1, factorsOut });
+        const factors = answer.factors as number;
+        const read = (suffix: string) => new Float32Array(new Uint8Array(readFileSync(factorsOut + suffix)).buffer);
+        return { value: factorNdcg(read(".users"), read(".items"), factors, implicitTrain, test), factors };
+      };
+      for (const [name, oursOptions, peerParams, label] of [
+        ["als-ml100k-ndcg10-u1", { factors: 64, iterations: 15 }, null, "same settings"],
+        ["als-ml100k-default-ndcg10-u1", {}, {}, "its defaults"],
+      ] as const) {
+        const model = fitImplicitAls(implicitTrain, oursOptions);
+        const value = factorNdcg(model.userFactors, model.itemFactors, model.factors, implicitTrain, test);
+        const params = peerParams ?? { factors: 64, iterations: 15, regularization: model.regularization, alpha: 1, cg_steps: model.hyperparameters.conjugateGradientSteps };
+        rows.push({ name, value, unit: "NDCG@10", ...(implicitPeer ? { peer: `implicit ALS (${label})`, peerValue: (await peerNdcg(params)).value } : {}) });
+      }
 
-  // ALS iteration on a MovieLens-20M-sized synthetic implicit matrix (138,493 × 26,744, 10M non-zeros, 64 factors).
-  {
-    const big = syntheticImplicit(138_493, 26_744, 10_000_000, 20);
-    const oneIteration = seconds(() => fitImplicitAls(big, { factors: 64, iterations: 1 }), 1);
-    const setup = seconds(() => fitImplicitAls(big, { factors: 64, iterations: 0 }), 1);
-    rows.push({
-      name: "als-20m-seconds-per-iteration",
-      value: oneIteration - setup,
-      unit: "s",
-      peer: "Spark MLlib ALS (published)",
-      peerValue: 12.3,
-    });
+      // Item-item cosine, K = 20, on the same 100,000 interactions.
+      timedRows(rows, "item-knn-fit-seconds", "s", implicitPeer && "implicit CosineRecommender K=20, 1 thread",
+        await interleaved(5, () => fitItemItemImplicit(implicitData, { neighbors: 20 }), implicitPeer && (() => implicitPeer.run({ cmd: "item_knn_fit", data: "ml100k", kind: "cosine", K: 20, threads: 1 }))));
+
+      // Top-10 for all 943 users from the same ALS factors, seen items excluded.
+      const userTable = { rows: ours.users.ids.length, cols: 64, data: ours.userFactors };
+      const itemTable = { rows: ours.items.ids.length, cols: 64, data: ours.itemFactors };
+      if (peers && !implicitPeer) await sendCsr(peers, "ml100k", implicitData.byUser);
+      const topkCommand = peers && {
+        cmd: "topk_all", users: writeTable("ml100k-users", ours.userFactors), items: writeTable("ml100k-items", ours.itemFactors),
+        userRows: userTable.rows, itemRows: itemTable.rows, cols: 64, k: 10, exclude: "ml100k",
+      };
+      const topk = await interleaved(9, () => topKAgainstFactors(userTable, itemTable, { k: 10, exclude: implicitData.byUser }), topkCommand && (() => peers!.run(topkCommand)));
+      timedRows(rows, "topk-all-users-ml100k-ms", "ms", peers && "numpy matmul + argpartition, 1 thread", topk);
+      const recommender = implicitAlsRecommender(ours);
+      rows.push({ name: "topk-all-users-ml100k-recommendMany-ms", value: timeOurs(() => recommendMany(recommender, ours.users.ids, { k: 10 })).wall * 1000, unit: "ms wall" });
+    }
+
+    // Batch top-10: 10,000 users over 100,000 items, 64 float32 factors, seeded normal factors, no exclusion.
+    {
+      const random = createRandom(11);
+      const users = { rows: 10_000, cols: 64, data: fillNormal(new Float32Array(10_000 * 64), random) };
+      const items = { rows: 100_000, cols: 64, data: fillNormal(new Float32Array(100_000 * 64), random) };
+      const usersFile = peers ? writeTable("batch-users", users.data) : "";
+      const itemsFile = peers ? writeTable("batch-items", items.data) : "";
+      timedRows(rows, "topk-10k-users-100k-items-seconds", "s", peers && "numpy matmul + argpartition, 1 thread",
+        await interleaved(1, () => topKAgainstFactors(users, items, { k: 10 }), peers && (() => peers.run({ cmd: "topk_all", users: usersFile, items: itemsFile, userRows: 10_000, itemRows: 100_000, cols: 64, k: 10 }))));
+    }
+
+    // One ALS iteration on a seeded synthetic implicit matrix (138,493 × 26,744, 10M non-zeros, 64 factors):
+    // fit with 1 iteration minus fit with 0 iterations (set-up and initialization), both sides.
+    {
+      const big = syntheticImplicit(138_493, 26_744, 10_000_000, 20);
+      if (implicitPeer) await sendCsr(implicitPeer, "synthetic-10m", big.byUser);
+      const regularization = fitImplicitAls(big, { factors: 64, iterations: 0 }).regularization;
+      const params = (iterations: number) => ({ factors: 64, iterations, regularization, alpha: 1, cg_steps: 2 });
+      const one = await interleaved(2, () => fitImplicitAls(big, { factors: 64, iterations: 1 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: 1 })));
+      const zero = await interleaved(2, () => fitImplicitAls(big, { factors: 64, iterations: 0 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: 1 })));
+      const minus = (a: Timing, b: Timing): Timing => ({ wall: a.wall - b.wall, cpu: a.cpu - b.cpu });
+      timedRows(rows, "als-10m-seconds-per-iteration", "s", implicitPeer && "implicit ALS, 1 thread (same settings)", {
+        ours: minus(one.ours, zero.ours),
+        peer: one.peer && zero.peer ? minus(one.peer, zero.peer) : undefined,
+      });
+      if (implicitPeer) {
+        const two = await implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: 2 });
+        const twoZero = await implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: 2 });
+        notes.push(`implicit with 2 threads: ${(two.wall! - twoZero.wall!).toFixed(2)} s wall per 10M iteration (nextbest has no threads option yet, so no -2-threads row).`);
+      }
+    }
+  } finally {
+    peers?.close();
   }
 
   return {
     suite: "cf-speed",
     protocol:
-      "Single thread, one process, Node " +
-      process.version +
-      ". MovieLens 100K: mf = biased MF (100 factors, 20 epochs) on u1.base (median of 3); mf-default and svdpp with their " +
-      "documented defaults on u1.base; ALS = 64 factors × 15 iterations, conjugate gradient (2 steps, the default), all 100,000 ratings " +
-      "as interactions of value 1 (median of 3); BPR with defaults on the same data. top-k: top-10 for all 943 users with " +
-      "seen items filtered, from the ALS factors, via topKAgainstFactors (seen CSR as exclude; median of 7) and via " +
-      "recommendMany. Batch: 10,000 × 100,000, 64 float32 factors, one run. ALS 20M: a seeded synthetic matrix " +
-      "(138,493 users × 26,744 items, 10M non-zeros, Zipf-like item popularity), 64 factors, time of one iteration " +
-      "(fit with 1 iteration minus fit with 0). Peer values are the figures quoted in issue 4 (same machine class), not run here." +
+      `Same run, same machine (${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores), Node ${process.version}; ` +
+      "nextbest and each peer timed alternately (ours, peer, ours, peer ...), single thread on both sides (peers with " +
+      "OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1 and num_threads=1); medians of the repetitions; each timing row has a " +
+      "-cpu twin with process CPU time. Peers: Surprise and implicit built from their public sources by " +
+      "../shared/peers/build-peers.sh, numpy from Debian, driven by bench/peers/peer_server.py on binary copies of the " +
+      "same matrices; accuracy of both sides scored by nextbest's evaluator from each side's output. " +
+      "MovieLens 100K: MF (3 alternations) on u1.base at Surprise SVD's default settings for both (100 factors, 20 epochs, " +
+      "learning rate 0.005, regularization 0.02, init sd 0.1) and at each side's own defaults (nextbest: 100 factors, 40 " +
+      "epochs, regularization 0.05; Surprise: as above), RMSE on the u1.test pairs whose user and item are in u1.base. " +
+      "ALS (3 alternations) on all 100,000 ratings as value-1 interactions: same settings = nextbest's defaults given to " +
+      "implicit (64 factors, 15 iterations, regularization 0.25 x interactions per user, alpha 1, 2 CG steps); defaults " +
+      "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
+      "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations). top-k: top-10 for all 943 users from the same " +
+      "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each). " +
+      "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
+      "fit(1) - fit(0), 2 alternations. Defaults of nextbest's MF and SVD++ were chosen in earlier sessions on MovieLens " +
+      "folds; re-choosing them on a validation split is still open (issue 17). " +
+      notes.join(" ") +
       (haveData ? "" : " MovieLens 100K absent: its rows were skipped."),
     rows,
   };

@@ -18,6 +18,7 @@ import {
   type DenseMatrix,
 } from "../src/linalg/index.ts";
 import { timeMs, type BenchRow, type SuiteResult } from "./lib.ts";
+import { interleaved, startPeers } from "./peers.ts";
 
 function randomDense(rows: number, cols: number, seed: number): DenseMatrix {
   return { rows, cols, data: fillNormal(new Float64Array(rows * cols), createRandom(seed)) };
@@ -52,8 +53,9 @@ function spdMatrix(n: number, seed: number): DenseMatrix {
   return a;
 }
 
-export function runLinalg(): SuiteResult {
+export async function runLinalg(): Promise<SuiteResult> {
   const rows: BenchRow[] = [];
+  let numpyNote = "";
   const log = (row: BenchRow): void => {
     rows.push(row);
     const peer = row.peerValue === undefined ? "" : `  (${row.peer}: ${row.peerValue.toPrecision(4)})`;
@@ -105,6 +107,25 @@ export function runLinalg(): SuiteResult {
     const peerMs = timeMs(() => matmul(a, a, { transposeA: true }));
     log({ name: "gram-f64-2000x64", value: oursMs, unit: "ms", peer: "matmul-transposeA", peerValue: peerMs });
     void flops;
+  }
+
+  // Matmul n = 512 beside numpy (OpenBLAS, one thread) in a child python3, timed alternately (9 each, medians).
+  {
+    const started = await startPeers();
+    if ("unavailable" in started) {
+      console.log(`numpy: not run (${started.unavailable})`);
+      numpyNote = ` numpy not run: ${started.unavailable}.`;
+    } else {
+      const n = 512;
+      const a = randomDense(n, n, 100 + n);
+      const b = randomDense(n, n, 200 + n);
+      const flops = 2 * n * n * n;
+      for (let warm = 0; warm < 3; warm++) matmul(a, b);
+      const timing = await interleaved(9, () => matmul(a, b), () => started.run({ cmd: "matmul", n, seed: n }));
+      started.close();
+      log({ name: `matmul-f64-${n}-vs-numpy`, value: flops / timing.ours.wall / 1e9, unit: "GFLOP/s", peer: `numpy ${started.versions.numpy} (OpenBLAS, 1 thread)`, peerValue: flops / timing.peer!.wall / 1e9 });
+      numpyNote = ` matmul-f64-512-vs-numpy: nextbest and numpy ${started.versions.numpy} (child python3, OPENBLAS_NUM_THREADS=1) timed alternately, 9 calls each, median wall time.`;
+    }
   }
 
   // Sparse × dense: a MovieLens-100K-shaped user × item matrix (943 × 1,682, 100,000 entries) times 1,682 × 64.
@@ -197,7 +218,7 @@ export function runLinalg(): SuiteResult {
       "Synthetic standard-normal data, fixed seeds; median of batches after warm-up (bench/lib.ts timeMs), one process, " +
       "single thread; peers run in the same process on the same inputs. GFLOP/s = 2n³ / time. read-bandwidth and " +
       "bandwidth-floor: a 4-way unrolled sum over a Float64Array of the scored table's byte size (51.2 MB; 25.6 MB for f32). " +
-      "ml-matrix mmul at n = 1024 is timed once (one call takes seconds).",
+      "ml-matrix mmul at n = 1024 is timed once (one call takes seconds)." + numpyNote,
     rows,
   };
 }
