@@ -2,10 +2,11 @@
 //   1. jsr.json mirrors the package's exports (same subpaths, each pointing at src/<domain>/index.ts) and its version,
 //   2. `deno check` type-checks every jsr export under Deno's own compiler settings,
 //   3. every file in examples/ runs to completion under both `deno run` and `tsx`,
-//   4. every notebook in examples/ runs under Deno, each displayed cell result carrying an HTML or SVG display hook.
+//   4. every notebook in examples/ runs under Deno (.ci/notebook.mjs --check), each displayed cell result carrying an
+//      HTML or SVG display hook, with its stored outputs current.
 // Exits non-zero on the first failed check, printing what failed.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
@@ -56,30 +57,12 @@ for (const example of examples) {
   }
 }
 
-console.log("\n== notebooks under deno (the last expression of a cell must have a Jupyter display hook)");
+console.log("\n== notebooks under deno (.ci/notebook.mjs: every cell runs, displayed results have HTML or SVG hooks, stored outputs current)");
 for (const notebook of readdirSync(join(root, "examples")).filter((f) => f.endsWith(".ipynb")).sort()) {
-  const cells = JSON.parse(readFileSync(join(root, "examples", notebook), "utf8")).cells.filter((c) => c.cell_type === "code");
-  // Emulate the kernel: a cell whose last line is a bare expression is displayed through Symbol.for("Jupyter.display").
-  const show = `const __show = (value, cell) => { const hook = value?.[Symbol.for("Jupyter.display")]; if (typeof hook !== "function") throw new Error(\`cell \${cell}: no Jupyter display hook\`); const bundle = hook.call(value); const types = Object.keys(bundle); if (!types.some((t) => t === "text/html" || t === "image/svg+xml")) throw new Error(\`cell \${cell}: no HTML or SVG\`); console.log(\`cell \${cell}: \${types.join(", ")}, \${Object.values(bundle).join("").length} characters\`); };`;
-  const body = cells.map((cell, c) => {
-    const lines = cell.source.join("").trimEnd().split("\n");
-    const last = lines[lines.length - 1].trim();
-    const bare = last !== "" && !/[;{}]$/.test(last) && !/^(const|let|var|import|export|function|class|\/\/)/.test(last);
-    if (bare) lines[lines.length - 1] = `__show(${last}, ${c + 1});`;
-    return `// cell ${c + 1}\n${lines.filter((l) => !l.startsWith("import ")).join("\n")}`;
-  });
-  const imports = cells.flatMap((cell) => cell.source.join("").split("\n").filter((l) => l.startsWith("import ")));
-  // Cells share one module scope in a notebook: imports first, then the cells in order.
-  const script = [...imports, show, ...body].join("\n");
-  const file = join(root, "examples", `.notebook-${notebook.replace(/\.ipynb$/, "")}.ts`);
-  writeFileSync(file, script);
   try {
-    const out = run(bin("deno"), ["run", "-A", file]);
-    console.log(`deno examples/${notebook}: ok\n${out.trim()}`);
+    console.log(run(process.execPath, [join(root, ".ci", "notebook.mjs"), "--check", `examples/${notebook}`]).trim());
   } catch (error) {
-    fail(`deno examples/${notebook}: ${(error.stderr ?? error.message).split("\n").slice(-15).join("\n")}`);
-  } finally {
-    rmSync(file, { force: true });
+    fail(`examples/${notebook}: ${(error.stderr ?? error.message).split("\n").slice(-15).join("\n")}`);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Interactions } from "../data/types.ts";
 import type { RankingEvaluation } from "./evaluate-ranking.ts";
 import type { RatingsEvaluation } from "./evaluate-ratings.ts";
 import { checkProtocolOptions, evaluatePlanned, fitTimed, planMetrics, type ExperimentOptions } from "./experiment.ts";
+import { attachDisplay, escapeHtml } from "../internal/jupyter.ts";
 import { checkInteractions, checkOptionalOptions, entryCount } from "./internal.ts";
 import type { MetricName, ModelFactory } from "./types.ts";
 
@@ -129,7 +130,8 @@ function resolveFactories(fn: string, factories: unknown): [string, ModelFactory
  * Fits several models on the same training set and evaluates them on the same test set with the same metric columns,
  * as cornac's `Experiment`: one row per model with its metric values, fit seconds and scoring seconds, plus each
  * model's full evaluations (per-user values for {@link pairedComparison} and {@link bootstrapConfidenceInterval}).
- * Print it with {@link formatComparisonTable}; store it with `JSON.stringify`.
+ * Print it with {@link formatComparisonTable}; store it with `JSON.stringify`. In a Deno notebook the result displays
+ * as an HTML table with each metric's best value in bold (lowest for mae, mse and rmse, highest otherwise).
  *
  * Complexity: one fit and one evaluation per model. Models run one after another in the factories' order; timings are
  * wall-clock seconds (`performance.now()`), comparable within one run.
@@ -182,7 +184,40 @@ export function compareModels(
       ratings: evaluation.ratings,
     });
   }
-  return { metrics: plan.columns, rows, trainInteractions: entryCount(train), testInteractions: entryCount(test) };
+  const comparison: ModelComparison = { metrics: plan.columns, rows, trainInteractions: entryCount(train), testInteractions: entryCount(test) };
+  return attachDisplay(comparison, () => ({ "text/html": comparisonHtml(comparison), "text/plain": formatComparisonTable(comparison) }));
+}
+
+/** Error metrics, where lower is better; every other column is better higher. */
+const LOWER_IS_BETTER = new Set(["mae", "mse", "rmse"]);
+
+/** The notebook view of a comparison: the text table's columns, each metric's best value in bold. */
+function comparisonHtml(comparison: ModelComparison): string {
+  const best = new Map<string, number>();
+  for (const column of comparison.metrics) {
+    const lower = LOWER_IS_BETTER.has(column);
+    for (const row of comparison.rows) {
+      const value = row.values[column];
+      if (value === undefined || !Number.isFinite(value)) continue;
+      const current = best.get(column);
+      if (current === undefined || (lower ? value < current : value > current)) best.set(column, value);
+    }
+  }
+  const cell = (value: number | undefined, digits: number, bold: boolean): string => {
+    const text = value === undefined ? "-" : Number.isFinite(value) ? value.toFixed(digits) : String(value);
+    return `<td style="text-align:right">${bold ? `<b>${text}</b>` : text}</td>`;
+  };
+  const head = ["model", ...comparison.metrics, "fit (s)", "scoring (s)"]
+    .map((name, j) => `<th style="text-align:${j === 0 ? "left" : "right"}">${escapeHtml(name)}</th>`)
+    .join("");
+  const body = comparison.rows
+    .map((row) => {
+      const metrics = comparison.metrics.map((column) => cell(row.values[column], 4, row.values[column] === best.get(column)));
+      return `<tr><td>${escapeHtml(row.model)}</td>${metrics.join("")}${cell(row.fitSeconds, 3, false)}${cell(row.scoringSeconds, 3, false)}</tr>`;
+    })
+    .join("");
+  const caption = `${comparison.trainInteractions.toLocaleString("en-US")} training and ${comparison.testInteractions.toLocaleString("en-US")} test interactions; best value per metric in bold`;
+  return `<table><caption style="text-align:left">${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /**

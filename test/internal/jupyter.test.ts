@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { rankAccountBook } from "../../src/accounts/index.ts";
 import { createInteractions } from "../../src/data/index.ts";
 import { fitPopularity, popularityRecommender } from "../../src/baselines/index.ts";
+import { compareModels, formatComparisonTable } from "../../src/evaluation/index.ts";
 import { explainLinear, narrateExplanation } from "../../src/explain/index.ts";
 import { recommend } from "../../src/recommend/index.ts";
 import { escapeHtml, htmlTable } from "../../src/internal/jupyter.ts";
@@ -40,6 +41,38 @@ describe("Jupyter display hooks", () => {
     const book = rankAccountBook([{ account: "acme", upsellProbability: 0.5, churnProbability: 0.1, spend: 100 }]);
     expect(displayOf(book)["text/html"]).toContain("acme");
     expect(JSON.parse(JSON.stringify(book))).toHaveLength(1);
+  });
+
+  it("a model comparison shows as an HTML table with each metric's best value in bold, and stays plain data", () => {
+    const train = createInteractions([
+      { user: "acme", item: "crm" },
+      { user: "globex", item: "crm" },
+      { user: "globex", item: "erp" },
+      { user: "initech", item: "erp" },
+      { user: "initech", item: "crm" },
+    ]);
+    const test = createInteractions([{ user: "acme", item: "erp" }]);
+    // A second model that ignores the training data and ranks "support" first for everyone.
+    const elsewhere = createInteractions([
+      { user: "acme", item: "crm" },
+      { user: "hooli", item: "support" },
+      { user: "umbrella", item: "support" },
+      { user: "umbrella", item: "erp" },
+    ]);
+    const comparison = compareModels({ train, test }, {
+      "<popularity>": (data) => popularityRecommender(fitPopularity(data)),
+      elsewhere: () => popularityRecommender(fitPopularity(elsewhere)),
+    }, { metrics: ["hitRate@1"] });
+    const bundle = displayOf(comparison);
+    const html = bundle["text/html"]!;
+    expect(html).toContain("&lt;popularity&gt;");
+    expect(html).not.toContain("<popularity>");
+    // popularity ranks erp first for acme (hit 1), the other model support (hit 0): 1 is bold, 0 is not.
+    expect(html).toContain('<td style="text-align:right"><b>1.0000</b></td>');
+    expect(html).toContain('<td style="text-align:right">0.0000</td>');
+    expect(html).toContain("5 training and 1 test interactions");
+    expect(bundle["text/plain"]).toBe(formatComparisonTable(comparison));
+    expect(Object.keys(comparison)).toEqual(["metrics", "rows", "trainInteractions", "testInteractions"]);
   });
 
   it("htmlTable escapes every cell and the caption", () => {
