@@ -64,6 +64,13 @@ export interface AccountBookOptions {
   explain?: (account: Id, entry: { readonly expectedValue: number }) => AccountNarrative | null;
   /** Keep only the first `limit` accounts (next best product and reasons are computed only for them). @defaultValue all */
   limit?: number;
+  /**
+   * What to do with accounts whose expected value is ≤ 0 (a call is not worth more than its risk, e.g. P(upsell) 0 and
+   * P(churn) 0.8): `"omit"` leaves them out of the book; `"flag"` keeps them, ranked after the others by the same value,
+   * with `noExpectedGain: true` and no next best product (the `nextBestProduct` callback is not asked for them).
+   * @defaultValue "omit"
+   */
+  nonPositive?: "omit" | "flag";
 }
 
 /**
@@ -86,6 +93,8 @@ export interface AccountBookEntry {
   readonly potential: number;
   /** What churn would lose (the current spend). */
   readonly spendAtRisk: number;
+  /** Whether the expected value is ≤ 0 (kept only with `nonPositive: "flag"`); such an entry has no next best product. */
+  readonly noExpectedGain: boolean;
   /** The product to bring up, or null. */
   readonly nextBestProduct: NextBestProduct | null;
   /** Plain-words reasons (may be empty). */
@@ -104,13 +113,14 @@ function probability(fn: string, field: string, value: unknown): number {
  * `expectedValue = P(upsell) × potential − P(churn) × spendAtRisk`, where `spendAtRisk` is the account's current
  * spend and `potential` its given potential or `spend × upsellGain`. Growth accounts and at-risk accounts both rise to
  * the top of |value|-weighted books in the Account Prioritizer's sense; this ranks by signed value, so accounts where
- * a call is worth most come first and accounts that are likely to shrink with much at stake come last (read the book
- * from the bottom for retention calls). Each entry carries the next best product and reasons from the callbacks.
+ * a call is worth most come first. Accounts whose expected value is ≤ 0 are left out unless `nonPositive: "flag"`
+ * keeps them (last, flagged `noExpectedGain`, without a next best product: read them from the bottom for retention
+ * calls). Each entry carries the next best product and reasons from the callbacks.
  *
  * Complexity: O(n log n) plus the callbacks for the kept entries.
  *
  * @param scores - one score per account (unique accounts)
- * @param options - upsell gain, callbacks, limit
+ * @param options - upsell gain, callbacks, limit, what to do with accounts of no expected gain
  * @returns the entries, highest expected value first (ties in input order)
  * @throws {@link core!NextbestError} `E_BAD_INPUT` naming a bad score or option, `E_DUPLICATE` for a repeated account
  * @example
@@ -125,7 +135,9 @@ function probability(fn: string, field: string, value: unknown): number {
  *   { nextBestProduct: (account) => (account === "initech" ? { item: "crm", score: 0.8 } : null) },
  * );
  * book.map((e) => [e.rank, e.account, e.expectedValue, e.nextBestProduct?.item ?? null]);
- * // => [[1, "initech", 270, "crm"], [2, "acme", 200, null], [3, "globex", -1600, null]]
+ * // => [[1, "initech", 270, "crm"], [2, "acme", 200, null]]
+ * const kept = rankAccountBook([{ account: "globex", upsellProbability: 0.2, churnProbability: 0.5, spend: 4000 }], { nonPositive: "flag" });
+ * kept.map((e) => [e.account, e.noExpectedGain]); // => [["globex", true]]
  * ```
  * @category accounts
  */
@@ -137,6 +149,8 @@ export function rankAccountBook(scores: readonly AccountScore[], options: Accoun
   if (typeof gain !== "number" || !Number.isFinite(gain) || gain < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.upsellGain must be a finite number >= 0, got ${describeValue(gain)}`);
   const limit = options.limit ?? scores.length;
   if (!Number.isInteger(limit) || limit < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: options.limit must be an integer >= 0, got ${describeValue(limit)}`);
+  const nonPositive = options.nonPositive ?? "omit";
+  if (nonPositive !== "omit" && nonPositive !== "flag") throw new NextbestError("E_BAD_INPUT", `${fn}: options.nonPositive must be "omit" or "flag", got ${describeValue(nonPositive)}`);
   for (const name of ["nextBestProduct", "explain"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new NextbestError("E_BAD_INPUT", `${fn}: options.${name} must be a function, got ${describeValue(options[name])}`);
@@ -159,8 +173,10 @@ export function rankAccountBook(scores: readonly AccountScore[], options: Accoun
     return { index: i, s, potential, expectedValue: up * potential - churn * s.spend };
   });
   valued.sort((a, b) => b.expectedValue - a.expectedValue || a.index - b.index);
-  const entries = valued.slice(0, limit).map(({ s, potential, expectedValue }, r) => {
-    const next = options.nextBestProduct?.(s.account) ?? null;
+  const kept = nonPositive === "omit" ? valued.filter((v) => v.expectedValue > 0) : valued;
+  const entries = kept.slice(0, limit).map(({ s, potential, expectedValue }, r) => {
+    const noExpectedGain = !(expectedValue > 0);
+    const next = noExpectedGain ? null : (options.nextBestProduct?.(s.account) ?? null);
     const words = options.explain?.(s.account, { expectedValue }) ?? null;
     return Object.freeze({
       rank: r + 1,
@@ -170,6 +186,7 @@ export function rankAccountBook(scores: readonly AccountScore[], options: Accoun
       churnProbability: s.churnProbability,
       potential,
       spendAtRisk: s.spend,
+      noExpectedGain,
       nextBestProduct: next === null ? null : Object.freeze({ item: next.item, score: next.score }),
       reasons: Object.freeze([...(words?.reasons ?? [])]),
       risks: Object.freeze([...(words?.risks ?? [])]),

@@ -31,4 +31,10 @@ export {
   type NextBestProduct,
   type AccountNarrative,
 } from "./book.ts";
-export { narrateAccountScore, accountNarrativeMetadata, type AccountNarrativeOptions } from "./narrative.ts";
+export {
+  narrateAccountScore,
+  accountNarrativeMetadata,
+  accountModelReport,
+  type AccountNarrativeOptions,
+  type DirectionConflict,
+} from "./narrative.ts";

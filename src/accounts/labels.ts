@@ -39,6 +39,21 @@ export interface SpendOutcomeOptions {
   upsellThreshold?: number;
   /** `after / before − 1` at or below this is a churn (−1: all spend lost). @defaultValue -0.5 */
   churnThreshold?: number;
+  /**
+   * The least spend in the window before a date for a pair to be labelled, in currency: a relative change on a tiny
+   * base is noise ($5 → $8 is "+60%"), and it turns a dip into a later "upsell". `"auto"` takes, at each date, a tenth
+   * of the median spend-before of the pairs with any spend then (so it scales with the book and its currency); 0
+   * labels every pair with spend before the date.
+   * @defaultValue "auto"
+   */
+  minimumSpendBefore?: number | "auto";
+  /**
+   * The least absolute change, in currency, for an upsell or a churn: besides `change` reaching its threshold,
+   * `after − before` must reach `minimumChange` for an upsell and `before − after` for a churn (otherwise flat).
+   * `"auto"` is the same tenth of the median spend-before as `minimumSpendBefore`; 0 turns it off.
+   * @defaultValue "auto"
+   */
+  minimumChange?: number | "auto";
   /** Label each account × product instead of each account. @defaultValue false */
   byProduct?: boolean;
   /** Unit of the timestamps and dates. @defaultValue "seconds" */
@@ -107,9 +122,10 @@ export function checkWindow(fn: string, name: string, value: unknown): number {
 /**
  * Labels each account (or account × product) at each evaluation date by what its spend did next: with `before` the
  * spend in the window before the date and `after` the spend in the window after, `change = after / before − 1` is an
- * upsell at or above `upsellThreshold`, a churn at or below `churnThreshold`, flat otherwise. Only pairs with
- * `before > 0` are labelled (there is nothing to grow or lose otherwise), so evaluation dates through the year give
- * events between renewals too. Labels look only forward from the date; features for the same date must look only
+ * upsell at or above `upsellThreshold` (and `after − before` at least `minimumChange`), a churn at or below
+ * `churnThreshold` (and `before − after` at least `minimumChange`), flat otherwise. Only pairs with `before > 0` and
+ * `before >= minimumSpendBefore` are labelled (there is nothing to grow or lose otherwise, and a relative change on a
+ * tiny base is noise), so evaluation dates through the year give events between renewals too. Labels look only forward from the date; features for the same date must look only
  * back (see {@link accountFeatures}), so a model trained on them has no look-ahead leakage.
  *
  * Complexity: O(events · log events + dates · labelled pairs).
@@ -144,6 +160,15 @@ export function labelSpendOutcomes(events: readonly SpendEvent[], options: Spend
   if (typeof churn !== "number" || !Number.isFinite(churn) || churn < -1 || churn >= upsell) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.churnThreshold must be a number in [-1, upsellThreshold), got ${describeValue(churn)}`);
   }
+  const floorOption = (name: string, value: unknown): number | "auto" => {
+    if (value === undefined || value === "auto") return "auto";
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: options.${name} must be "auto" or a finite number >= 0 (currency), got ${describeValue(value)}`);
+    }
+    return value;
+  };
+  const minimumSpendBefore = floorOption("minimumSpendBefore", options.minimumSpendBefore);
+  const minimumChange = floorOption("minimumChange", options.minimumChange);
   const timeUnit = resolveTimeUnit(fn, options.timeUnit);
   const byProduct = options.byProduct ?? false;
   const window = windowDays * dayLength(timeUnit);
@@ -163,7 +188,11 @@ export function labelSpendOutcomes(events: readonly SpendEvent[], options: Spend
     group.amounts.push(event.amount);
   }
   const labels: SpendOutcomeLabel[] = [];
+  const befores = new Float64Array(groups.size);
+  const afters = new Float64Array(groups.size);
   for (const date of dates) {
+    let g = 0;
+    const positive: number[] = [];
     for (const group of groups.values()) {
       let before = 0;
       let after = 0;
@@ -172,11 +201,32 @@ export function labelSpendOutcomes(events: readonly SpendEvent[], options: Spend
         if (t >= date - window && t < date) before += group.amounts[e]!;
         else if (t >= date && t < date + window) after += group.amounts[e]!;
       }
-      if (!(before > 0)) continue;
+      befores[g] = before;
+      afters[g] = after;
+      if (before > 0) positive.push(before);
+      g++;
+    }
+    const auto = positive.length === 0 ? 0 : median(positive) / 10;
+    const spendFloor = minimumSpendBefore === "auto" ? auto : minimumSpendBefore;
+    const changeFloor = minimumChange === "auto" ? auto : minimumChange;
+    g = 0;
+    for (const group of groups.values()) {
+      const before = befores[g]!;
+      const after = afters[g]!;
+      g++;
+      if (!(before > 0) || before < spendFloor) continue;
       const change = after / before - 1;
-      const outcome: SpendOutcome = change >= upsell ? "upsell" : change <= churn ? "churn" : "flat";
+      const outcome: SpendOutcome =
+        change >= upsell && after - before >= changeFloor ? "upsell" : change <= churn && before - after >= changeFloor ? "churn" : "flat";
       labels.push(Object.freeze({ account: group.account, product: group.product, date, before, after, change, outcome }));
     }
   }
   return labels;
+}
+
+/** The median of a non-empty list (the list is sorted in place). */
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const middle = values.length >> 1;
+  return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
 }

@@ -26,8 +26,96 @@ export interface AccountNarrativeOptions {
   currency?: string;
   /** Score bands, highest first. @defaultValue the explainer's High (≥ 0.7) / Medium (≥ 0.4) / Low */
   bands?: readonly ScoreBand[];
-  /** Compare the account's values with the other rows of the table ("higher than 80% of accounts"). @defaultValue true */
+  /** Compare the account's values with the other rows of the table ("higher than 80% of peers"). @defaultValue true */
   comparePeers?: boolean;
+  /**
+   * Whether the model scores good news (P(upsell): true) or bad news (P(churn): false); decides which effects are
+   * counterintuitive, see {@link explain!NarrativeOptions.higherScoreIsBetter}.
+   * @defaultValue true
+   */
+  higherScoreIsBetter?: boolean;
+  /** What to do with counterintuitive reasons and risks, see {@link explain!NarrativeOptions.counterintuitive}. @defaultValue "flag" */
+  counterintuitive?: "flag" | "omit";
+}
+
+/**
+ * One feature whose learned effect runs against the direction a seller expects, from {@link accountModelReport}.
+ *
+ * @category accounts
+ */
+export interface DirectionConflict {
+  /** The feature's column name. */
+  readonly feature: string;
+  /** Its label. */
+  readonly label: string;
+  /** What its metadata declares. */
+  readonly declared: "higher is better" | "lower is better";
+  /** What a higher value does to the score in the model. */
+  readonly learned: "raises the score" | "lowers the score";
+  /** The model's coefficient on the feature's (transformed) column. */
+  readonly coefficient: number;
+}
+
+/**
+ * The features of a logistic account scorer whose learned effect runs against the direction their metadata declares
+ * (higher spend lowering P(upsell), longer tenure raising P(churn)): the model learned something a seller would not
+ * expect, often from how the labels were drawn (a relative spend change rewards rebounds from a dip). Narratives flag
+ * such effects item by item; this lists them once for a model card. A feature is listed when its coefficient's sign
+ * disagrees with `higherIsBetter` for a score that is good news (`higherScoreIsBetter`), or agrees with it for one that
+ * is bad news; zero coefficients and previous-period columns (whose sign, against their pair's, tells a change) are
+ * never listed.
+ *
+ * Complexity: O(features).
+ *
+ * @param model - a logistic regression over the table's feature columns (same order)
+ * @param info - the table's feature descriptions
+ * @param options - whether a higher score is good news (P(upsell)) or bad news (P(churn)). @defaultValue true
+ * @returns the conflicting features, largest |coefficient| first
+ * @throws {@link core!NextbestError} `E_SHAPE` when the model's features do not match `info`
+ * @example
+ * ```ts
+ * import { accountModelReport } from "nextbest/accounts";
+ * const info = [
+ *   { name: "spend_90d", label: "Spend", group: "spend", unit: "currency" as const, higherIsBetter: true, logScale: true },
+ *   { name: "tickets", label: "Open tickets", group: "support", unit: "count" as const, higherIsBetter: false, logScale: false },
+ * ];
+ * const model = { coefficients: Float64Array.from([-0.4, -0.2]), intercept: 0, means: Float64Array.from([0, 0]) };
+ * accountModelReport(model, info).map((c) => [c.feature, c.learned]); // => [["spend_90d", "lowers the score"]]
+ * accountModelReport(model, info, { higherScoreIsBetter: false }).map((c) => c.feature); // => ["tickets"]
+ * ```
+ * @category accounts
+ */
+export function accountModelReport(
+  model: Pick<LogisticRegressionModel, "coefficients">,
+  info: readonly AccountFeatureInfo[],
+  options: { readonly higherScoreIsBetter?: boolean } = {},
+): DirectionConflict[] {
+  const fn = "accountModelReport";
+  if (!Array.isArray(info)) throw new NextbestError("E_BAD_INPUT", `${fn}: info must be an array of feature descriptions, got ${describeValue(info)}`);
+  if (typeof model !== "object" || model === null || !(model.coefficients instanceof Float64Array) || model.coefficients.length !== info.length) {
+    throw new NextbestError("E_SHAPE", `${fn}: model must be a logistic regression over the ${info.length} features of info, got ${describeValue(model)}`);
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  const good = options.higherScoreIsBetter ?? true;
+  if (typeof good !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.higherScoreIsBetter must be a boolean, got ${describeValue(good)}`);
+  // A previous-period column (spend_prev_90d) is read against its pair: its own sign tells a change, not a level.
+  const previousColumns = new Set(info.flatMap((feature) => (feature.previous === undefined ? [] : [feature.previous])));
+  const conflicts: DirectionConflict[] = [];
+  info.forEach((feature, j) => {
+    const coefficient = model.coefficients[j]!;
+    if (coefficient === 0 || typeof feature.higherIsBetter !== "boolean" || previousColumns.has(feature.name)) return;
+    // A higher value of a higher-is-better feature should raise a good-news score and lower a bad-news one.
+    const expectedRaise = feature.higherIsBetter === good;
+    if (coefficient > 0 === expectedRaise) return;
+    conflicts.push(Object.freeze({
+      feature: feature.name,
+      label: feature.label,
+      declared: feature.higherIsBetter ? "higher is better" : "lower is better",
+      learned: coefficient > 0 ? "raises the score" : "lowers the score",
+      coefficient,
+    }));
+  });
+  return conflicts.sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient));
 }
 
 /**
@@ -130,5 +218,7 @@ export function narrateAccountScore(
     ...(options.maxRisks !== undefined ? { maxRisks: options.maxRisks } : {}),
     ...(options.locale !== undefined ? { locale: options.locale } : {}),
     ...(options.bands !== undefined ? { bands: options.bands } : {}),
+    ...(options.higherScoreIsBetter !== undefined ? { higherScoreIsBetter: options.higherScoreIsBetter } : {}),
+    ...(options.counterintuitive !== undefined ? { counterintuitive: options.counterintuitive } : {}),
   });
 }

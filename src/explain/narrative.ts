@@ -107,18 +107,34 @@ export interface NarrativeOptions {
    */
   rawData?: ArrayLike<number>;
   /**
-   * Peer rows on the raw scale (aligned with the explanation's features) for percentiles: "higher than 80% of peers".
+   * Peer rows on the raw scale (aligned with the explanation's features), at least two, for where the value stands:
+   * "in the top 5% of peers", "above all peers" (never a share above 100%).
    * @defaultValue none
    */
   peers?: readonly ArrayLike<number>[];
   /** Raw values of features the explanation does not hold (a previous-period value the model does not use). @defaultValue none */
   extraData?: ReadonlyMap<string, number>;
   /**
-   * The headline template. Placeholders: `{band}`, `{score}`, `{reason}` (the top reason's sentence, or "no single
-   * factor stands out"), `{risk}` (the top risk's sentence, or "no notable risk").
+   * The headline template. Placeholders: `{band}`, `{score}`, `{reason}` (the top reason's sentence that is not
+   * counterintuitive, or "no single factor stands out"), `{risk}` (the top risk's, or "no notable risk").
    * @defaultValue "{band} ({score}): {reason}"
    */
   headlineTemplate?: string;
+  /**
+   * Whether a higher score is good news for the account (P(upsell): yes; P(churn): no). With the metadata's
+   * `higherIsBetter` it decides which effect a seller expects from a feature: good news should raise a score that is
+   * good news, and lower one that is bad news.
+   * @defaultValue true
+   */
+  higherScoreIsBetter?: boolean;
+  /**
+   * What to do with a counterintuitive item, one whose effect runs against what its metadata's `higherIsBetter`
+   * leads a seller to expect (spend that fell raising P(upsell), long tenure lowering it): `"flag"` keeps it, marked
+   * `counterintuitive` and its sentence saying plainly that the model scores it the other way; `"omit"` leaves it out
+   * (counted in `omitted`). Either way it never becomes the headline's reason.
+   * @defaultValue "flag"
+   */
+  counterintuitive?: "flag" | "omit";
 }
 
 /**
@@ -139,6 +155,11 @@ export interface NarrativeItem {
   readonly effect: "raises" | "lowers";
   /** Whether the value or its change is good news by the metadata's `higherIsBetter`. */
   readonly assessment: "good" | "bad" | "neutral";
+  /**
+   * Whether the effect runs against the assessment (good news lowering a score that is good news, bad news raising
+   * it, and the reverse for a score that is bad news): the model learned the opposite of what a seller expects.
+   */
+  readonly counterintuitive: boolean;
   /** The names of the group's features. */
   readonly features: readonly string[];
 }
@@ -222,7 +243,7 @@ function formatValue(f: Formatters, value: number, md: FeatureMetadata): string 
     case "percent":
       return f.percent.format(value);
     case "days":
-      return `${f.number.format(value)} ${value === 1 ? "day" : "days"}`;
+      return formatDuration(f, value);
     case "flag":
       return value !== 0 ? "yes" : "no";
     case "category":
@@ -240,6 +261,13 @@ function checkMetadata(fn: string, name: string, md: unknown): asserts md is Fea
   if (m.unit !== undefined && !UNITS.includes(m.unit)) throw new NextbestError("E_BAD_INPUT", `${fn}: ${where}.unit must be one of ${UNITS.map((u) => JSON.stringify(u)).join(", ")}, got ${describeValue(m.unit)}`);
   for (const field of ["group", "unitName", "currency", "window", "previous"] as const) {
     if (m[field] !== undefined && typeof m[field] !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: ${where}.${field} must be a string, got ${describeValue(m[field])}`);
+  }
+  if (m.currency !== undefined) {
+    try {
+      new Intl.NumberFormat("en-US", { style: "currency", currency: m.currency });
+    } catch {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${where}.currency must be an ISO 4217 currency code such as "USD", got ${describeValue(m.currency)}`);
+    }
   }
   if (m.higherIsBetter !== undefined && typeof m.higherIsBetter !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: ${where}.higherIsBetter must be a boolean, got ${describeValue(m.higherIsBetter)}`);
   if (m.categories !== undefined && (!Array.isArray(m.categories) || m.categories.some((c) => typeof c !== "string"))) {
@@ -292,7 +320,7 @@ interface Group {
  *   scoreFormat: "percent",
  * });
  * story.reasons.map((r) => r.text); // => ["Seat usage rose 35% in the last 90 days (40 → 54 seats)"]
- * story.risks.map((r) => [r.text, r.assessment]); // => [["Open support tickets: 3, higher than 67% of peers", "bad"]]
+ * story.risks.map((r) => [r.text, r.assessment]); // => [["Open support tickets: 3, higher than 66% of peers", "bad"]]
  * story.headline; // => "Medium priority (57%): Seat usage rose 35% in the last 90 days (40 → 54 seats)"
  * ```
  * @category explain
@@ -313,6 +341,10 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
   if (typeof minShare !== "number" || !(minShare >= 0 && minShare < 1)) throw new NextbestError("E_BAD_INPUT", `${fn}: options.minShare must be a number in [0, 1), got ${describeValue(minShare)}`);
   const scoreFormat = options.scoreFormat ?? "number";
   if (scoreFormat !== "number" && scoreFormat !== "percent") throw new NextbestError("E_BAD_INPUT", `${fn}: options.scoreFormat must be "number" or "percent", got ${describeValue(scoreFormat)}`);
+  const higherScoreIsBetter = options.higherScoreIsBetter ?? true;
+  if (typeof higherScoreIsBetter !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.higherScoreIsBetter must be a boolean, got ${describeValue(higherScoreIsBetter)}`);
+  const counterintuitive = options.counterintuitive ?? "flag";
+  if (counterintuitive !== "flag" && counterintuitive !== "omit") throw new NextbestError("E_BAD_INPUT", `${fn}: options.counterintuitive must be "flag" or "omit", got ${describeValue(counterintuitive)}`);
   const headlineTemplate = options.headlineTemplate ?? "{band} ({score}): {reason}";
   checkTemplate(fn, "options.headlineTemplate", headlineTemplate, HEADLINE_PLACEHOLDERS);
   const bands = options.bands ?? [
@@ -401,8 +433,8 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
   const ordered = [...groups.values()];
   const kept = ordered.filter((g) => g.attribution !== 0 && Math.abs(g.attribution) >= minShare * total);
   const byMagnitude = (a: Group, b: Group): number => Math.abs(b.attribution) - Math.abs(a.attribution);
-  const up = kept.filter((g) => g.attribution > 0).sort(byMagnitude).slice(0, maxReasons);
-  const down = kept.filter((g) => g.attribution < 0).sort(byMagnitude).slice(0, maxRisks);
+  const up = kept.filter((g) => g.attribution > 0).sort(byMagnitude);
+  const down = kept.filter((g) => g.attribution < 0).sort(byMagnitude);
   const contribution = (j: number): number => (explanation.groups === null ? Math.abs(explanation.values[j]!) : 0);
   const tell = (g: Group): NarrativeItem => {
     // the lead feature: not a previous-period pair, largest |attribution| (first on ties)
@@ -413,13 +445,18 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
     }
     if (lead < 0) lead = g.features[0]!;
     const { text, assessment } = sentence(lead);
+    const effect = g.attribution > 0 ? "raises" : "lowers";
+    // Good news should raise a score that is good news (and lower one that is bad news); the reverse is counterintuitive.
+    const expected = assessment === "neutral" ? null : (assessment === "good") === higherScoreIsBetter ? "raises" : "lowers";
+    const against = expected !== null && expected !== effect;
     return Object.freeze({
       group: g.key,
-      text,
+      text: against ? `${text} (unusually, the model learned that this ${effect} the score)` : text,
       attribution: g.attribution,
       share: total > 0 ? Math.abs(g.attribution) / total : 0,
-      effect: g.attribution > 0 ? "raises" : "lowers",
+      effect,
       assessment,
+      counterintuitive: against,
       features: Object.freeze(g.features.map((j) => names[j]!)),
     });
   };
@@ -467,7 +504,7 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
       text = `${md.label}: ${placeholders.get("value")}`;
     } else {
       let percentilePhrase = "";
-      if (peers !== undefined && peers.length > 0) {
+      if (peers !== undefined && peers.length >= 2) {
         let below = 0;
         let equal = 0;
         for (const row of peers) {
@@ -477,10 +514,7 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
         }
         const percentile = (below + equal / 2) / peers.length;
         placeholders.set("percentile", f.wholePercent.format(percentile));
-        percentilePhrase =
-          percentile >= 0.5
-            ? `, higher than ${f.wholePercent.format(percentile)} of peers`
-            : `, lower than ${f.wholePercent.format(1 - percentile)} of peers`;
+        percentilePhrase = `, ${peerPhrase(peers.length, below, equal, percentile)}`;
         assessment = judge(percentile > 0.5 ? true : percentile < 0.5 ? false : null);
       }
       const windowLevel = md.window === undefined ? "" : ` over the last ${md.window}`;
@@ -490,8 +524,9 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
     if (md.template !== undefined) text = fillTemplate(md.template, placeholders);
     return { text, assessment };
   };
-  const reasons = up.map(tell);
-  const risks = down.map(tell);
+  const keep = (item: NarrativeItem): boolean => counterintuitive === "flag" || !item.counterintuitive;
+  const reasons = up.map(tell).filter(keep).slice(0, maxReasons);
+  const risks = down.map(tell).filter(keep).slice(0, maxRisks);
   let score = options.score;
   if (score === undefined) score = explanation.link === "logit" ? 1 / (1 + Math.exp(-explanation.output!)) : explanation.output!;
   if (typeof score !== "number" || !Number.isFinite(score)) throw new NextbestError("E_BAD_INPUT", `${fn}: options.score must be a finite number, got ${describeValue(score)}`);
@@ -503,8 +538,8 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
     new Map([
       ["band", band],
       ["score", scoreText],
-      ["reason", reasons[0]?.text ?? "no single factor stands out"],
-      ["risk", risks[0]?.text ?? "no notable risk"],
+      ["reason", reasons.find((item) => !item.counterintuitive)?.text ?? "no single factor stands out"],
+      ["risk", risks.find((item) => !item.counterintuitive)?.text ?? "no notable risk"],
     ]),
   );
   const narrative: Narrative = {
@@ -522,6 +557,34 @@ export function narrateExplanation(explanation: Explanation, options: NarrativeO
     return { "text/html": `<p><strong>${escapeHtml(headline)}</strong></p>${list("Reasons", reasons)}${list("Risks", risks)}` };
   });
   return Object.freeze(narrative);
+}
+
+/**
+ * Where a value stands among `peers` rows (which may include the account itself), never past 100%: the highest (no
+ * peer above, no tie) is "above all peers" and the lowest "below all peers"; within the top or bottom tenth "in the
+ * top k%" / "in the bottom k%" with k = ⌈100 · (rank from that end) / peers⌉; otherwise "higher than x% of peers" /
+ * "lower than x% of peers" with x the share strictly below (above), rounded down.
+ */
+function peerPhrase(count: number, below: number, equal: number, percentile: number): string {
+  const above = count - below - equal;
+  if (above === 0 && equal <= 1) return "above all peers";
+  if (below === 0 && equal <= 1) return "below all peers";
+  if (percentile >= 0.5) {
+    const top = Math.max(1, Math.ceil((100 * (above + 1)) / count));
+    return top <= 10 ? `in the top ${top}% of peers` : `higher than ${Math.floor((100 * below) / count)}% of peers`;
+  }
+  const bottom = Math.max(1, Math.ceil((100 * (below + 1)) / count));
+  return bottom <= 10 ? `in the bottom ${bottom}% of peers` : `lower than ${Math.floor((100 * above) / count)}% of peers`;
+}
+
+/**
+ * A duration given in days, in days below a year and in years from one year on, one decimal at most:
+ * 3 → "3 days", 200 → "200 days", 1038.1 → "2.8 years".
+ */
+export function formatDuration(f: { readonly number: Intl.NumberFormat }, days: number): string {
+  if (Math.abs(days) < 365.25) return `${f.number.format(days)} ${f.number.format(days) === f.number.format(1) ? "day" : "days"}`;
+  const years = f.number.format(days / 365.25);
+  return `${years} ${years === f.number.format(1) ? "year" : "years"}`;
 }
 
 /** The number of a value without its unit name (for "40 → 54 seats"). */

@@ -123,14 +123,36 @@ describe("rankAccountBook", () => {
     expect(asked).toEqual(["c", "b"]);
   });
 
+  it("leaves out accounts with no expected gain, or flags them last without a next best product", () => {
+    const scores = [
+      { account: "zero", upsellProbability: 0, churnProbability: 0.8, spend: 0 }, // 0 − 0 = 0: nothing to gain
+      { account: "loss", upsellProbability: 0.1, churnProbability: 0.8, spend: 100 }, // 5 − 80 = −75
+      { account: "gain", upsellProbability: 0.6, churnProbability: 0.1, spend: 100 }, // 30 − 10 = 20
+    ];
+    const offered: string[] = [];
+    const nextBestProduct = (account: string | number) => (offered.push(String(account)), { item: "crm", score: 1 });
+    expect(rankAccountBook(scores, { nextBestProduct }).map((e) => e.account)).toEqual(["gain"]);
+    const flagged = rankAccountBook(scores, { nextBestProduct, nonPositive: "flag" });
+    expect(flagged.map((e) => [e.rank, e.account, e.expectedValue, e.noExpectedGain, e.nextBestProduct?.item ?? null])).toEqual([
+      [1, "gain", 20, false, "crm"],
+      [2, "zero", 0, true, null],
+      [3, "loss", -75, true, null],
+    ]);
+    expect(offered).toEqual(["gain", "gain"]);
+    expectError(() => rankAccountBook(scores, { nonPositive: "keep" as never }), "E_BAD_INPUT", 'options.nonPositive must be "omit" or "flag"');
+  });
+
   it("is sorted and its values follow the formula for any scores", () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ up: fc.double({ min: 0, max: 1, noNaN: true }), churn: fc.double({ min: 0, max: 1, noNaN: true }), spend: fc.double({ min: 0, max: 1e6, noNaN: true }) }), { maxLength: 30 }),
         fc.double({ min: 0, max: 3, noNaN: true }),
         (scores, upsellGain) => {
-          const book = rankAccountBook(scores.map((s, i) => ({ account: `a${i}`, upsellProbability: s.up, churnProbability: s.churn, spend: s.spend })), { upsellGain });
+          const book = rankAccountBook(scores.map((s, i) => ({ account: `a${i}`, upsellProbability: s.up, churnProbability: s.churn, spend: s.spend })), { upsellGain, nonPositive: "flag" });
           expect(book).toHaveLength(scores.length);
+          for (const e of book) expect(e.noExpectedGain).toBe(!(e.expectedValue > 0));
+          const omitted = rankAccountBook(scores.map((s, i) => ({ account: `a${i}`, upsellProbability: s.up, churnProbability: s.churn, spend: s.spend })), { upsellGain });
+          expect(omitted.map((e) => e.account)).toEqual(book.filter((e) => e.expectedValue > 0).map((e) => e.account));
           for (let r = 1; r < book.length; r++) expect(book[r]!.expectedValue).toBeLessThanOrEqual(book[r - 1]!.expectedValue);
           for (const e of book) {
             const s = scores[Number(String(e.account).slice(1))]!;
@@ -146,6 +168,8 @@ describe("rankAccountBook", () => {
     expectError(() => rankAccountBook([{ account: "a", upsellProbability: 1.5, churnProbability: 0, spend: 1 }]), "E_BAD_INPUT", "scores[0].upsellProbability");
     expectError(() => rankAccountBook([{ account: "a", upsellProbability: 0, churnProbability: 0, spend: 1 }, { account: "a", upsellProbability: 0, churnProbability: 0, spend: 1 }]), "E_DUPLICATE");
     expectError(() => rankAccountBook([{ account: "a", upsellProbability: 0, churnProbability: 0, spend: -1 }]), "E_BAD_INPUT", "scores[0].spend");
+    expectError(() => rankAccountBook([{ account: "a", upsellProbability: Number.NaN, churnProbability: 0, spend: 1 }]), "E_BAD_INPUT", "rankAccountBook: scores[0].upsellProbability must be a probability in [0, 1], got NaN");
+    expectError(() => rankAccountBook([{ account: "a", upsellProbability: 0.5, churnProbability: 0, spend: 1, potential: Number.NaN }]), "E_BAD_INPUT", "scores[0].potential");
   });
 });
 
@@ -169,9 +193,10 @@ describe("upsell scoring on the synthetic B2B book (500 accounts, 36 months, see
     const model = fitLogisticRegression(train.x, train.y, { classWeights: "balanced" });
     const auc = rocAuc(predictLogisticRegression(model, test.x), test.y);
     const baseline = rocAuc(test.spend, test.y);
-    // Measured: 0.681 against 0.445 (bench:accounts: 0.80 against 0.42, 3 seeds of 2,000 accounts).
-    expect(auc).toBeGreaterThan(baseline + 0.2);
-    expect(auc).toBeGreaterThan(0.65);
+    // Measured: 0.664 against 0.480 with labelSpendOutcomes' absolute floors (0.681 against 0.445 before them, when
+    // a dip on a tiny base could be labelled an upsell).
+    expect(auc).toBeGreaterThan(baseline + 0.15);
+    expect(auc).toBeGreaterThan(0.63);
   });
 });
 

@@ -81,7 +81,15 @@ describe("narrateExplanation", () => {
     // a fall in a higher-is-better measure that the model rewards is a reason told as bad news
     const fell = explainLinear({ coefficients: [-1, 0] }, [20, 40], { means: [30, 30], featureNames: ["seats", "seatsBefore"] });
     const told = narrateExplanation(fell, { metadata, minShare: 0 });
-    expect(told.reasons.map((r) => [r.text, r.effect, r.assessment])).toEqual([["Seat usage fell 50% in the last 90 days (40 → 20 seats)", "raises", "bad"]]);
+    expect(told.reasons.map((r) => [r.text, r.effect, r.assessment, r.counterintuitive])).toEqual([
+      ["Seat usage fell 50% in the last 90 days (40 → 20 seats) (unusually, the model learned that this raises the score)", "raises", "bad", true],
+    ]);
+    // never the headline's reason; "omit" leaves it out
+    expect(told.headline).toMatch(/: no single factor stands out$/);
+    const omitted = narrateExplanation(fell, { metadata, minShare: 0, counterintuitive: "omit" });
+    expect([omitted.reasons.length, omitted.omitted]).toEqual([0, 1]);
+    // for a score that is bad news (P(churn)), a fall in a good measure raising it is what a seller expects
+    expect(narrateExplanation(fell, { metadata, minShare: 0, higherScoreIsBetter: false }).reasons[0]!.counterintuitive).toBe(false);
   });
 
   it("tells raw values when the model saw transformed inputs (rawData)", () => {
@@ -101,7 +109,7 @@ describe("narrateExplanation", () => {
 
   it("substitutes template placeholders as text only and rejects unknown ones", () => {
     const one = explainLinear({ coefficients: [1, 0] }, [1, 3], { means: [0, 0], featureNames: ["seats", "seatsBefore"] });
-    expect(narrateExplanation(one, { metadata }).reasons[0]!.text).toBe("Seat usage fell 67% in the last 90 days (3 → 1 seat)");
+    expect(narrateExplanation(one, { metadata, higherScoreIsBetter: false }).reasons[0]!.text).toBe("Seat usage fell 67% in the last 90 days (3 → 1 seat)");
     const sneaky = new Map<string, FeatureMetadata>([["a", { label: "{value}<b>", template: "{label} then {change} ({direction}, {percentChange}) {{literal}}", previous: "b" }]]);
     const e = explainLinear({ coefficients: [1, 0] }, [3, 2], { means: [0, 0], featureNames: ["a", "b"] });
     expect(narrateExplanation(e, { metadata: sneaky }).reasons[0]!.text).toBe("{value}<b> then +1 (rose, 50%) {literal}");
