@@ -23,6 +23,7 @@ export {
   type AccountIntentSignal,
   type FeatureUnit,
 } from "./features.ts";
+export { rfmScores, rankFeaturesWithinDates, type RfmOptions, type RfmScore } from "./rfm.ts";
 export {
   rankAccountBook,
   type AccountScore,
@@ -35,6 +36,7 @@ export {
   narrateAccountScore,
   accountNarrativeMetadata,
   accountModelReport,
+  findNarrativeProblems,
   type AccountNarrativeOptions,
   type DirectionConflict,
 } from "./narrative.ts";

@@ -222,3 +222,55 @@ export function narrateAccountScore(
     ...(options.counterintuitive !== undefined ? { counterintuitive: options.counterintuitive } : {}),
   });
 }
+
+/**
+ * What is wrong with a narrative, as a rep would read it: every problem as a sentence, none when it reads true. The
+ * checks: a reason must raise the score and a risk lower it; an item flagged `counterintuitive` must say so and never
+ * be the headline's reason; where a value
+ * stands among peers never passes 100% ("higher than 100% of peers"); a duration of a year or more reads in years,
+ * not in days. Use it in tests of custom metadata, templates and books.
+ *
+ * Complexity: O(text length).
+ *
+ * @param narrative - a narrative from {@link narrateAccountScore} or {@link explain!narrateExplanation}
+ * @returns the problems found (empty when none)
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when `narrative` is not a narrative
+ * @example
+ * ```ts
+ * import { findNarrativeProblems } from "nextbest/accounts";
+ * const item = { group: "spend", attribution: 1, share: 1, assessment: "good" as const, counterintuitive: false, features: ["spend"] };
+ * const story = { headline: "High priority (80%): Spend: $900, higher than 100% of peers", band: "High priority", score: 0.8, omitted: 0,
+ *   reasons: [{ ...item, text: "Spend: $900, higher than 100% of peers", effect: "raises" as const }], risks: [] };
+ * findNarrativeProblems(story); // => ['reason 1 places the value past 100% of peers: "Spend: $900, higher than 100% of peers"']
+ * ```
+ * @category accounts
+ */
+export function findNarrativeProblems(narrative: Narrative): string[] {
+  const fn = "findNarrativeProblems";
+  const n = narrative as Partial<Narrative> | null;
+  if (typeof n !== "object" || n === null || typeof n.headline !== "string" || !Array.isArray(n.reasons) || !Array.isArray(n.risks)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: narrative must be a narrative with headline, reasons and risks, got ${describeValue(narrative)}`);
+  }
+  const problems: string[] = [];
+  const check = (kind: "reason" | "risk", items: readonly Narrative["reasons"][number][]) => {
+    items.forEach((item, k) => {
+      const where = `${kind} ${k + 1}`;
+      const expected = kind === "reason" ? "raises" : "lowers";
+      if (item.effect !== expected) problems.push(`${where} ${item.effect} the score: ${JSON.stringify(item.text)}`);
+      if (item.counterintuitive && !/unusually/.test(item.text)) problems.push(`${where} is counterintuitive but does not say so: ${JSON.stringify(item.text)}`);
+      for (const match of item.text.matchAll(/(?:higher|lower) than (\d+(?:\.\d+)?)% of peers|in the (?:top|bottom) (\d+(?:\.\d+)?)% of peers/g)) {
+        const share = Number(match[1] ?? match[2]);
+        if (share >= 100 && /than/.test(match[0]!)) problems.push(`${where} places the value past 100% of peers: ${JSON.stringify(item.text)}`);
+        else if (share > 100) problems.push(`${where} places the value past 100% of peers: ${JSON.stringify(item.text)}`);
+      }
+      for (const match of item.text.matchAll(/([\d,.]+) days\b/g)) {
+        const days = Number(match[1]!.replace(/,/g, ""));
+        if (days >= 365.25) problems.push(`${where} tells ${match[0]} instead of years: ${JSON.stringify(item.text)}`);
+      }
+      if (item.counterintuitive && narrative.headline.includes(item.text)) problems.push(`the headline leads with counterintuitive ${where}: ${JSON.stringify(item.text)}`);
+    });
+  };
+  check("reason", narrative.reasons);
+  check("risk", narrative.risks);
+  return problems;
+}

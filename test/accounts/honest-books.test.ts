@@ -87,3 +87,51 @@ describe("accountModelReport", () => {
     expectError(() => accountModelReport({ coefficients: Float64Array.from([1]) }, info), "E_SHAPE", "accountModelReport: model must be a logistic regression over the 3 features of info");
   });
 });
+
+describe("findNarrativeProblems over generated books", () => {
+  it("property: narratives of random account tables pass every check, and a tampered one fails", async () => {
+    const { accountFeatures, narrateAccountScore, findNarrativeProblems } = await import("../../src/accounts/index.ts");
+    const { fitLogisticRegression } = await import("../../src/classifiers/index.ts");
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ account: fc.integer({ min: 0, max: 11 }), amount: fc.integer({ min: 1, max: 5000 }), day: fc.integer({ min: 0, max: 1500 }) }), { minLength: 12, maxLength: 80 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        fc.boolean(),
+        (rows, flips, goodNews) => {
+          const events = rows.map((r) => ({ account: `a${r.account}`, amount: r.amount, timestamp: r.day * DAY }));
+          const table = accountFeatures(events, { dates: [1500 * DAY], windows: [90, 365] });
+          const labels = table.rows.map((_, i) => (flips[i % flips.length] ? 1 : 0));
+          if (labels.every((l) => l === labels[0])) return;
+          const model = fitLogisticRegression(table.matrix, labels, { l2: 1 });
+          for (let row = 0; row < table.rows.length; row++) {
+            const story = narrateAccountScore(model, table, row, { higherScoreIsBetter: goodNews });
+            expect(findNarrativeProblems(story)).toEqual([]);
+          }
+        },
+      ),
+      { seed: 11, numRuns: 60 },
+    );
+  });
+
+  it("finds a risk that raises the score, a percentile past 100%, days past a year and a counterintuitive headline", async () => {
+    const { findNarrativeProblems } = await import("../../src/accounts/index.ts");
+    const item = { group: "g", attribution: 1, share: 1, assessment: "good" as const, counterintuitive: false, features: ["f"] };
+    const problems = findNarrativeProblems({
+      headline: "High (90%): Spend fell (unusually, the model learned that this raises the score)",
+      band: "High",
+      score: 0.9,
+      omitted: 0,
+      reasons: [{ ...item, text: "Spend fell (unusually, the model learned that this raises the score)", effect: "raises", counterintuitive: true }],
+      risks: [
+        { ...item, text: "Tenure: 1,038.1 days", effect: "raises" },
+        { ...item, text: "Orders: 9, lower than 101% of peers", effect: "lowers" },
+      ],
+    });
+    expect(problems).toEqual([
+      'the headline leads with counterintuitive reason 1: "Spend fell (unusually, the model learned that this raises the score)"',
+      'risk 1 raises the score: "Tenure: 1,038.1 days"',
+      'risk 1 tells 1,038.1 days instead of years: "Tenure: 1,038.1 days"',
+      'risk 2 places the value past 100% of peers: "Orders: 9, lower than 101% of peers"',
+    ]);
+  });
+});
