@@ -22,6 +22,7 @@ import {
   itemItemImplicitToJSON,
 } from "../neighbors/item-item-implicit.ts";
 import type { Recommender } from "../recommend/types.ts";
+import type { NarratableModel } from "../explain/recommendation-narrative.ts";
 import type { FeatureTable } from "./tables.ts";
 
 /** The model names the CLI accepts. @internal */
@@ -66,6 +67,8 @@ export interface FittedModel {
   readonly json: unknown;
   /** A one-line description for progress output, e.g. the learned weights. */
   readonly note: string | undefined;
+  /** The fitted models `--explain` tells reasons from: the single model by its kind, or the hybrid's components by name. */
+  readonly narratable: ReadonlyMap<string, NarratableModel>;
 }
 
 function needItems(kind: string, context: ModelContext): FeatureTable {
@@ -111,38 +114,51 @@ export function fitModel(kind: ModelKind, train: Interactions, context: ModelCon
   switch (kind) {
     case "popularity": {
       const model = fitPopularity(train);
-      return { recommender: popularityRecommender(model), json: popularityToJSON(model), note: undefined };
+      return { recommender: popularityRecommender(model), json: popularityToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "random": {
       const model = fitRandom(train, { seed: context.seed });
-      return { recommender: randomRecommender(model), json: randomToJSON(model), note: undefined };
+      return { recommender: randomRecommender(model), json: randomToJSON(model), note: undefined, narratable: new Map() };
     }
     case "item-knn": {
       const model = fitItemItemImplicit(train);
-      return { recommender: itemItemImplicitRecommender(model), json: itemItemImplicitToJSON(model), note: undefined };
+      return { recommender: itemItemImplicitRecommender(model), json: itemItemImplicitToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "als": {
       const model = fitImplicitAls(train, { seed: context.seed });
-      return { recommender: implicitAlsRecommender(model), json: implicitAlsToJSON(model), note: undefined };
+      return { recommender: implicitAlsRecommender(model), json: implicitAlsToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "bpr": {
       const model = fitBpr(train, { seed: context.seed });
-      return { recommender: bprRecommender(model), json: bprToJSON(model), note: undefined };
+      return { recommender: bprRecommender(model), json: bprToJSON(model), note: undefined, narratable: new Map() };
     }
     case "content": {
       const model = fitContent(train, context);
-      return { recommender: contentWithAccounts(model, context.accounts), json: contentToJSON(model), note: undefined };
+      return { recommender: contentWithAccounts(model, context.accounts), json: contentToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "hybrid":
       return fitHybrid(train, context);
   }
 }
 
-function hybridFactories(context: ModelContext, names: readonly string[]): BlendComponentFactory[] {
+// Each hybrid component's fit, keeping the fitted model so --explain can tell its evidence.
+function hybridFactories(context: ModelContext, names: readonly string[], fitted: Map<string, NarratableModel>): BlendComponentFactory[] {
   const all: Record<(typeof HYBRID_COMPONENTS)[number], (train: Interactions) => Recommender> = {
-    cf: (train) => itemItemImplicitRecommender(fitItemItemImplicit(train)),
-    content: (train) => contentWithAccounts(fitContent(train, context), context.accounts),
-    popularity: (train) => popularityRecommender(fitPopularity(train)),
+    cf: (train) => {
+      const model = fitItemItemImplicit(train);
+      fitted.set("cf", model);
+      return itemItemImplicitRecommender(model);
+    },
+    content: (train) => {
+      const model = fitContent(train, context);
+      fitted.set("content", model);
+      return contentWithAccounts(model, context.accounts);
+    },
+    popularity: (train) => {
+      const model = fitPopularity(train);
+      fitted.set("popularity", model);
+      return popularityRecommender(model);
+    },
   };
   return names.map((name) => ({ name, factory: all[name as (typeof HYBRID_COMPONENTS)[number]] }));
 }
@@ -154,21 +170,24 @@ function validationSplit(train: Interactions, seed: number): { train: Interactio
 
 function fitHybrid(train: Interactions, context: ModelContext): FittedModel {
   needItems("hybrid", context);
+  const fitted = new Map<string, NarratableModel>();
   if (context.learnWeights) {
-    const factories = hybridFactories(context, HYBRID_COMPONENTS);
+    const factories = hybridFactories(context, HYBRID_COMPONENTS, fitted);
     const learned = learnBlendWeights(validationSplit(train, context.seed), factories, { metric: "ndcg@10", seed: context.seed });
+    // Refitted on all of train last, so `fitted` holds the models behind the final components.
     const components = new Map(factories.map((f) => [f.name, f.factory(train)] as const));
     const weights = learned.spec.components.map((c) => `${c.name}=${Number(c.weight.toFixed(3))}`).join(", ");
     return {
       recommender: blendFromSpec(learned.spec, components),
       json: undefined,
       note: `learned weights ${weights} (validation ndcg@10 ${learned.value.toFixed(4)}, equal weights ${learned.baseline.toFixed(4)})`,
+      narratable: fitted,
     };
   }
   const names = HYBRID_COMPONENTS.filter((name) => (context.weights.get(name) ?? 0) > 0);
-  const factories = hybridFactories(context, names);
+  const factories = hybridFactories(context, names, fitted);
   const components = factories.map((f) => ({ name: f.name, recommender: f.factory(train), weight: context.weights.get(f.name)! }));
-  return { recommender: blendRecommenders(components), json: undefined, note: undefined };
+  return { recommender: blendRecommenders(components), json: undefined, note: undefined, narratable: fitted };
 }
 
 /** The model JSON kinds `--model-in` reads, by the CLI's model name. @internal */
@@ -187,7 +206,7 @@ export const JSON_KINDS: ReadonlyMap<string, ModelKind> = new Map([
  * @throws NextbestError `E_BAD_MODEL` for an unknown kind or a malformed model
  * @internal
  */
-export function loadModel(json: unknown, accounts: FeatureTable | undefined): { kind: ModelKind; recommender: Recommender } {
+export function loadModel(json: unknown, accounts: FeatureTable | undefined): { kind: ModelKind; recommender: Recommender; narratable: ReadonlyMap<string, NarratableModel> } {
   const kindField = typeof json === "object" && json !== null ? (json as { kind?: unknown }).kind : undefined;
   const kind = typeof kindField === "string" ? JSON_KINDS.get(kindField) : undefined;
   if (kind === undefined) {
@@ -197,17 +216,25 @@ export function loadModel(json: unknown, accounts: FeatureTable | undefined): { 
     );
   }
   switch (kind) {
-    case "popularity":
-      return { kind, recommender: popularityRecommender(popularityFromJSON(json)) };
+    case "popularity": {
+      const model = popularityFromJSON(json);
+      return { kind, recommender: popularityRecommender(model), narratable: new Map([[kind, model]]) };
+    }
     case "random":
-      return { kind, recommender: randomRecommender(randomFromJSON(json)) };
-    case "item-knn":
-      return { kind, recommender: itemItemImplicitRecommender(itemItemImplicitFromJSON(json)) };
-    case "als":
-      return { kind, recommender: implicitAlsRecommender(implicitAlsFromJSON(json)) };
+      return { kind, recommender: randomRecommender(randomFromJSON(json)), narratable: new Map() };
+    case "item-knn": {
+      const model = itemItemImplicitFromJSON(json);
+      return { kind, recommender: itemItemImplicitRecommender(model), narratable: new Map([[kind, model]]) };
+    }
+    case "als": {
+      const model = implicitAlsFromJSON(json);
+      return { kind, recommender: implicitAlsRecommender(model), narratable: new Map([[kind, model]]) };
+    }
     case "bpr":
-      return { kind, recommender: bprRecommender(bprFromJSON(json)) };
-    default:
-      return { kind, recommender: contentWithAccounts(contentFromJSON(json), accounts) };
+      return { kind, recommender: bprRecommender(bprFromJSON(json)), narratable: new Map() };
+    default: {
+      const model = contentFromJSON(json);
+      return { kind, recommender: contentWithAccounts(model, accounts), narratable: new Map([[kind, model]]) };
+    }
   }
 }

@@ -8,6 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { NextbestError } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { explainBlend } from "../hybrid/explain.ts";
+import { narrateRecommendation, type NarratableModel } from "../explain/recommendation-narrative.ts";
 import { recommendMany } from "../recommend/recommend-many.ts";
 import type { Recommendation, Recommender } from "../recommend/types.ts";
 import {
@@ -49,7 +50,7 @@ export const RECOMMEND: CommandSpec = {
     { name: "users", value: "IDS", description: "comma-separated account ids to recommend for (unknown ones get the cold-start fallback)" },
     { name: "all", description: "recommend for every account of the interactions and of --accounts (the default)" },
     { name: "include-seen", description: "also recommend products the account already has (repeat purchases)" },
-    { name: "explain", description: "add source and reason columns (for the hybrid: each component's part of the score)" },
+    { name: "explain", description: "add source and reason columns: a sentence per product from the model's evidence (scores to 3 significant digits)" },
     { name: "format", value: "FORMAT", defaultValue: "csv", description: "csv or json" },
     { name: "output", value: "FILE", description: "write the results to FILE instead of stdout" },
     { name: "model-out", value: "FILE", description: "save the fitted model as JSON (single models, not the hybrid)" },
@@ -57,7 +58,7 @@ export const RECOMMEND: CommandSpec = {
     ...COMMON_OPTIONS,
   ],
   notes: [
-    "Output columns: user,rank,item,score; with --explain also source (model, or the cold-start fallback used: popularity, firmographics, hybrid) and reason (the hybrid's per-component contributions, e.g. cf=0.42;content=0.31, else the model name or fallback).",
+    "Output columns: user,rank,item,score; with --explain also source (model, or the cold-start fallback used: popularity, firmographics, hybrid) and reason (why, in words: e.g. \"Accounts that buy crm also buy it (3 of the 5 that bought it).\"; for the hybrid, each component with at least 15% of the score; JSON adds the hybrid's per-component contributions).",
     "Models: popularity (distinct buyers), random (seeded), item-knn (implicit item-item cosine, 20 neighbours), als (implicit ALS, 64 factors), bpr (BPR, 64 factors), content (cosine of product features with the account's purchase profile; needs --items), hybrid (z-score blend of item-knn, content and popularity; needs --items).",
     "Tables: a column named tags holds |-separated tags; columns whose every value is a number are standardized; other columns are categories. With --accounts, accounts without purchases are scored from their firmographics (a ridge projection learned from the accounts with purchases).",
   ],
@@ -82,11 +83,20 @@ interface Row {
   readonly contributions: ReadonlyMap<string, number> | undefined;
 }
 
-const round = (value: number): number => Number(value.toFixed(3));
+// Scores and contributions under --explain: 3 significant digits (a rep reads "0.204", not 0.20412345678901234).
+const round = (value: number): number => (Number.isFinite(value) ? Number(value.toPrecision(3)) : value);
+
+// What a cold-start answer is, in words.
+const FALLBACK_REASONS: ReadonlyMap<string, string> = new Map([
+  ["popularity", "New account: among the products most accounts buy"],
+  ["firmographics", "New account: scored from its firmographics (what similar accounts buy)"],
+  ["hybrid", "New account: scored from its firmographics and what most accounts buy"],
+]);
 
 function explainRows(
   recommender: Recommender,
   kind: ModelKind,
+  narratable: ReadonlyMap<string, NarratableModel>,
   lists: readonly Recommendation[],
   explain: boolean,
 ): Row[] {
@@ -99,13 +109,25 @@ function explainRows(
       if (explain) {
         if (kind === "hybrid") {
           const why = explainBlend(recommender, list.user, entry.item);
-          contributions = new Map(why.contributions.map((c) => [c.name, c.contribution] as const));
-          reason = why.contributions.map((c) => `${c.name}=${numberText(round(c.contribution))}`).join(";");
-        } else {
-          reason = list.fallback === null ? kind : `fallback:${source}`;
+          contributions = new Map(why.contributions.map((c) => [c.name, round(c.contribution)] as const));
+        }
+        if (list.fallback !== null && kind !== "hybrid") reason = FALLBACK_REASONS.get(source) ?? `New account: ${source} answer`;
+        else if (kind === "random") reason = "Random order (a baseline, no evidence)";
+        else if (kind === "bpr") reason = "Ranked by BPR's latent factors (no per-product evidence to tell)";
+        else {
+          const model = kind === "hybrid" ? undefined : narratable.get(kind);
+          const story =
+            kind === "hybrid"
+              ? narrateRecommendation(recommender, list.user, entry.item, { components: narratable })
+              : model !== undefined && model.items.lookup.has(entry.item) && (model.kind === "popularity" || model.users.lookup.has(list.user))
+                ? narrateRecommendation(model, list.user, entry.item)
+                : undefined;
+          reason = story?.text ?? "";
+          if (reason === "" && list.fallback !== null) reason = FALLBACK_REASONS.get(source) ?? `New account: ${source} answer`;
+          if (reason === "") reason = "No single piece of evidence stands out (it fills the list)";
         }
       }
-      rows.push({ user: list.user, rank: entry.rank, item: entry.item, score: entry.score, source, reason, contributions });
+      rows.push({ user: list.user, rank: entry.rank, item: entry.item, score: explain ? round(entry.score) : entry.score, source, reason, contributions });
     }
   }
   return rows;
@@ -208,6 +230,7 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
   const context = modelContext(options, command, tables, progress, io);
 
   let recommender: Recommender;
+  let narratable: ReadonlyMap<string, NarratableModel> = new Map();
   let modelKindUsed: ModelKind = kind;
   if (modelIn !== undefined) {
     const json = await readModelFile(modelIn);
@@ -217,6 +240,7 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
     }
     checkTablesFor(loaded.kind, options);
     recommender = loaded.recommender;
+    narratable = loaded.narratable;
     modelKindUsed = loaded.kind;
     progress(`loaded ${loaded.kind} from ${modelIn}`);
   } else {
@@ -226,6 +250,7 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
     const fitted = fitModel(kind, data, context);
     if (fitted.note !== undefined) progress(fitted.note);
     recommender = fitted.recommender;
+    narratable = fitted.narratable;
     if (modelOut !== undefined) {
       try {
         await writeFile(modelOut, `${JSON.stringify(fitted.json)}\n`, "utf8");
@@ -248,7 +273,7 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
   }
   progress(`recommending ${k} products for ${targets.length} accounts`);
   const lists = recommendMany(recommender, targets, { k, excludeSeen: !flagOption(options, "include-seen") });
-  const rows = explainRows(recommender, modelKindUsed, lists, explain);
+  const rows = explainRows(recommender, modelKindUsed, narratable, lists, explain);
   await writeResult(formatRows(rows, explain, format), stringOption(options, "output"), io.stdout);
   progress(`wrote ${rows.length} rows${stringOption(options, "output") === undefined ? "" : ` to ${stringOption(options, "output")}`}`);
   return 0;

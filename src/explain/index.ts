@@ -48,3 +48,10 @@ export {
   type NarrativeItem,
   type Narrative,
 } from "./narrative.ts";
+export {
+  narrateRecommendation,
+  type NarratableModel,
+  type RecommendationNarrativeOptions,
+  type RecommendationReason,
+  type RecommendationNarrative,
+} from "./recommendation-narrative.ts";

@@ -1,4 +1,5 @@
 // Small CSV fixtures for the CLI tests, written to a scratch folder under os.tmpdir(), and a captured runCli.
+import { parseCsv } from "../../src/data/index.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -41,8 +42,9 @@ export async function cli(argv: readonly string[], options: { isTTY?: boolean } 
 
 /** Parses CSV output without quoted fields (the fixtures' ids have none) into header and rows. */
 export function csvRows(text: string): { header: string[]; rows: string[][] } {
-  const lines = text.trimEnd().split("\n");
-  return { header: lines[0]!.split(","), rows: lines.slice(1).map((line) => line.split(",")) };
+  // The CLI quotes fields with commas (sentences in the reason column): read them with the library's CSV parser.
+  const [header, ...rows] = parseCsv(text.trimEnd());
+  return { header: header!, rows };
 }
 
 /** Six purchases by four accounts of three products: x bought by a, b, c (3 buyers); y by a, d (2); z by c (1, value 2). */

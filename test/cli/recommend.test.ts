@@ -78,21 +78,25 @@ describe("nextbest recommend", () => {
     expect(other.stdout).not.toBe(first.stdout);
   });
 
-  it("--explain adds the hybrid's per-component contributions, which add up to the score", async () => {
+  it("--explain tells a reason in words for every product; JSON adds the hybrid's contributions, which add up to the score", async () => {
     const run = await cli(["recommend", "--interactions", purchases, "--items", products, "--accounts", accounts, "--explain", "--k", "3"]);
     expect(run.code, run.stderr).toBe(0);
     const { header, rows } = csvRows(run.stdout);
     expect(header).toEqual(["user", "rank", "item", "score", "source", "reason"]);
-    for (const row of rows) {
-      expect(row[5]).toMatch(/^cf=-?[0-9.]+;content=-?[0-9.]+;popularity=-?[0-9.]+$/);
-      const parts = row[5]!.split(";").map((part) => Number(part.split("=")[1]));
-      // Parts are rounded to 3 decimals: their sum is the score within 3 × 0.0005.
-      expect(Math.abs(parts.reduce((s, v) => s + v, 0) - Number(row[3]))).toBeLessThanOrEqual(0.0015 + 1e-12);
+    const sentence = /^(Like [a-z0-9]+, which it buys \(similarity [0-9.]+\)|Accounts that buy [a-z0-9]+( and [a-z0-9]+)? also buy it \(\d+ of the \d+ that bought (both|it)\)|(A best-seller: \d+ accounts bought it|Bought by \d+ accounts?) \(#\d+ of \d+ products\)|No single piece of evidence stands out \(it fills the list\))$/;
+    for (const row of rows.filter((r) => r[4] === "model")) {
+      const sentences = row[5]!.replace(/\.$/, "").split(". ");
+      expect(sentences.length).toBeGreaterThanOrEqual(1);
+      expect(sentences.length).toBeLessThanOrEqual(3);
+      for (const text of sentences) expect(text).toMatch(sentence);
+      // scores to 3 significant digits
+      expect(row[3]!.replace(/^-?0\.0*/, "").replace(/[-.]/g, "").length).toBeLessThanOrEqual(3);
     }
     // Known accounts are scored by the model; the two prospects from --accounts by the hybrid's cold-start fallback.
     expect(new Set(rows.filter((row) => row[0]!.startsWith("acct-")).map((row) => row[4]))).toEqual(new Set(["model"]));
     expect(new Set(rows.filter((row) => row[0]!.startsWith("p-")).map((row) => row[0]))).toEqual(new Set(["p-maker", "p-shop"]));
     expect(new Set(rows.filter((row) => row[0]!.startsWith("p-")).map((row) => row[4]))).toEqual(new Set(["hybrid"]));
+    for (const row of rows.filter((r) => r[4] === "hybrid")) expect(row[5]).not.toBe("");
   });
 
   it("prospects are scored from their firmographics: the manufacturing prospect gets CRM products", async () => {
@@ -105,13 +109,20 @@ describe("nextbest recommend", () => {
     expect(rows.filter((row) => row[0] === "p-maker").map((row) => row[2]![0])).toEqual(["c", "c"]);
     expect(rows.filter((row) => row[0] === "p-shop").map((row) => row[2]![0])).toEqual(["e", "e"]);
     expect(new Set(rows.map((row) => row[4]))).toEqual(new Set(["firmographics"]));
-    expect(new Set(rows.map((row) => row[5]))).toEqual(new Set(["fallback:firmographics"]));
+    expect(new Set(rows.map((row) => row[5]))).toEqual(new Set(["New account: scored from its firmographics (what similar accounts buy)"]));
   });
 
-  it("--explain for a single model names the model, or the fallback for an unknown account", async () => {
+  it("--explain for a single model tells its evidence, or the cold-start answer for an unknown account", async () => {
     const run = await cli(["recommend", "--interactions", tiny, "--model", "popularity", "--users", "a,newco", "--k", "1", "--explain"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe("user,rank,item,score,source,reason\na,1,z,1,model,popularity\nnewco,1,x,3,popularity,fallback:popularity\n");
+    expect(run.stdout).toBe(
+      "user,rank,item,score,source,reason\na,1,z,1,model,Bought by 1 account (#3 of 3 products).\nnewco,1,x,3,popularity,New account: among the products most accounts buy\n",
+    );
+    for (const model of ["item-knn", "als"]) {
+      const told = await cli(["recommend", "--interactions", purchases, "--model", model, "--users", "acct-1", "--k", "2", "--explain"]);
+      expect(told.code, told.stderr).toBe(0);
+      for (const row of csvRows(told.stdout).rows) expect(row[5]).toMatch(/^Accounts that buy [a-z0-9]+( and [a-z0-9]+)? also buy it \(\d+ of the \d+ that bought (both|it)\)\.$/);
+    }
   });
 
   it("--format json holds the same rows as csv, with contributions when explaining the hybrid", async () => {
@@ -124,14 +135,15 @@ describe("nextbest recommend", () => {
     expect(objects.map((o) => [o.user, String(o.rank), o.item, String(o.score), o.source, o.reason])).toEqual(rows);
     for (const o of objects) {
       expect(Object.keys(o.contributions)).toEqual(["cf", "content", "popularity"]);
-      expect(Object.values(o.contributions).reduce((s, v) => s + v, 0)).toBeCloseTo(o.score, 10);
+      // both rounded to 3 significant digits: they agree to within a few thousandths
+      expect(Math.abs(Object.values(o.contributions).reduce((s, v) => s + v, 0) - o.score)).toBeLessThanOrEqual(0.005);
     }
   });
 
   it("--weights changes the blend and leaves out components weighted 0", async () => {
-    const run = await cli(["recommend", "--interactions", purchases, "--items", products, "--weights", "cf=1,content=1", "--explain", "--k", "1"]);
+    const run = await cli(["recommend", "--interactions", purchases, "--items", products, "--weights", "cf=1,content=1", "--explain", "--k", "1", "--format", "json"]);
     expect(run.code, run.stderr).toBe(0);
-    for (const row of csvRows(run.stdout).rows) expect(row[5]).toMatch(/^cf=-?[0-9.]+;content=-?[0-9.]+$/);
+    for (const row of JSON.parse(run.stdout) as { contributions: Record<string, number> }[]) expect(Object.keys(row.contributions)).toEqual(["cf", "content"]);
   });
 
   it("--learn-weights learns the hybrid's weights on a validation split and reports them as progress", async () => {
