@@ -78,3 +78,11 @@ try {
 }
 if (failed) process.exit(1);
 console.log("check:browser: recommendations and an explanation computed in headless Chromium");
+
+// The account report the demo wrote: rendered at several widths and in print, labels measured (.ci/check-report.mjs).
+const { execFileSync } = await import("node:child_process");
+try {
+  execFileSync(process.execPath, [join(root, ".ci", "check-report.mjs")], { stdio: "inherit" });
+} catch {
+  process.exit(1);
+}

@@ -6,11 +6,11 @@ import { join } from "node:path";
 import {
   accountFeatures,
   accountModelReport,
+  fitAccountScorers,
   findNarrativeProblems,
   labelSpendOutcomes,
   narrateAccountScore,
   rankAccountBook,
-  rankFeaturesWithinDates,
   rfmScores,
   type AccountAttributes,
   type AccountFeatureInfo,
@@ -283,23 +283,18 @@ interface OnlineRetailSetting {
   readonly name: string;
   readonly windows: readonly number[];
   readonly ranks: boolean;
-  /** Training dates: month starts (or half months) whose label windows end before `before`. */
-  readonly dates: (before: number) => number[];
-}
-
-/** Training dates every `stepDays` days, `count` of them, the last one's label window ending before `before`. */
-function datesBefore(before: number, count: number, stepDays: number): number[] {
-  const last = before - (OR_LABEL_DAYS + 1) * 86_400;
-  return Array.from({ length: count }, (_, k) => last - (count - 1 - k) * stepDays * 86_400);
+  /** Training dates: how many, and days between them (the last one's label window ends before the scored date). */
+  readonly trainingDates: number;
+  readonly stepDays: number;
 }
 
 const onlineRetailSettings: readonly OnlineRetailSetting[] = [
-  { name: "levels, windows 30/90, 2 monthly dates", windows: [30, 90], ranks: false, dates: (before) => datesBefore(before, 2, 30) },
-  { name: "levels, windows 90/180, 2 monthly dates", windows: [90, 180], ranks: false, dates: (before) => datesBefore(before, 2, 30) },
-  { name: "levels, windows 30/90, 5 half-monthly dates", windows: [30, 90], ranks: false, dates: (before) => datesBefore(before, 5, 15) },
-  { name: "ranks within date, windows 30/90, 2 monthly dates", windows: [30, 90], ranks: true, dates: (before) => datesBefore(before, 2, 30) },
-  { name: "ranks within date, windows 90/180, 2 monthly dates", windows: [90, 180], ranks: true, dates: (before) => datesBefore(before, 2, 30) },
-  { name: "ranks within date, windows 30/90, 5 half-monthly dates", windows: [30, 90], ranks: true, dates: (before) => datesBefore(before, 5, 15) },
+  { name: "levels, windows 30/90, 2 monthly dates", windows: [30, 90], ranks: false, trainingDates: 2, stepDays: 30 },
+  { name: "levels, windows 90/180, 2 monthly dates", windows: [90, 180], ranks: false, trainingDates: 2, stepDays: 30 },
+  { name: "levels, windows 30/90, 5 half-monthly dates", windows: [30, 90], ranks: false, trainingDates: 5, stepDays: 15 },
+  { name: "ranks within date, windows 30/90, 2 monthly dates", windows: [30, 90], ranks: true, trainingDates: 2, stepDays: 30 },
+  { name: "ranks within date, windows 90/180, 2 monthly dates", windows: [90, 180], ranks: true, trainingDates: 2, stepDays: 30 },
+  { name: "ranks within date, windows 30/90, 5 half-monthly dates", windows: [30, 90], ranks: true, trainingDates: 5, stepDays: 15 },
 ];
 
 interface OnlineRetailFigures {
@@ -319,27 +314,22 @@ interface OnlineRetailFigures {
   churnRate: number;
 }
 
-/** Fits the setting on its training dates before `date` and scores every labelled account at `date`. */
+/** Fits the setting (fitAccountScorers) for `date` and keeps the accounts labelled at `date`. */
 function scoreOnlineRetail(events: readonly SpendEvent[], attributes: AccountAttributes, setting: OnlineRetailSetting, date: number) {
-  const tableOf = (dates: number[]) => {
-    const table = accountFeatures(events, { dates, windows: setting.windows, attributes });
-    return setting.ranks ? rankFeaturesWithinDates(table) : table;
+  const scorers = fitAccountScorers(events, { date, windowDays: OR_LABEL_DAYS, windows: setting.windows, ranks: setting.ranks, trainingDates: setting.trainingDates, stepDays: setting.stepDays, attributes });
+  const testTable = scorers.today;
+  const labels = new Map(labelSpendOutcomes(events, { dates: [date], windowDays: OR_LABEL_DAYS }).map((l) => [String(l.account), l.outcome]));
+  const rows = testTable.rows.flatMap((row, r) => (labels.has(String(row.account)) ? [r] : []));
+  const test = { rows, outcome: rows.map((r) => labels.get(String(testTable.rows[r]!.account))!) };
+  return {
+    train: { rows: scorers.training.rows },
+    test,
+    testTable,
+    upsell: scorers.upsell,
+    churn: scorers.churn,
+    pUpsell: Float64Array.from(rows, (r) => scorers.upsellProbability[r]!),
+    pChurn: Float64Array.from(rows, (r) => scorers.churnProbability[r]!),
   };
-  const labelled = (table: AccountFeatureTable, dates: number[]) => {
-    const labels = new Map(labelSpendOutcomes(events, { dates, windowDays: OR_LABEL_DAYS }).map((l) => [`${l.date}|${String(l.account)}`, l.outcome]));
-    const d = table.info.length;
-    const rows = table.rows.flatMap((row, r) => (labels.has(`${row.date}|${String(row.account)}`) ? [r] : []));
-    const x = denseMatrix(rows.length, d, Float64Array.from(rows.flatMap((r) => Array.from(table.matrix.data.subarray(r * d, (r + 1) * d)))));
-    return { rows, x, outcome: rows.map((r) => labels.get(`${table.rows[r]!.date}|${String(table.rows[r]!.account)}`)!) };
-  };
-  const trainDates = setting.dates(date);
-  const train = labelled(tableOf(trainDates), trainDates);
-  const testTable = tableOf([date]);
-  const test = labelled(testTable, [date]);
-  const fit = (kind: string) => fitLogisticRegression(train.x, train.outcome.map((o) => (o === kind ? 1 : 0)), { classWeights: "balanced", l2: 1, featureNames: testTable.info.map((f) => f.name) });
-  const upsell = fit("upsell");
-  const churn = fit("churn");
-  return { train, test, testTable, upsell, churn, pUpsell: predictLogisticRegression(upsell, test.x), pChurn: predictLogisticRegression(churn, test.x) };
 }
 
 async function runOnlineRetail(): Promise<{ figures: OnlineRetailFigures; chosen: string; validation: string; accounts: number; conflicts: string; narratives: number; problems: string[] } | undefined> {

@@ -9,12 +9,24 @@
 // 3. The account scorer: upsell and churn by logistic regression on spend and intent features without look-ahead,
 //    AUC and top-decile lift against "rank by current spend".
 // 4. The ranked account book: expected value of a call, next best product and the top reason in plain words.
-// 5. demo-output/report.html: metric@k curves and a waterfall chart with the narrative for each top account (SVG).
+// 5. demo-output/report.html: the account book as a call list with a card per top account (real accounts when
+//    ../shared/data is there), made by renderAccountReport.
 // 6. Real data (when ../shared/data is there): MovieLens 100K, the collaborative filters against popularity.
 // 7. The linear-algebra kernels scoring 100,000 products × 64 factors.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { accountFeatures, labelSpendOutcomes, narrateAccountScore, rankAccountBook } from "../src/accounts/index.ts";
+import {
+  accountFeatures,
+  findNarrativeProblems,
+  fitAccountScorers,
+  labelSpendOutcomes,
+  narrateAccountScore,
+  rankAccountBook,
+  renderAccountReport,
+  rfmScores,
+  type AccountReportInput,
+  type SpendEvent,
+} from "../src/accounts/index.ts";
 import { fitPopularity, fitRandom, popularityRecommender, randomRecommender } from "../src/baselines/index.ts";
 import { fitLogisticRegression, predictLogisticRegression } from "../src/classifiers/index.ts";
 import {
@@ -30,7 +42,7 @@ import { createRandom, fillNormal } from "../src/core/index.ts";
 import { interactionsSummary, interactionsToRows, splitLeaveLastOut, splitTemporal, splitTemporalWindow, type Interactions } from "../src/data/index.ts";
 import { b2bPurchaseInteractions, b2bSampleFeatures, generateB2bSample } from "../src/datasets/index.ts";
 import { compareModels, evaluateNextPurchases, evaluateRanking, formatComparisonTable } from "../src/evaluation/index.ts";
-import { explainLogistic, renderWaterfallSvg } from "../src/explain/index.ts";
+import { explainLogistic } from "../src/explain/index.ts";
 import { bprRecommender, fitBpr, fitImplicitAls, implicitAlsRecommender } from "../src/factorization/index.ts";
 import { blendByFormula, blendFromSpec, explainBlend, learnBlendWeights, type BlendComponentFactory } from "../src/hybrid/index.ts";
 import { denseMatrix, topKAgainstFactors } from "../src/linalg/index.ts";
@@ -62,47 +74,17 @@ function progress(label: string, done: number, total: number, what: string): voi
   } else if (done === total) console.log(`  ${label}: ${total}/${total} done`);
 }
 
-/** A small SVG line chart (no DOM), for the report. */
-function lineChartSvg(title: string, xs: readonly number[], series: readonly { name: string; values: readonly number[] }[]): string {
-  const width = 640;
-  const height = 320;
-  const left = 50;
-  const right = 150;
-  const top = 30;
-  const bottom = 40;
-  const maxY = Math.max(...series.flatMap((s) => s.values)) * 1.1;
-  const x = (v: number) => left + ((v - xs[0]!) / (xs[xs.length - 1]! - xs[0]!)) * (width - left - right);
-  const y = (v: number) => height - bottom - (v / maxY) * (height - top - bottom);
-  const colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#7f7f7f"];
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * maxY);
-  const lines = series.map((s, i) => {
-    const points = s.values.map((v, j) => `${x(xs[j]!).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    const color = colors[i % colors.length]!;
-    return `<polyline fill="none" stroke="${color}" stroke-width="${s.name === "hybrid" ? 3 : 1.5}" points="${points}"/><text x="${width - right + 10}" y="${top + 16 * i + 10}" fill="${color}" font-size="12">${s.name}</text>`;
-  });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">`,
-    `<text x="${left}" y="18" font-size="14">${title}</text>`,
-    ...ticks.map((t) => `<line x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/><text x="${left - 6}" y="${y(t) + 4}" font-size="10" text-anchor="end">${t.toFixed(2)}</text>`),
-    ...xs.filter((k) => k === 1 || k % 5 === 0).map((k) => `<text x="${x(k)}" y="${height - bottom + 16}" font-size="10" text-anchor="middle">${k}</text>`),
-    `<text x="${(left + width - right) / 2}" y="${height - 6}" font-size="11" text-anchor="middle">k</text>`,
-    ...lines,
-    "</svg>",
-  ].join("");
-}
-
-const escapeHtml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * Real wholesale accounts first (Online Retail II, when ../shared/data is there): the recommended pipeline fitted on
  * the invoices before 2010-09-01, one real account's next best products with their reasons, and the pipeline against
  * popularity and buy-again on what the accounts bought from 2010-09-01 to 2010-12-09.
  */
-async function realAccounts(): Promise<void> {
+async function realAccounts(): Promise<AccountReportInput | undefined> {
   section("0. Real wholesale accounts: Online Retail II, a UK gift-ware wholesaler (UCI, CC BY 4.0)");
   if (!existsSync(onlineRetailFile)) {
     console.log(`  skipped: ${onlineRetailFile} not found; the synthetic sample below runs without it.`);
-    return;
+    return undefined;
   }
   const data = await readOnlineRetail(onlineRetailFile);
   const purchases = onlineRetailInteractions(data.lines);
@@ -149,6 +131,66 @@ async function realAccounts(): Promise<void> {
     const t2 = evaluateNextPurchases(forAll, split, { task: "all-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!;
     console.log(`  ${name.padEnd(12)} ${t1.toFixed(3).padStart(13)} ${t2.toFixed(3).padStart(13)}`);
   }
+  return realAccountBook(data, model, names);
+}
+
+/**
+ * The real account book at 2010-09-01: upsell and churn scorers trained on 2010-05-02 and 2010-06-01 (their 90-day
+ * outcome windows end before the cut-off; the setting bench:accounts chooses on its validation date), ranked by the
+ * expected value of a call, each account's next best products from the pipeline with their sentences.
+ */
+function realAccountBook(data: Awaited<ReturnType<typeof readOnlineRetail>>, model: ReturnType<typeof fitNextBestProducts>, names: ReadonlyMap<string, string>): AccountReportInput {
+  const { lines } = data;
+  const events: SpendEvent[] = lines.accounts.map((account, k) => ({ account, product: lines.products[k]!, amount: lines.quantities[k]! * lines.unitPrices[k]!, timestamp: lines.timestamps[k]! }));
+  const cutoff = Date.UTC(2010, 8, 1) / 1000;
+  const { upsell, today, upsellProbability: pUp, churnProbability: pChurn } = fitAccountScorers(events, { date: cutoff, windowDays: 90 });
+  const d = today.info.length;
+  const spend = today.info.findIndex((f) => f.name === "spend_90d");
+  const rowOf = new Map(today.rows.map((row, r) => [row.account, r]));
+  const book = rankAccountBook(today.rows.map((row, r) => ({ account: row.account, upsellProbability: pUp[r]!, churnProbability: pChurn[r]!, spend: today.raw.data[r * d + spend]! })), { limit: 25 });
+  const title = (id: string) => titleCase(names.get(id) ?? id);
+  let problems = 0;
+  const accounts = book.map((entry) => {
+    const r = rowOf.get(entry.account)!;
+    const up = narrateAccountScore(upsell, today, r, { currency: "GBP", locale: "en-GB", maxReasons: 3, maxRisks: 2 });
+    problems += findNarrativeProblems(up).length;
+    const products = recommendNextBestProducts(model, entry.account, { k: 3, task: "new-products", productNames: new Map([...names].map(([id, name]) => [id, titleCase(name)])) }).items;
+    return {
+      rank: entry.rank,
+      account: `Account ${String(entry.account)}${data.accounts.find((a) => a.id === entry.account)?.country ? ` (${data.accounts.find((a) => a.id === entry.account)!.country})` : ""}`,
+      band: up.band,
+      expectedValue: entry.expectedValue,
+      upsellProbability: entry.upsellProbability,
+      churnProbability: entry.churnProbability,
+      products: products.map((p) => ({ product: title(String(p.product)), reasons: p.reasons.map((reason) => reason.sentence) })),
+      reasons: up.reasons.map((item) => item.text),
+      risks: up.risks.map((item) => item.text),
+      explanation: explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(r * d, (r + 1) * d), {
+        means: upsell.means,
+        featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
+      }),
+      explanationRawData: today.raw.data.subarray(r * d, (r + 1) * d),
+    };
+  });
+  const rfm = new Map(rfmScores(events, { date: cutoff }).map((score) => [score.account, score.score]));
+  console.log(`\n  account book at 2010-09-01: ${book.length} accounts with a positive expected value (top 25 kept), ${problems} narrative problems; RFM scored ${rfm.size.toLocaleString("en-US")} accounts`);
+  return {
+    title: "Account book: Online Retail II accounts to call from 2010-09-01",
+    dataCutoff: "2010-08-31",
+    generated: "2010-09-01 (npm run demo)",
+    currency: "GBP",
+    locale: "en-GB",
+    cards: 6,
+    accounts,
+    modelCard: {
+      dataWindow: "invoices 2009-12-01 to 2010-08-31; scorers trained on 2010-05-02 and 2010-06-01 with 90-day outcomes (logistic regression, balanced)",
+      metrics: [
+        { metric: "Upsell, ROC AUC on outcomes after 2010-09-01 (npm run bench:accounts)", value: 0.663, baselines: [{ name: "RFM", value: 0.574 }, { name: "current spend", value: 0.48 }] },
+        { metric: "Churn, ROC AUC", value: 0.67, baselines: [{ name: "RFM", value: 0.64 }, { name: "current spend", value: 0.579 }] },
+      ],
+      notes: ["Effects that run against a seller's expectation are marked in the reasons (\"unusually, …\"); accountModelReport lists them."],
+    },
+  };
 }
 
 // "WHITE HANGING HEART T-LIGHT HOLDER" → "White Hanging Heart T-Light Holder".
@@ -157,7 +199,7 @@ function titleCase(text: string): string {
 }
 
 async function main(): Promise<void> {
-  await realAccounts();
+  const realReport = await realAccounts();
 
   section("1. The book (synthetic B2B sample, seed 42)");
   const sample = generateB2bSample({ months: 36, seed: 42 });
@@ -305,33 +347,39 @@ async function main(): Promise<void> {
 
   section("5. The report");
   mkdirSync(outputDirectory, { recursive: true });
-  const chart = lineChartSvg(
-    "NDCG@k on the held-out purchases (temporal split)",
-    ks,
-    curves.map(({ name, values }) => ({ name, values })),
-  );
-  const accountSections = book.slice(0, 3).map((entry) => {
-    const i = rowOf.get(entry.account)!;
-    const story = narrateAccountScore(upsell, today, i);
-    const why = explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(i * d, (i + 1) * d), {
-      means: upsell.means,
-      featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} d)`)),
-    });
-    return reportAccount(entry.account as string, entry.nextBestProduct?.item as string | undefined, story.headline, story.reasons.map((r) => r.text), story.risks.map((r) => r.text), renderWaterfallSvg(why, { maxBars: 8, width: 900, rawData: today.raw.data.subarray(i * d, (i + 1) * d), title: `${String(entry.account)}: log-odds of an upsell` }));
-  });
-  const html = [
-    "<!doctype html><meta charset=\"utf-8\"><title>nextbest demo report</title>",
-    "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222} h2{margin-top:2em} li{margin:.2em 0}</style>",
-    "<h1>nextbest demo report</h1>",
-    `<p>Synthetic B2B book (seed 42): ${sample.accounts.length} accounts, ${sample.products.length} products, ${sample.purchases.length} purchases. Learned hybrid weights: ${escapeHtml(learned.spec.components.map((c) => `${c.name} ${c.weight.toFixed(2)}`).join(", "))}.</p>`,
-    "<h2>Next best product: NDCG@k</h2>",
-    chart,
-    "<h2>Top accounts: why P(upsell) is what it is</h2>",
-    ...accountSections,
-  ].join("\n");
+  // The real accounts when ../shared/data is there; the synthetic book otherwise.
+  const reportInput: AccountReportInput = realReport ?? {
+    title: "Account book: synthetic B2B sample (seed 42)",
+    dataCutoff: new Date(sample.period.end).toISOString().slice(0, 10),
+    generated: "npm run demo",
+    cards: 3,
+    accounts: book.map((entry) => {
+      const i = rowOf.get(entry.account)!;
+      const story = narrateAccountScore(upsell, today, i);
+      const product = entry.nextBestProduct?.item;
+      return {
+        rank: entry.rank,
+        account: String(entry.account),
+        band: story.band,
+        expectedValue: entry.expectedValue,
+        upsellProbability: entry.upsellProbability,
+        churnProbability: entry.churnProbability,
+        products: product === undefined ? [] : [{ product: String(product), reasons: [] }],
+        reasons: story.reasons.map((r) => r.text),
+        risks: story.risks.map((r) => r.text),
+        explanation: explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(i * d, (i + 1) * d), {
+          means: upsell.means,
+          featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
+        }),
+        explanationRawData: today.raw.data.subarray(i * d, (i + 1) * d),
+      };
+    }),
+    modelCard: { dataWindow: "synthetic purchases, scorers trained on months 9 to 30" },
+  };
+  const html = renderAccountReport(reportInput);
   const reportPath = resolve(outputDirectory, "report.html");
   writeFileSync(reportPath, html);
-  console.log(`  wrote ${reportPath} (${(html.length / 1024).toFixed(0)} kB: metric@k curves, a waterfall and a narrative per top account)`);
+  console.log(`  wrote ${reportPath} (${(html.length / 1024).toFixed(0)} kB: the call list, a card per top account with reasons and a waterfall, the model card)`);
 
   section("6. Real data: MovieLens 100K, collaborative filters against popularity");
   if (existsSync(movieLensDirectory)) {
@@ -364,17 +412,6 @@ async function main(): Promise<void> {
     best = Math.min(best, performance.now() - started);
   }
   console.log(`  ${best.toFixed(2)} ms (best of 10); \`npm run bench\` measures every kernel against its peers.`);
-}
-
-function reportAccount(account: string, product: string | undefined, headline: string, reasons: string[], risks: string[], svg: string): string {
-  const list = (items: string[]) => `<ul>${items.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`;
-  return [
-    `<h3>${escapeHtml(account)}${product === undefined ? "" : ` — bring up ${escapeHtml(product)}`}</h3>`,
-    `<p><strong>${escapeHtml(headline)}</strong></p>`,
-    reasons.length > 0 ? `<p>Reasons</p>${list(reasons)}` : "",
-    risks.length > 0 ? `<p>Risks</p>${list(risks)}` : "",
-    svg,
-  ].join("\n");
 }
 
 await main();

@@ -23,6 +23,14 @@ export {
   type AccountIntentSignal,
   type FeatureUnit,
 } from "./features.ts";
+export {
+  renderAccountReport,
+  type AccountReportInput,
+  type ReportAccount,
+  type ReportProduct,
+  type ReportMetric,
+} from "./report.ts";
+export { fitAccountScorers, type AccountScorers, type AccountScorersOptions } from "./scorers.ts";
 export { rfmScores, rankFeaturesWithinDates, type RfmOptions, type RfmScore } from "./rfm.ts";
 export {
   rankAccountBook,

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * The `nextbest` command line: `recommend` and `evaluate` over CSV files. Node only; not part of any package subpath
+ * The `nextbest` command line: `recommend`, `evaluate` and `report` over CSV files. Node only; not part of any package subpath
  * (the `bin` entry runs it).
  *
  * @module cli
@@ -10,6 +10,7 @@ import { UsageError, commandHelp, parseOptions, type CommandSpec } from "./args.
 import { EVALUATE, runEvaluate } from "./evaluate.ts";
 import { packageVersion } from "./output.ts";
 import { RECOMMEND, runRecommend } from "./recommend.ts";
+import { REPORT, runReport } from "./report.ts";
 import type { CliIo } from "./shared.ts";
 
 export type { CliIo } from "./shared.ts";
@@ -17,6 +18,7 @@ export type { CliIo } from "./shared.ts";
 const COMMANDS: readonly { spec: CommandSpec; run: typeof runRecommend }[] = [
   { spec: RECOMMEND, run: runRecommend },
   { spec: EVALUATE, run: runEvaluate },
+  { spec: REPORT, run: runReport },
 ];
 
 function programHelp(): string {
@@ -40,6 +42,7 @@ function programHelp(): string {
     "Examples:",
     "  $ nextbest recommend --interactions purchases.csv --k 5",
     "  $ nextbest evaluate --interactions purchases.csv --models popularity,item-knn,als",
+    "  $ nextbest report --interactions purchases.csv --items products.csv --out report.html",
     "",
   ].join("\n");
 }

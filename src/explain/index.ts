@@ -34,6 +34,8 @@ export {
 export {
   waterfallData,
   renderWaterfallSvg,
+  estimateTextWidth,
+  fitText,
   type WaterfallOptions,
   type WaterfallBar,
   type WaterfallData,

@@ -179,6 +179,70 @@ export interface WaterfallSvgOptions extends WaterfallOptions {
   positiveColor?: string;
   /** The colour of bars that lower it. @defaultValue "#008bfb" (shap's blue) */
   negativeColor?: string;
+  /**
+   * The axis of a log-odds explanation: `"log-odds"` as computed, or `"probability"`, where each bar runs from the
+   * probability of the running total before it to the one after it, in percentage points (the bars still add up
+   * exactly, from P at the base value to P at the output; a bar's length then depends on where in the order it
+   * comes). Ignored for explanations on the identity scale.
+   * @defaultValue "log-odds"
+   */
+  scale?: "log-odds" | "probability";
+  /** A line under the chart saying what the colours mean, e.g. "green raises the chance, red lowers it". @defaultValue none */
+  legend?: string;
+}
+
+/**
+ * The width in pixels a text takes at a font size, estimated per character class for common sans-serif faces (wide
+ * capitals and digits, narrow punctuation), deliberately on the generous side so that labels laid out with it fit
+ * (the report's browser check measures the real boxes). For laying out SVG without a DOM.
+ *
+ * Complexity: O(text length).
+ *
+ * @param text - the text
+ * @param fontSize - the font size in pixels
+ * @returns the estimated width in pixels
+ * @example
+ * ```ts
+ * import { estimateTextWidth } from "nextbest/explain";
+ * Math.round(estimateTextWidth("Spend", 10) * 10) / 10; // => 30.8
+ * estimateTextWidth("Spend", 20) === 2 * estimateTextWidth("Spend", 10); // => true
+ * ```
+ * @category explain
+ */
+export function estimateTextWidth(text: string, fontSize: number): number {
+  let em = 0;
+  for (const character of text) {
+    if (/[mwMW@%]/.test(character)) em += 0.9;
+    else if (/[A-Z0-9#$€£&+=?~<>]/.test(character)) em += 0.68;
+    else if (/[ijlI.,:;'!|()[\]{} ]/.test(character)) em += 0.32;
+    else if (/[a-z]/.test(character)) em += 0.6;
+    else em += 0.75;
+  }
+  return em * fontSize;
+}
+
+/**
+ * `text` cut to fit `width` pixels at `fontSize` by {@link estimateTextWidth}, ending in "…" when cut.
+ *
+ * Complexity: O(text length²) in the worst case (labels are short).
+ *
+ * @param text - the text
+ * @param width - the room in pixels
+ * @param fontSize - the font size in pixels
+ * @returns the text, or its longest prefix that fits followed by "…"
+ * @example
+ * ```ts
+ * import { fitText } from "nextbest/explain";
+ * fitText("Spend", 100, 12); // => "Spend"
+ * fitText("Spend in the last 180 days", 60, 12); // => "Spend i…"
+ * ```
+ * @category explain
+ */
+export function fitText(text: string, width: number, fontSize: number): string {
+  if (estimateTextWidth(text, fontSize) <= width) return text;
+  const characters = [...text];
+  while (characters.length > 0 && estimateTextWidth(`${characters.join("")}\u2026`, fontSize) > width) characters.pop();
+  return `${characters.join("").trimEnd()}\u2026`;
 }
 
 /** Escapes text for SVG content and attribute values. */
@@ -218,9 +282,12 @@ export function renderWaterfallSvg(explanation: Explanation, options: WaterfallS
   const width = integerOption(fn, "width", options.width, 640, 320, 10000);
   const digits = integerOption(fn, "digits", options.digits, 3, 1, 12);
   const locale = options.locale ?? "en-US";
-  let format: Intl.NumberFormat;
+  let format: { format(value: number): string };
   try {
-    format = new Intl.NumberFormat(locale, { maximumSignificantDigits: digits });
+    const plain = new Intl.NumberFormat(locale, { maximumSignificantDigits: digits });
+    const scientific = new Intl.NumberFormat(locale, { maximumSignificantDigits: digits, notation: "scientific" });
+    // Tiny and huge magnitudes in scientific notation: "1.2E-7", never 300 zeros across the chart.
+    format = { format: (value: number) => (value !== 0 && (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e9) ? scientific : plain).format(value) };
   } catch {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.locale must be a BCP 47 locale, got ${describeValue(locale)}`);
   }
@@ -231,16 +298,36 @@ export function renderWaterfallSvg(explanation: Explanation, options: WaterfallS
   }
   const title = options.title;
   if (title !== undefined && typeof title !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: options.title must be a string, got ${describeValue(title)}`);
-  const chart = waterfallData(explanation, options);
-  const signed = (v: number): string => (v > 0 ? "+" : v < 0 ? "\u2212" : "") + format.format(Math.abs(v));
+  const scale = options.scale ?? "log-odds";
+  if (scale !== "log-odds" && scale !== "probability") throw new NextbestError("E_BAD_INPUT", `${fn}: options.scale must be "log-odds" or "probability", got ${describeValue(scale)}`);
+  const legend = options.legend;
+  if (legend !== undefined && typeof legend !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: options.legend must be a string, got ${describeValue(legend)}`);
+  const raw = waterfallData(explanation, options);
+  // On the probability scale every bar runs between the probabilities of the running totals around it (points).
+  const probability = scale === "probability" && raw.link === "logit";
+  const sigmoid = (v: number): number => 100 / (1 + Math.exp(-v));
+  const chart = probability
+    ? {
+        ...raw,
+        baseValue: sigmoid(raw.baseValue),
+        output: sigmoid(raw.output),
+        bars: raw.bars.map((bar) => ({ ...bar, start: sigmoid(bar.start), end: sigmoid(bar.end), value: sigmoid(bar.end) - sigmoid(bar.start) })),
+      }
+    : raw;
+  const unit = probability ? "%" : "";
+  const signed = (v: number): string => (v > 0 ? "+" : v < 0 ? "\u2212" : "") + format.format(Math.abs(v)) + (probability ? " pts" : "");
+  const fontSize = 12;
   const rowHeight = 28;
   const top = title === undefined ? 34 : 60;
-  const labelWidth = Math.round(width * 0.34);
-  const right = 64;
-  const plotLeft = labelWidth + 8;
-  const plotRight = width - right;
   const bottomAxis = top + chart.bars.length * rowHeight + 6;
-  const height = bottomAxis + 40;
+  const height = bottomAxis + 40 + (legend === undefined ? 0 : 18);
+  // Value labels sit inside a bar when they fit, else beside it; leave room on both sides of the bars for them, and
+  // give the feature labels what is left of a third of the width (cut with "…" beyond it).
+  const valueTexts = chart.bars.map((bar) => signed(bar.value));
+  const room = Math.max(0, ...valueTexts.map((text) => estimateTextWidth(text, fontSize))) + 8;
+  const labelWidth = Math.max(40, Math.min(Math.round(width * 0.34), width - 20 - 2 * room - 60));
+  const plotLeft = labelWidth + 8;
+  const plotRight = width - 12;
   let low = Math.min(chart.baseValue, chart.output);
   let high = Math.max(chart.baseValue, chart.output);
   for (const bar of chart.bars) {
@@ -251,41 +338,53 @@ export function renderWaterfallSvg(explanation: Explanation, options: WaterfallS
     low -= 0.5;
     high += 0.5;
   }
-  const pad = (high - low) * 0.04;
-  low -= pad;
-  high += pad;
-  const at = (v: number): number => plotLeft + ((v - low) / (high - low)) * (plotRight - plotLeft);
+  const barLeft = plotLeft + room;
+  const barRight = Math.max(barLeft + 40, plotRight - room);
+  const at = (v: number): number => barLeft + ((v - low) / (high - low)) * (barRight - barLeft);
   const n = (v: number): string => (Math.round(v * 100) / 100).toString();
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12" role="img">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="${fontSize}" role="img">`,
   );
-  const fx = `f(x) = ${format.format(chart.output)}`;
-  const base = `E[f(X)] = ${format.format(chart.baseValue)}`;
+  const fx = `${probability ? "P" : "f(x)"} = ${format.format(chart.output)}${unit}`;
+  const base = `${probability ? "average P" : "E[f(X)]"} = ${format.format(chart.baseValue)}${unit}`;
   parts.push(`<title>${escapeXml(`${title === undefined ? "" : `${title}: `}${base}, ${fx}`)}</title>`);
-  if (title !== undefined) parts.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(title)}</text>`);
+  if (title !== undefined) parts.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(fitText(title, width - 16, 15))}</text>`);
+  // A label centred on x stays inside the drawing: shifted (and cut) to fit.
+  const centred = (x: number, text: string, y: number, attributes: string): string => {
+    const fitted = fitText(text, width - 8, fontSize);
+    const half = estimateTextWidth(fitted, fontSize) / 2;
+    const cx = Math.min(width - 4 - half, Math.max(4 + half, x));
+    return `<text x="${n(cx)}" y="${y}" text-anchor="middle" ${attributes}>${escapeXml(fitted)}</text>`;
+  };
   parts.push(`<line x1="${n(at(chart.output))}" y1="${top - 8}" x2="${n(at(chart.output))}" y2="${bottomAxis}" stroke="#999" stroke-dasharray="3 3"/>`);
-  parts.push(`<text x="${n(at(chart.output))}" y="${top - 12}" text-anchor="middle" fill="#333">${escapeXml(fx)}</text>`);
+  parts.push(centred(at(chart.output), fx, top - 12, 'fill="#333"'));
   chart.bars.forEach((bar, b) => {
     const y = top + b * rowHeight;
     const x0 = at(Math.min(bar.start, bar.end));
     const x1 = at(Math.max(bar.start, bar.end));
     const color = bar.value >= 0 ? positive : negative;
     const label = bar.data === null || Number.isNaN(bar.data) ? bar.label : `${format.format(bar.data)} = ${bar.label}`;
-    parts.push(`<text x="${labelWidth}" y="${y + rowHeight / 2 + 4}" text-anchor="end" fill="#333">${escapeXml(label)}</text>`);
+    const shown = fitText(label, labelWidth - 8, fontSize);
+    const full = shown === label ? "" : `<title>${escapeXml(label)}</title>`;
+    parts.push(`<text x="${labelWidth}" y="${y + rowHeight / 2 + 4}" text-anchor="end" fill="#333">${full}${escapeXml(shown)}</text>`);
     parts.push(`<rect x="${n(x0)}" y="${y + 4}" width="${n(Math.max(1, x1 - x0))}" height="${rowHeight - 8}" fill="${color}"/>`);
-    const inside = x1 - x0 > 56;
+    const text = valueTexts[b]!;
+    const textWidth = estimateTextWidth(text, fontSize);
+    const inside = x1 - x0 > textWidth + 8;
     const textX = inside ? (x0 + x1) / 2 : bar.value >= 0 ? x1 + 4 : x0 - 4;
     const anchor = inside ? "middle" : bar.value >= 0 ? "start" : "end";
-    parts.push(`<text x="${n(textX)}" y="${y + rowHeight / 2 + 4}" text-anchor="${anchor}" fill="${inside ? "#fff" : color}">${escapeXml(signed(bar.value))}</text>`);
+    parts.push(`<text x="${n(textX)}" y="${y + rowHeight / 2 + 4}" text-anchor="${anchor}" fill="${inside ? "#fff" : "#333"}">${escapeXml(text)}</text>`);
     if (b + 1 < chart.bars.length) {
       parts.push(`<line x1="${n(at(bar.start))}" y1="${y + rowHeight - 4}" x2="${n(at(bar.start))}" y2="${y + rowHeight + 4}" stroke="#bbb"/>`);
     }
   });
-  parts.push(`<line x1="${plotLeft}" y1="${bottomAxis}" x2="${plotRight}" y2="${bottomAxis}" stroke="#666"/>`);
+  parts.push(`<line x1="${n(barLeft)}" y1="${bottomAxis}" x2="${n(barRight)}" y2="${bottomAxis}" stroke="#666"/>`);
   parts.push(`<line x1="${n(at(chart.baseValue))}" y1="${bottomAxis}" x2="${n(at(chart.baseValue))}" y2="${bottomAxis + 6}" stroke="#666"/>`);
-  parts.push(`<text x="${n(at(chart.baseValue))}" y="${bottomAxis + 20}" text-anchor="middle" fill="#333">${escapeXml(base)}</text>`);
-  if (chart.link === "logit") parts.push(`<text x="${plotRight}" y="${bottomAxis + 34}" text-anchor="end" fill="#777" font-size="10">log-odds</text>`);
+  parts.push(centred(at(chart.baseValue), base, bottomAxis + 20, 'fill="#333"'));
+  const axisNote = probability ? "probability, percentage points" : chart.link === "logit" ? "log-odds" : "";
+  if (axisNote !== "") parts.push(`<text x="${n(barRight)}" y="${bottomAxis + 34}" text-anchor="end" fill="#555" font-size="10">${axisNote}</text>`);
+  if (legend !== undefined) parts.push(`<text x="8" y="${bottomAxis + 34 + 16}" fill="#333" font-size="11">${escapeXml(fitText(legend, width - 16, 11))}</text>`);
   parts.push("</svg>");
   return parts.join("\n");
 }

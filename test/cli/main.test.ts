@@ -116,9 +116,9 @@ describe("nextbest errors: one line on stderr, exit code 2", () => {
       'nextbest: --models must be one of popularity, random, item-knn, als, bpr, content, hybrid, got "svd"; see nextbest evaluate --help',
     );
     expect(expectOneLineError(await cli(["train", "--interactions", tiny]))).toBe(
-      'nextbest: unknown command "train" (commands: recommend, evaluate); see nextbest --help',
+      'nextbest: unknown command "train" (commands: recommend, evaluate, report); see nextbest --help',
     );
-    expect(expectOneLineError(await cli(["--verbose"]))).toBe("nextbest: unknown option --verbose (commands: recommend, evaluate); see nextbest --help");
+    expect(expectOneLineError(await cli(["--verbose"]))).toBe("nextbest: unknown option --verbose (commands: recommend, evaluate, report); see nextbest --help");
   });
 
   it("malformed option values name the option and the value", async () => {
