@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   accountFeatures,
+  accountReportExplanation,
   findNarrativeProblems,
   fitAccountScorers,
   labelSpendOutcomes,
@@ -42,7 +43,6 @@ import { createRandom, fillNormal } from "../src/core/index.ts";
 import { interactionsSummary, interactionsToRows, splitLeaveLastOut, splitTemporal, splitTemporalWindow, type Interactions } from "../src/data/index.ts";
 import { b2bPurchaseInteractions, b2bSampleFeatures, generateB2bSample } from "../src/datasets/index.ts";
 import { compareModels, evaluateNextPurchases, evaluateRanking, formatComparisonTable } from "../src/evaluation/index.ts";
-import { explainLogistic } from "../src/explain/index.ts";
 import { bprRecommender, fitBpr, fitImplicitAls, implicitAlsRecommender } from "../src/factorization/index.ts";
 import { blendByFormula, blendFromSpec, explainBlend, learnBlendWeights, type BlendComponentFactory } from "../src/hybrid/index.ts";
 import { denseMatrix, topKAgainstFactors } from "../src/linalg/index.ts";
@@ -165,11 +165,7 @@ function realAccountBook(data: Awaited<ReturnType<typeof readOnlineRetail>>, mod
       products: products.map((p) => ({ product: title(String(p.product)), reasons: p.reasons.map((reason) => reason.sentence) })),
       reasons: up.reasons.map((item) => item.text),
       risks: up.risks.map((item) => item.text),
-      explanation: explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(r * d, (r + 1) * d), {
-        means: upsell.means,
-        featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
-      }),
-      explanationRawData: today.raw.data.subarray(r * d, (r + 1) * d),
+      ...accountReportExplanation(upsell, today, r),
     };
   });
   const rfm = new Map(rfmScores(events, { date: cutoff }).map((score) => [score.account, score.score]));
@@ -367,11 +363,7 @@ async function main(): Promise<void> {
         products: product === undefined ? [] : [{ product: String(product), reasons: [] }],
         reasons: story.reasons.map((r) => r.text),
         risks: story.risks.map((r) => r.text),
-        explanation: explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(i * d, (i + 1) * d), {
-          means: upsell.means,
-          featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
-        }),
-        explanationRawData: today.raw.data.subarray(i * d, (i + 1) * d),
+        ...accountReportExplanation(upsell, today, i),
       };
     }),
     modelCard: { dataWindow: "synthetic purchases, scorers trained on months 9 to 30" },

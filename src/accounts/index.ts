@@ -25,6 +25,7 @@ export {
 } from "./features.ts";
 export {
   renderAccountReport,
+  accountReportExplanation,
   type AccountReportInput,
   type ReportAccount,
   type ReportProduct,

@@ -6,7 +6,10 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { escapeHtml } from "../internal/jupyter.ts";
+import type { LogisticRegressionModel } from "../classifiers/logistic.ts";
+import { explainLogistic } from "../explain/linear.ts";
 import type { Explanation } from "../explain/types.ts";
+import type { AccountFeatureTable } from "./features.ts";
 import { renderWaterfallSvg } from "../explain/waterfall.ts";
 
 /**
@@ -239,4 +242,45 @@ export function renderAccountReport(input: AccountReportInput): string {
   }
   out.push(`</body>\n</html>\n`);
   return out.join("\n");
+}
+
+/**
+ * The waterfall input of one account for {@link renderAccountReport}: a logistic scorer's closed-form explanation of
+ * row `row` of an account feature table (features named by their labels and windows, "Spend (90 days)") and the row's
+ * readable values, ready to spread into a {@link ReportAccount}.
+ *
+ * Complexity: O(features).
+ *
+ * @param model - the logistic scorer over the table's feature columns
+ * @param table - the feature table
+ * @param row - the row index
+ * @returns `{ explanation, explanationRawData }`
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a bad row; whatever `explainLogistic` throws for a model of other features
+ * @example
+ * ```ts
+ * import { accountFeatures, accountReportExplanation } from "nextbest/accounts";
+ * import { fitLogisticRegression } from "nextbest/classifiers";
+ * const day = 86_400;
+ * const table = accountFeatures([0, 1, 2, 3].map((a) => ({ account: `a${a}`, amount: 100 * (a + 1), timestamp: day })), { dates: [2 * day], windows: [30] });
+ * const model = fitLogisticRegression(table.matrix, [0, 0, 1, 1]);
+ * const { explanation, explanationRawData } = accountReportExplanation(model, table, 3);
+ * [explanation.featureNames[0], explanationRawData[0]]; // => ["Spend (30 days)", 400]
+ * ```
+ * @category accounts
+ */
+export function accountReportExplanation(
+  model: Pick<LogisticRegressionModel, "coefficients" | "intercept" | "means">,
+  table: AccountFeatureTable,
+  row: number,
+): { explanation: Explanation; explanationRawData: Float64Array } {
+  const fn = "accountReportExplanation";
+  if (typeof table !== "object" || table === null || !Array.isArray(table.rows) || !Number.isInteger(row) || row < 0 || row >= table.rows.length) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: row must be an integer in [0, ${Array.isArray(table?.rows) ? table.rows.length - 1 : "?"}] of an account feature table, got ${describeValue(row)}`);
+  }
+  const d = table.info.length;
+  const explanation = explainLogistic({ coefficients: model.coefficients, intercept: model.intercept }, table.matrix.data.subarray(row * d, (row + 1) * d), {
+    means: model.means,
+    featureNames: table.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
+  });
+  return { explanation, explanationRawData: table.raw.data.slice(row * d, (row + 1) * d) };
 }

@@ -11,13 +11,12 @@ import type { SpendEvent } from "../accounts/labels.ts";
 import { fitAccountScorers } from "../accounts/scorers.ts";
 import { narrateAccountScore } from "../accounts/narrative.ts";
 import { rankAccountBook } from "../accounts/book.ts";
-import { renderAccountReport } from "../accounts/report.ts";
+import { accountReportExplanation, renderAccountReport } from "../accounts/report.ts";
 import { rfmScores } from "../accounts/rfm.ts";
 import { predictLogisticRegression } from "../classifiers/logistic.ts";
 import { NextbestError } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
-import { explainLogistic } from "../explain/linear.ts";
 import { narrateRecommendation } from "../explain/recommendation-narrative.ts";
 import { denseMatrix } from "../linalg/dense.ts";
 import { rocAuc } from "../metrics/classification.ts";
@@ -135,11 +134,7 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
       })),
       reasons: story.reasons.map((item) => item.text),
       risks: story.risks.map((item) => item.text),
-      explanation: explainLogistic({ coefficients: upsell.coefficients, intercept: upsell.intercept }, today.matrix.data.subarray(r * d, (r + 1) * d), {
-        means: upsell.means,
-        featureNames: today.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
-      }),
-      explanationRawData: today.raw.data.subarray(r * d, (r + 1) * d),
+      ...accountReportExplanation(upsell, today, r),
     };
   });
   const iso = (t: number) => new Date((t / unit) * 1000).toISOString().slice(0, 10);
