@@ -26,6 +26,7 @@ export {
 export {
   renderAccountReport,
   accountReportExplanation,
+  type AccountReportExplanation,
   type AccountReportInput,
   type ReportAccount,
   type ReportProduct,

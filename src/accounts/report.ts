@@ -65,7 +65,12 @@ export interface ReportMetric {
   /** The scorer's value. */
   readonly value: number;
   /** The baselines' values by name, e.g. RFM and current spend. */
-  readonly baselines: readonly { readonly name: string; readonly value: number }[];
+  readonly baselines: readonly {
+    /** The baseline's name. */
+    readonly name: string;
+    /** Its value on the same metric. */
+    readonly value: number;
+  }[];
 }
 
 /**
@@ -90,8 +95,11 @@ export interface AccountReportInput {
   readonly locale?: string;
   /** The model card: data window, metrics against baselines, notes (e.g. effects against the declared direction). */
   readonly modelCard?: {
+    /** The data the scorers saw, in words. */
     readonly dataWindow: string;
+    /** Metrics of the scorers beside their baselines. @defaultValue none */
     readonly metrics?: readonly ReportMetric[];
+    /** Further notes, one sentence each. @defaultValue none */
     readonly notes?: readonly string[];
   };
 }
@@ -245,6 +253,18 @@ export function renderAccountReport(input: AccountReportInput): string {
 }
 
 /**
+ * What {@link accountReportExplanation} returns.
+ *
+ * @category accounts
+ */
+export interface AccountReportExplanation {
+  /** The scorer's explanation on the log-odds scale, players named by feature label and window. */
+  readonly explanation: Explanation;
+  /** The row's readable values, aligned with the explanation's players. */
+  readonly explanationRawData: Float64Array;
+}
+
+/**
  * The waterfall input of one account for {@link renderAccountReport}: a logistic scorer's closed-form explanation of
  * row `row` of an account feature table (features named by their labels and windows, "Spend (90 days)") and the row's
  * readable values, ready to spread into a {@link ReportAccount}.
@@ -254,7 +274,7 @@ export function renderAccountReport(input: AccountReportInput): string {
  * @param model - the logistic scorer over the table's feature columns
  * @param table - the feature table
  * @param row - the row index
- * @returns `{ explanation, explanationRawData }`
+ * @returns the explanation and the row's readable values
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a bad row; whatever `explainLogistic` throws for a model of other features
  * @example
  * ```ts
@@ -272,7 +292,7 @@ export function accountReportExplanation(
   model: Pick<LogisticRegressionModel, "coefficients" | "intercept" | "means">,
   table: AccountFeatureTable,
   row: number,
-): { explanation: Explanation; explanationRawData: Float64Array } {
+): AccountReportExplanation {
   const fn = "accountReportExplanation";
   if (typeof table !== "object" || table === null || !Array.isArray(table.rows) || !Number.isInteger(row) || row < 0 || row >= table.rows.length) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: row must be an integer in [0, ${Array.isArray(table?.rows) ? table.rows.length - 1 : "?"}] of an account feature table, got ${describeValue(row)}`);

@@ -50,7 +50,14 @@ export interface AccountScorers {
   /** The training dates. */
   readonly trainingDates: readonly number[];
   /** The labelled training rows: features at a training date, outcome after it. */
-  readonly training: { readonly table: AccountFeatureTable; readonly rows: readonly number[]; readonly outcomes: readonly SpendOutcome[] };
+  readonly training: {
+    /** The feature table at the training dates. */
+    readonly table: AccountFeatureTable;
+    /** The rows of `table` that have a label. */
+    readonly rows: readonly number[];
+    /** Their outcomes, aligned with `rows`. */
+    readonly outcomes: readonly SpendOutcome[];
+  };
   /** The feature table at the scoring date (one row per account with a purchase before it). */
   readonly today: AccountFeatureTable;
   /** P(upsell) per row of `today`. */
