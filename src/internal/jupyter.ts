@@ -18,10 +18,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-/** A compact HTML table; numbers are shown with up to 4 significant decimals, everything is escaped. */
+const INTEGER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const SIGNIFICANT = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
+
+/** A compact HTML table; numbers read as "13,270" and "0.08395" (4 significant digits, grouped), everything is escaped. */
 export function htmlTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[], caption?: string): string {
+  const number = (value: number): string => (Number.isInteger(value) ? INTEGER : SIGNIFICANT).format(value);
   const cell = (value: string | number | null): string =>
-    value === null ? "" : typeof value === "number" ? escapeHtml(Number.isInteger(value) ? String(value) : value.toPrecision(4)) : escapeHtml(value);
+    value === null ? "" : typeof value === "number" ? escapeHtml(Number.isFinite(value) ? number(value) : String(value)) : escapeHtml(value);
   const head = headers.map((h) => `<th style="text-align:left">${escapeHtml(h)}</th>`).join("");
   const body = rows.map((row) => `<tr>${row.map((v) => `<td>${cell(v)}</td>`).join("")}</tr>`).join("");
   return `<table>${caption === undefined ? "" : `<caption style="text-align:left">${escapeHtml(caption)}</caption>`}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;

@@ -75,6 +75,10 @@ describe("Jupyter display hooks", () => {
     expect(Object.keys(comparison)).toEqual(["metrics", "rows", "trainInteractions", "testInteractions"]);
   });
 
+  it("htmlTable writes numbers grouped with 4 significant digits, never in exponent form", () => {
+    expect(htmlTable(["n"], [[13270.4], [13270], [0.083951], [1234567.89]])).toContain("<td>13,270</td></tr><tr><td>13,270</td></tr><tr><td>0.08395</td></tr><tr><td>1,235,000</td>");
+  });
+
   it("htmlTable escapes every cell and the caption", () => {
     expect(htmlTable(["a&b"], [["<x>", 1.23456789, null]], "\"q\"")).toBe(
       '<table><caption style="text-align:left">&quot;q&quot;</caption><thead><tr><th style="text-align:left">a&amp;b</th></tr></thead><tbody><tr><td>&lt;x&gt;</td><td>1.235</td><td></td></tr></tbody></table>',
