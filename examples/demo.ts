@@ -19,6 +19,7 @@ import {
   accountFeatures,
   accountReportExplanation,
   findNarrativeProblems,
+  reportAccount,
   fitAccountScorers,
   labelSpendOutcomes,
   narrateAccountScore,
@@ -148,25 +149,20 @@ function realAccountBook(data: Awaited<ReturnType<typeof readOnlineRetail>>, mod
   const spend = today.info.findIndex((f) => f.name === "spend_90d");
   const rowOf = new Map(today.rows.map((row, r) => [row.account, r]));
   const book = rankAccountBook(today.rows.map((row, r) => ({ account: row.account, upsellProbability: pUp[r]!, churnProbability: pChurn[r]!, spend: today.raw.data[r * d + spend]! })), { limit: 25 });
-  const title = (id: string) => titleCase(names.get(id) ?? id);
+  const titled = new Map([...names].map(([id, name]) => [id, titleCase(name)] as const));
+  const country = new Map(data.accounts.map((a) => [a.id, a.country] as const));
   let problems = 0;
   const accounts = book.map((entry) => {
     const r = rowOf.get(entry.account)!;
     const up = narrateAccountScore(upsell, today, r, { currency: "GBP", locale: "en-GB", maxReasons: 3, maxRisks: 2 });
     problems += findNarrativeProblems(up).length;
-    const products = recommendNextBestProducts(model, entry.account, { k: 3, task: "new-products", productNames: new Map([...names].map(([id, name]) => [id, titleCase(name)])) }).items;
-    return {
-      rank: entry.rank,
-      account: `Account ${String(entry.account)}${data.accounts.find((a) => a.id === entry.account)?.country ? ` (${data.accounts.find((a) => a.id === entry.account)!.country})` : ""}`,
-      band: up.band,
-      expectedValue: entry.expectedValue,
-      upsellProbability: entry.upsellProbability,
-      churnProbability: entry.churnProbability,
-      products: products.map((p) => ({ product: title(String(p.product)), reasons: p.reasons.map((reason) => reason.sentence) })),
-      reasons: up.reasons.map((item) => item.text),
-      risks: up.risks.map((item) => item.text),
-      ...accountReportExplanation(upsell, today, r),
-    };
+    const products = recommendNextBestProducts(model, entry.account, { k: 3, task: "new-products", productNames: titled }).items;
+    const where = country.get(String(entry.account));
+    return reportAccount(entry, up, {
+      name: `Account ${String(entry.account)}${where ? ` (${where})` : ""}`,
+      products: products.map((p) => ({ product: titled.get(String(p.product)) ?? String(p.product), reasons: p.reasons.map((reason) => reason.sentence) })),
+      explanation: accountReportExplanation(upsell, today, r),
+    });
   });
   const rfm = new Map(rfmScores(events, { date: cutoff }).map((score) => [score.account, score.score]));
   console.log(`\n  account book at 2010-09-01: ${book.length} accounts with a positive expected value (top 25 kept), ${problems} narrative problems; RFM scored ${rfm.size.toLocaleString("en-US")} accounts`);
@@ -351,20 +347,11 @@ async function main(): Promise<void> {
     cards: 3,
     accounts: book.map((entry) => {
       const i = rowOf.get(entry.account)!;
-      const story = narrateAccountScore(upsell, today, i);
       const product = entry.nextBestProduct?.item;
-      return {
-        rank: entry.rank,
-        account: String(entry.account),
-        band: story.band,
-        expectedValue: entry.expectedValue,
-        upsellProbability: entry.upsellProbability,
-        churnProbability: entry.churnProbability,
+      return reportAccount(entry, narrateAccountScore(upsell, today, i), {
         products: product === undefined ? [] : [{ product: String(product), reasons: [] }],
-        reasons: story.reasons.map((r) => r.text),
-        risks: story.risks.map((r) => r.text),
-        ...accountReportExplanation(upsell, today, i),
-      };
+        explanation: accountReportExplanation(upsell, today, i),
+      });
     }),
     modelCard: { dataWindow: "synthetic purchases, scorers trained on months 9 to 30" },
   };

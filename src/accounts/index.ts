@@ -25,6 +25,7 @@ export {
 } from "./features.ts";
 export {
   renderAccountReport,
+  reportAccount,
   accountReportExplanation,
   type AccountReportExplanation,
   type AccountReportInput,

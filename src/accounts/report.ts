@@ -9,6 +9,8 @@ import { escapeHtml } from "../internal/jupyter.ts";
 import type { LogisticRegressionModel } from "../classifiers/logistic.ts";
 import { explainLogistic } from "../explain/linear.ts";
 import type { Explanation } from "../explain/types.ts";
+import type { Narrative } from "../explain/narrative.ts";
+import type { AccountBookEntry } from "./book.ts";
 import type { AccountFeatureTable } from "./features.ts";
 import { renderWaterfallSvg } from "../explain/waterfall.ts";
 
@@ -303,4 +305,45 @@ export function accountReportExplanation(
     featureNames: table.info.map((f) => f.label + (f.windowDays === undefined ? "" : ` (${f.windowDays} days)`)),
   });
   return { explanation, explanationRawData: table.raw.data.slice(row * d, (row + 1) * d) };
+}
+
+/**
+ * One {@link ReportAccount} from a ranked book entry and its narrative: rank, expected value and probabilities from
+ * the entry, band, reasons and risks from the narrative, plus the products to bring up and the waterfall input when
+ * given. The one mapping the demo, `nextbest report` and apps share.
+ *
+ * Complexity: O(reasons + products).
+ *
+ * @param entry - an entry of {@link rankAccountBook}
+ * @param narrative - the account's narrative (e.g. {@link narrateAccountScore} of the upsell scorer)
+ * @param options - the account's display name (default its id), products with reasons, the waterfall input
+ * @returns the report's account
+ * @example
+ * ```ts
+ * import { rankAccountBook, reportAccount } from "nextbest/accounts";
+ * import { explainLinear, narrateExplanation } from "nextbest/explain";
+ * const [entry] = rankAccountBook([{ account: "acme", upsellProbability: 0.6, churnProbability: 0.1, spend: 1000 }]);
+ * const story = narrateExplanation(explainLinear({ coefficients: [1] }, [2], { means: [0], featureNames: ["seats"] }), { metadata: new Map(), score: 0.6 });
+ * const row = reportAccount(entry!, story, { name: "Acme Ltd", products: [{ product: "Doormat", reasons: [] }] });
+ * [row.rank, row.account, row.band, row.expectedValue, row.reasons]; // => [1, "Acme Ltd", "Medium priority", 200, ["seats: 2"]]
+ * ```
+ * @category accounts
+ */
+export function reportAccount(
+  entry: AccountBookEntry,
+  narrative: Narrative,
+  options: { readonly name?: string; readonly products?: readonly ReportProduct[]; readonly explanation?: AccountReportExplanation } = {},
+): ReportAccount {
+  return {
+    rank: entry.rank,
+    account: options.name ?? String(entry.account),
+    band: narrative.band,
+    expectedValue: entry.expectedValue,
+    upsellProbability: entry.upsellProbability,
+    churnProbability: entry.churnProbability,
+    products: options.products ?? [],
+    reasons: narrative.reasons.map((item) => item.text),
+    risks: narrative.risks.map((item) => item.text),
+    ...(options.explanation ?? {}),
+  };
 }

@@ -11,7 +11,7 @@ import type { SpendEvent } from "../accounts/labels.ts";
 import { fitAccountScorers } from "../accounts/scorers.ts";
 import { narrateAccountScore } from "../accounts/narrative.ts";
 import { rankAccountBook } from "../accounts/book.ts";
-import { accountReportExplanation, renderAccountReport } from "../accounts/report.ts";
+import { accountReportExplanation, renderAccountReport, reportAccount } from "../accounts/report.ts";
 import { rfmScores } from "../accounts/rfm.ts";
 import { predictLogisticRegression } from "../classifiers/logistic.ts";
 import { NextbestError } from "../core/errors.ts";
@@ -116,13 +116,7 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
     const story = narrateAccountScore(upsell, today, r, { currency, maxReasons: 3, maxRisks: 2 });
     const known = products.recommender.users.lookup.has(entry.account);
     const items = known ? recommend(products.recommender, entry.account, { k }).items : [];
-    return {
-      rank: entry.rank,
-      account: String(entry.account),
-      band: story.band,
-      expectedValue: entry.expectedValue,
-      upsellProbability: entry.upsellProbability,
-      churnProbability: entry.churnProbability,
+    return reportAccount(entry, story, {
       products: items.map((item) => ({
         product: String(item.item),
         reasons: [
@@ -132,10 +126,8 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
           ).text,
         ].filter((text) => text !== ""),
       })),
-      reasons: story.reasons.map((item) => item.text),
-      risks: story.risks.map((item) => item.text),
-      ...accountReportExplanation(upsell, today, r),
-    };
+      explanation: accountReportExplanation(upsell, today, r),
+    });
   });
   const iso = (t: number) => new Date((t / unit) * 1000).toISOString().slice(0, 10);
   const html = renderAccountReport({
