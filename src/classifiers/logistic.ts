@@ -6,7 +6,7 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
-import { choleskySolve } from "../linalg/solvers.ts";
+import { choleskySubstituteInPlace, tryCholeskyFactor } from "../linalg/solvers.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import { checkBinaryLabels, checkFeatureMatrix, checkFeatureNames, resolveClassWeights, type ClassWeights } from "./shared.ts";
 
@@ -95,7 +95,8 @@ export interface LogisticRegressionModelJSON {
  * @returns a new frozen {@link LogisticRegressionModel}
  * @throws {@link core!NextbestError} `E_SHAPE` when labels and rows disagree, `E_NON_FINITE` for a non-finite feature,
  *   `E_BAD_INPUT` for a label other than 0/1, a single class or a bad option, `E_EMPTY` for no rows,
- *   `E_NOT_CONVERGED` when the iterations run out (naming the last change)
+ *   `E_NOT_CONVERGED` when the iterations run out (naming the last change) or Newton's system is singular (separable
+ *   classes or collinear features with a too small `options.l2`)
  * @example
  * ```ts
  * import { denseFromRows } from "nextbest/linalg";
@@ -184,7 +185,15 @@ export function fitLogisticRegression(
       hessian[j * m + j] = hessian[j * m + j]! + l2 + (constant[j] ? 1 : 0);
     }
     hessian[d * m + d] = hessian[d * m + d]! + 1e-12 * n;
-    const step = choleskySolve({ rows: m, cols: m, data: hessian }, gradient);
+    const factor = tryCholeskyFactor({ rows: m, cols: m, data: hessian }, 0);
+    if (typeof factor === "number") {
+      throw new NextbestError(
+        "E_NOT_CONVERGED",
+        `${fn}: options.l2 must be large enough to keep Newton's system positive definite (the classes are separable or features collinear), got ${l2} (at iteration ${iterations}); raise options.l2`,
+      );
+    }
+    const step = Float64Array.from(gradient);
+    choleskySubstituteInPlace(factor, step);
     change = 0;
     for (let j = 0; j < m; j++) {
       beta[j] = beta[j]! + step[j]!;

@@ -7,7 +7,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, permutation, randomNormal, type Seed } from "../core/random.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
-import { assertOneOf, assertSeed } from "../internal/validate.ts";
+import { assertInteger, assertOneOf, assertSeed } from "../internal/validate.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import { checkFeatureMatrix, checkFeatureNames, resolveClassWeights, type ClassWeights } from "./shared.ts";
 
@@ -22,13 +22,16 @@ const ACTIVATIONS: readonly MlpActivation[] = ["relu", "tanh"];
  * @category classifiers
  */
 export interface MlpClassifierOptions {
-  /** Hidden units (an integer >= 1). @defaultValue 16 */
+  /**
+   * Hidden units, an integer in [1, 4,096], and (inputs + classes) × hiddenUnits at most 10,000,000 weights.
+   * @defaultValue 16
+   */
   hiddenUnits?: number;
   /** Hidden activation. @defaultValue "relu" */
   activation?: MlpActivation;
-  /** Passes over the training rows at most. @defaultValue 200 */
+  /** Passes over the training rows at most, an integer in [1, 100,000]. @defaultValue 200 */
   epochs?: number;
-  /** Rows per Adam step. @defaultValue 32 */
+  /** Rows per Adam step, an integer >= 1 (a batch larger than the training rows is one batch). @defaultValue 32 */
   batchSize?: number;
   /** Adam's step size. @defaultValue 0.01 */
   learningRate?: number;
@@ -48,9 +51,21 @@ export interface MlpClassifierOptions {
   seed?: Seed;
   /** Feature names, kept in the model. @defaultValue ["x0", ...] */
   featureNames?: readonly string[];
-  /** Class names, one per class index. @defaultValue ["0", "1", ...] */
+  /** Class names, one per class index, at most 1,000. @defaultValue ["0", "1", ...] */
   classNames?: readonly string[];
 }
+
+/** The most hidden units (`options.hiddenUnits`). */
+const MLP_MAX_HIDDEN_UNITS = 4096;
+/** The most epochs (`options.epochs`). */
+const MLP_MAX_EPOCHS = 100_000;
+/** The most classes: labels are class indices below it, `options.classNames` holds at most this many names. */
+const MLP_MAX_CLASSES = 1000;
+/**
+ * The most weights, (inputs + classes) × hidden units; each is kept five times (weights, gradient, two Adam moments,
+ * the best epoch's copy), 400 MB at this bound.
+ */
+const MLP_MAX_WEIGHTS = 10_000_000;
 
 /**
  * A fitted MLP classifier: plain, frozen data (standardisation, weights, temperature).
@@ -180,7 +195,9 @@ function softmax(logits: Float64Array, temperature: number, out: Float64Array): 
  * @param options - architecture, optimisation, class weights, validation, seed, names
  * @returns a new frozen {@link MlpClassifierModel}
  * @throws {@link core!NextbestError} `E_SHAPE` when labels and rows disagree, `E_NON_FINITE` for a non-finite feature,
- *   `E_BAD_INPUT` for a bad label, fewer than two classes or a bad option, `E_EMPTY` for no rows
+ *   `E_BAD_INPUT` for a bad label (not an integer in [0, 1000): at most 1,000 classes), fewer than two classes or a
+ *   bad option (`hiddenUnits` above 4,096 or making more than 10,000,000 weights, `epochs` above 100,000), all checked
+ *   before anything is allocated; `E_EMPTY` for no rows
  * @example
  * ```ts
  * import { denseFromRows } from "nextbest/linalg";
@@ -206,13 +223,15 @@ export function fitMlpClassifier(features: DenseMatrix, labels: ArrayLike<number
   let k = 0;
   for (let i = 0; i < n; i++) {
     const c = labels[i];
-    if (typeof c !== "number" || !Number.isInteger(c) || c < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: labels[${i}] must be a class index (an integer >= 0), got ${describeValue(c)}`);
+    if (typeof c !== "number" || !Number.isInteger(c) || c < 0 || c >= MLP_MAX_CLASSES) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: labels[${i}] must be a class index (an integer in [0, ${MLP_MAX_CLASSES})), got ${describeValue(c)}`);
+    }
     k = Math.max(k, c + 1);
   }
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const classNames = options.classNames ?? Array.from({ length: Math.max(k, 2) }, (_, c) => String(c));
-  if (!Array.isArray(classNames) || classNames.length < k || !classNames.every((c) => typeof c === "string")) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: options.classNames must name every class (at least ${k}), got ${describeValue(classNames)}`);
+  if (!Array.isArray(classNames) || classNames.length < k || classNames.length > MLP_MAX_CLASSES || !classNames.every((c) => typeof c === "string")) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.classNames must name every class (at least ${k}, at most ${MLP_MAX_CLASSES}), got ${describeValue(classNames)}`);
   }
   k = classNames.length;
   const present = new Set(Array.from(labels));
@@ -223,10 +242,18 @@ export function fitMlpClassifier(features: DenseMatrix, labels: ArrayLike<number
     }
     return value;
   };
-  const h = positive("hiddenUnits", options.hiddenUnits ?? 16, true, 1);
+  const h = options.hiddenUnits ?? 16;
+  assertInteger(fn, "options.hiddenUnits", h, 1, MLP_MAX_HIDDEN_UNITS);
+  if ((d + k) * h > MLP_MAX_WEIGHTS) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: options.hiddenUnits must keep (features + classes) × hiddenUnits = (${d} + ${k}) × ${h} at most ${MLP_MAX_WEIGHTS} weights, got ${h}`,
+    );
+  }
   const activation = options.activation ?? "relu";
   assertOneOf(fn, "options.activation", activation, ACTIVATIONS);
-  const epochs = positive("epochs", options.epochs ?? 200, true, 1);
+  const epochs = options.epochs ?? 200;
+  assertInteger(fn, "options.epochs", epochs, 1, MLP_MAX_EPOCHS);
   const batchSize = positive("batchSize", options.batchSize ?? 32, true, 1);
   const learningRate = positive("learningRate", options.learningRate ?? 0.01, false, Number.MIN_VALUE);
   const l2 = positive("l2", options.l2 ?? 1e-4, false, 0);

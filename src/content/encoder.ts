@@ -313,8 +313,7 @@ function documentFrequencies(perRow: readonly (readonly string[])[]): Map<string
   return counts;
 }
 
-function fitField(fn: string, rows: readonly FeatureRow[], spec: FieldSpec, s: number, offset: number): FittedField {
-  const where = `schema[${s}]`;
+function fitField(fn: string, rows: readonly FeatureRow[], spec: FieldSpec, where: string, offset: number): FittedField {
   const field = spec.field;
   const weight = fieldWeight(fn, `${where}.weight`, spec.weight);
   const n = rows.length;
@@ -488,11 +487,24 @@ export function fitFeatureEncoder(
   schema: readonly FieldSpec[],
   options: FeatureEncoderOptions = {},
 ): FeatureEncoder {
-  const fn = "fitFeatureEncoder";
+  return fitFeatureEncoderAs("fitFeatureEncoder", "schema", rows, schema, options);
+}
+
+/**
+ * {@link fitFeatureEncoder} for the public function `fn` the user called, `schemaPath` naming where they passed the
+ * schema (`"options.schema"` for segmentRows), so that every message names their call. @internal
+ */
+export function fitFeatureEncoderAs(
+  fn: string,
+  schemaPath: string,
+  rows: readonly FeatureRow[],
+  schema: readonly FieldSpec[],
+  options: FeatureEncoderOptions,
+): FeatureEncoder {
   checkRows(fn, rows);
   if (rows.length === 0) throw new NextbestError("E_EMPTY", `${fn}: rows must hold at least one row, got 0 rows`);
-  if (!Array.isArray(schema)) throw new NextbestError("E_BAD_INPUT", `${fn}: schema must be an array of field specs, got ${describeValue(schema)}`);
-  if (schema.length === 0) throw new NextbestError("E_EMPTY", `${fn}: schema must hold at least one field, got 0 fields`);
+  if (!Array.isArray(schema)) throw new NextbestError("E_BAD_INPUT", `${fn}: ${schemaPath} must be an array of field specs, got ${describeValue(schema)}`);
+  if (schema.length === 0) throw new NextbestError("E_EMPTY", `${fn}: ${schemaPath} must hold at least one field, got 0 fields`);
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
@@ -504,12 +516,12 @@ export function fitFeatureEncoder(
   for (let s = 0; s < schema.length; s++) {
     const spec: unknown = schema[s];
     if (typeof spec !== "object" || spec === null || typeof (spec as { field?: unknown }).field !== "string") {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: schema[${s}] must be an object with a string field, got ${describeValue(spec)}`);
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${schemaPath}[${s}] must be an object with a string field, got ${describeValue(spec)}`);
     }
     const name = (spec as FieldSpec).field;
-    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: schema[${s}].field must be unique, got ${describeValue(name)} twice`);
+    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: ${schemaPath}[${s}].field must be unique, got ${describeValue(name)} twice`);
     names.add(name);
-    const fitted = fitField(fn, rows, spec as FieldSpec, s, offset);
+    const fitted = fitField(fn, rows, spec as FieldSpec, `${schemaPath}[${s}]`, offset);
     fields.push(fitted);
     offset += widthOf(fitted);
   }

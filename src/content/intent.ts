@@ -5,7 +5,7 @@
  */
 import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { checkId, createIdIndex, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
+import { checkId, createIdIndex, uniqueIdIndex, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
 import {
   badModel,
@@ -182,7 +182,7 @@ export function fitIntentModel(signals: readonly IntentSignal[], catalog: Intent
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.halfLifeDays must be a number > 0 (Infinity for no decay), got ${describeValue(halfLifeDays)}`);
   }
   const timeUnit = resolveTimeUnit(fn, options.timeUnit);
-  const items = createIdIndex(catalog.ids, { duplicates: "error" });
+  const items = uniqueIdIndex(fn, "catalog.ids", catalog.ids);
   const topicList: string[] = [];
   catalog.topics.forEach((topics, i) => {
     if (!Array.isArray(topics)) throw new NextbestError("E_BAD_INPUT", `${fn}: catalog.topics[${i}] must be an array of strings, got ${describeValue(topics)}`);

@@ -5,7 +5,7 @@
  */
 import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { createIdIndex, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
+import { uniqueIdIndex, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
 import {
   badModel,
@@ -125,7 +125,7 @@ export function fitLookAlikeModel(interactions: Interactions, accounts: ContentI
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const neighbors = options.neighbors ?? 50;
   assertInteger(fn, "options.neighbors", neighbors, 1);
-  const users = createIdIndex(accounts.ids, { duplicates: "error" });
+  const users = uniqueIdIndex(fn, "accounts.ids", accounts.ids);
   const items = interactions.items;
   const rows: number[][] = Array.from({ length: users.ids.length }, () => []);
   let customers = 0;

@@ -4,8 +4,8 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { createIdIndex } from "../core/id-index.ts";
-import { choleskyFactor, choleskySolveWithFactor } from "../linalg/solvers.ts";
+import { uniqueIdIndex } from "../core/id-index.ts";
+import { choleskySolveWithFactor, tryCholeskyFactor } from "../linalg/solvers.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import type { ContentItems, ContentModel } from "./recommender.ts";
 import { checkAccountTable } from "./similarity.ts";
@@ -35,7 +35,9 @@ export interface FirmographicProjectionOptions {
  * @param options - ridge penalty
  * @returns a new `f × d` Float64 {@link linalg!DenseMatrix}
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a bad argument or ridge; `E_SHAPE` when features and ids
- *   disagree; `E_DUPLICATE` for a repeated id; `E_EMPTY` when no account of the model has firmographics and a profile
+ *   disagree; `E_DUPLICATE` for a repeated id; `E_EMPTY` when no account of the model has firmographics and a profile;
+ *   `E_NON_FINITE` when the features are so large that AᵀA overflows; `E_NOT_CONVERGED` when the ridge is too small for
+ *   collinear features. Every message names `fitFirmographicProjection` and the argument (`accounts.ids[2]`, ...)
  * @example
  * ```ts
  * import { createInteractions } from "nextbest/data";
@@ -69,7 +71,7 @@ export function fitFirmographicProjection(
   if (typeof ridge !== "number" || !Number.isFinite(ridge) || ridge <= 0) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.ridge must be a finite number > 0, got ${describeValue(ridge)}`);
   }
-  const rowOf = createIdIndex(accounts.ids, { duplicates: "error" }).lookup;
+  const rowOf = uniqueIdIndex(fn, "accounts.ids", accounts.ids).lookup;
   const f = a.cols;
   const d = model.dimension;
   const { profiles } = model;
@@ -97,7 +99,29 @@ export function fitFirmographicProjection(
     throw new NextbestError("E_EMPTY", `${fn}: accounts must include at least one of the model's accounts with a non-zero profile, got none of ${userIds.length}`);
   }
   if (f === 0) return { rows: 0, cols: d, data: new Float64Array(0) };
-  const factor = choleskyFactor({ rows: f, cols: f, data: ata }, { ridge });
+  for (let p = 0; p < ata.length; p++) {
+    if (!Number.isFinite(ata[p]!)) {
+      throw new NextbestError(
+        "E_NON_FINITE",
+        `${fn}: accounts.features must be small enough for a finite Gram matrix AᵀA, got ${ata[p]} for columns ${Math.floor(p / f)} and ${p % f} (rescale the features)`,
+      );
+    }
+  }
+  for (let p = 0; p < atp.length; p++) {
+    if (!Number.isFinite(atp[p]!)) {
+      throw new NextbestError(
+        "E_NON_FINITE",
+        `${fn}: accounts.features must be small enough for finite products with the model's profiles, got ${atp[p]} for column ${Math.floor(p / d)} (rescale the features)`,
+      );
+    }
+  }
+  const factor = tryCholeskyFactor({ rows: f, cols: f, data: ata }, ridge);
+  if (typeof factor === "number") {
+    throw new NextbestError(
+      "E_NOT_CONVERGED",
+      `${fn}: options.ridge must make AᵀA + ridge·I positive definite (accounts.features column ${factor} is collinear with earlier ones to working precision), got ${ridge}; raise it`,
+    );
+  }
   const out = new Float64Array(f * d);
   const rhs = new Float64Array(f);
   const solution = new Float64Array(f);

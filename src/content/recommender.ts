@@ -6,7 +6,7 @@
  */
 import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { createIdIndex, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
+import { uniqueIdIndex, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
 import {
   badModel,
@@ -191,7 +191,7 @@ export function fitContentRecommender(interactions: Interactions, catalog: Conte
     }
   }
   if (itemCount === 0) throw new NextbestError("E_EMPTY", `${fn}: catalog.ids must hold at least one product, got 0`);
-  const items = createIdIndex(catalog.ids, { duplicates: "error" });
+  const items = uniqueIdIndex(fn, "catalog.ids", catalog.ids);
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const halfLife = options.halfLifeDays === undefined ? undefined : checkPositive(fn, "options.halfLifeDays", options.halfLifeDays);
   const timeUnit = resolveTimeUnit(fn, options.timeUnit);
@@ -435,7 +435,7 @@ function firmographicFallback(
       throw new NextbestError("E_NON_FINITE", `${fn}: options.projection row ${Math.floor(p / d)} column ${p % d} must be finite, got ${describeValue(projection.data[p])}`);
     }
   }
-  const lookup = createIdIndex(accounts.ids, { duplicates: "error" }).lookup;
+  const lookup = uniqueIdIndex(fn, "options.accounts.ids", accounts.ids).lookup;
   const accountData = a.data;
   const projectionData = projection.data;
   const accountDim = a.cols;

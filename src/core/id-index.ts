@@ -100,6 +100,28 @@ export function createIdIndex(ids: Iterable<Id>, options: CreateIdIndexOptions =
 }
 
 /**
+ * An id index of ids that must be unique (a catalog's products, an account table's accounts), its errors worded for
+ * the public function `fn` the user called and the argument path `name` of the ids they passed, as in
+ * `fitContentRecommender: catalog.ids[2] must be unique, got "crm", which repeats catalog.ids[0]`. @internal
+ */
+export function uniqueIdIndex(fn: string, name: string, ids: readonly unknown[]): IdIndex {
+  const list: Id[] = [];
+  const lookup = new Map<Id, number>();
+  for (let position = 0; position < ids.length; position++) {
+    const id = ids[position];
+    checkId(fn, `${name}[${position}]`, id);
+    const first = lookup.get(id);
+    if (first !== undefined) {
+      // `first` is the index in the list, which is the position too: every earlier id was unique.
+      throw new NextbestError("E_DUPLICATE", `${fn}: ${name}[${position}] must be unique, got ${describeValue(id)}, which repeats ${name}[${first}]`);
+    }
+    lookup.set(id, list.length);
+    list.push(id);
+  }
+  return Object.freeze({ ids: Object.freeze(list), lookup });
+}
+
+/**
  * The index of an id, or -1 when the id is not in the index.
  *
  * @param index - the id index

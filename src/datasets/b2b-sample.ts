@@ -6,9 +6,11 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, type RandomGenerator, type Seed } from "../core/random.ts";
-import { createInteractions, type CreateInteractionsOptions } from "../data/interactions.ts";
+import { checkId } from "../core/id-index.ts";
+import { TripletBuffer, buildInteractions } from "../data/build.ts";
+import { resolveCreateOptions, unknownIdError, type CreateInteractionsOptions } from "../data/interactions.ts";
 import type { Interactions } from "../data/types.ts";
-import { assertInRange, assertInteger, assertSeed } from "../internal/validate.ts";
+import { assertFiniteNumber, assertInRange, assertInteger, assertSeed } from "../internal/validate.ts";
 
 /** The industries of the synthetic accounts, in the row order of {@link B2B_FAMILY_AFFINITY}. @category datasets */
 export const B2B_INDUSTRIES: readonly string[] = Object.freeze([
@@ -555,7 +557,10 @@ export interface B2bPurchaseInteractionsOptions extends CreateInteractionsOption
  * @param purchases - the purchases
  * @param options - `value` (`"count"` or `"amount"`) and the `createInteractions` options (preset id indexes, ...)
  * @returns the interactions
- * @throws {@link core!NextbestError} `E_EMPTY` for no purchases, `E_BAD_INPUT` for a bad `value` option or row
+ * @throws {@link core!NextbestError} `E_EMPTY` for no purchases; `E_BAD_INPUT` for a bad option or purchase (an id that is
+ *   not a string or finite number, a missing amount under `value: "amount"`, timestamps on some purchases only);
+ *   `E_NON_FINITE` for a NaN/∞ amount or timestamp; `E_DUPLICATE` / `E_UNKNOWN_ID` under the strict options. Every
+ *   message names `b2bPurchaseInteractions` and the purchase, as in `purchases[3].timestamp`
  * @example
  * ```ts
  * import { b2bPurchaseInteractions } from "nextbest/datasets";
@@ -587,11 +592,35 @@ export function b2bPurchaseInteractions(
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.value must be "count" or "amount", got ${describeValue(value)}`);
   }
   if (purchases.length === 0) throw new NextbestError("E_EMPTY", `${fn}: purchases must hold at least one purchase, got none`);
-  const rows = purchases.map((p, k) => {
+  // Built with createInteractions' own steps so that every message names this function and purchases[k].
+  const resolved = resolveCreateOptions(fn, createOptions);
+  const buffer = new TripletBuffer(false, resolved.duplicates === "error");
+  let hasTimestamps: boolean | undefined;
+  purchases.forEach((p: unknown, k) => {
+    const where = `purchases[${k}]`;
     if (typeof p !== "object" || p === null) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: purchases[${k}] must be an object, got ${describeValue(p)}`);
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${where} must be an object, got ${describeValue(p)}`);
     }
-    return { user: p.account, item: p.product, value: value === "amount" ? p.amount : 1, timestamp: p.timestamp };
+    const { account, product, amount, timestamp } = p as Partial<B2bPurchase>;
+    checkId(fn, `${where}.account`, account);
+    checkId(fn, `${where}.product`, product);
+    if (value === "amount") assertFiniteNumber(fn, `${where}.amount`, amount);
+    const has = timestamp !== undefined;
+    if (hasTimestamps === undefined) {
+      hasTimestamps = has;
+      if (has) buffer.enableTimestamps();
+    } else if (has !== hasTimestamps) {
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        `${fn}: ${where}.timestamp must be ${hasTimestamps ? "given" : "omitted"} like on purchases[0] (timestamps are all-or-none), got ${describeValue(timestamp)}`,
+      );
+    }
+    if (has) assertFiniteNumber(fn, `${where}.timestamp`, timestamp);
+    const u = resolved.users.indexOf(account);
+    if (u < 0) throw unknownIdError(fn, `${where}.account`, account, "user");
+    const i = resolved.items.indexOf(product);
+    if (i < 0) throw unknownIdError(fn, `${where}.product`, product, "item");
+    buffer.push(u, i, value === "amount" ? (amount as number) : 1, has ? (timestamp as number) : 0, k);
   });
-  return createInteractions(rows, createOptions);
+  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `purchases[${k}]`);
 }

@@ -100,27 +100,27 @@ export interface BlendedRecommender extends Recommender {
 }
 
 /** Checks the components array (names unique and non-empty, weights finite and >= 0). */
-export function checkComponents(fn: string, components: unknown): asserts components is readonly HybridComponent[] {
+export function checkComponents(fn: string, components: unknown, path = "components"): asserts components is readonly HybridComponent[] {
   if (!Array.isArray(components)) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: components must be an array of { name, recommender, weight }, got ${describeValue(components)}`);
+    throw new NextbestError("E_BAD_INPUT", `${fn}: ${path} must be an array of { name, recommender, weight }, got ${describeValue(components)}`);
   }
-  if (components.length === 0) throw new NextbestError("E_EMPTY", `${fn}: components must hold at least one component, got 0`);
+  if (components.length === 0) throw new NextbestError("E_EMPTY", `${fn}: ${path} must hold at least one component, got 0`);
   const names = new Set<string>();
   components.forEach((component: unknown, c) => {
     if (typeof component !== "object" || component === null) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}] must be an object { name, recommender, weight }, got ${describeValue(component)}`);
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${path}[${c}] must be an object { name, recommender, weight }, got ${describeValue(component)}`);
     }
     const { name, weight } = component as Partial<HybridComponent>;
-    checkName(fn, `components[${c}].name`, name);
-    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: components[${c}].name must be unique, got ${JSON.stringify(name)} again`);
+    checkName(fn, `${path}[${c}].name`, name);
+    if (names.has(name)) throw new NextbestError("E_DUPLICATE", `${fn}: ${path}[${c}].name must be unique, got ${JSON.stringify(name)} again`);
     names.add(name);
     if (typeof weight !== "number") {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}].weight must be a number, got ${describeValue(weight)}`);
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${path}[${c}].weight must be a number, got ${describeValue(weight)}`);
     }
     if (!Number.isFinite(weight)) {
-      throw new NextbestError("E_NON_FINITE", `${fn}: components[${c}].weight must be finite, got ${describeValue(weight)}`);
+      throw new NextbestError("E_NON_FINITE", `${fn}: ${path}[${c}].weight must be finite, got ${describeValue(weight)}`);
     }
-    if (weight < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: components[${c}].weight must be >= 0, got ${weight}`);
+    if (weight < 0) throw new NextbestError("E_BAD_INPUT", `${fn}: ${path}[${c}].weight must be >= 0, got ${weight}`);
   });
 }
 
@@ -128,14 +128,15 @@ export function checkComponents(fn: string, components: unknown): asserts compon
 export function resolveBlendOptions(
   fn: string,
   options: BlendOptions,
+  path = "options",
 ): { normalization: Normalization; missing: MissingScorePolicy; name: string } {
   checkOptions(fn, options);
   const normalization = options.normalization ?? "z-score";
-  assertOneOf(fn, "options.normalization", normalization, NORMALIZATIONS);
+  assertOneOf(fn, `${path}.normalization`, normalization, NORMALIZATIONS);
   const missing = options.missing ?? "min";
-  assertOneOf(fn, "options.missing", missing, MISSING);
+  assertOneOf(fn, `${path}.missing`, missing, MISSING);
   const name = options.name ?? "hybrid";
-  checkName(fn, "options.name", name);
+  checkName(fn, `${path}.name`, name);
   return { normalization, missing, name };
 }
 
@@ -260,10 +261,21 @@ export function combinedRecommender<T extends object>(
  * @category hybrid
  */
 export function blendRecommenders(components: readonly HybridComponent[], options: BlendOptions = {}): BlendedRecommender {
-  const fn = "blendRecommenders";
-  checkComponents(fn, components);
-  const { normalization, missing, name } = resolveBlendOptions(fn, options);
-  const alignment = alignComponents(fn, components);
+  return blendAs("blendRecommenders", components, options, { components: "components", options: "options", recommender: (c) => `components[${c}]` });
+}
+
+/** Where the user passed what a blend is built from, for messages: the components, the options, each recommender. */
+interface BlendPaths {
+  readonly components: string;
+  readonly options: string;
+  readonly recommender: (component: number) => string;
+}
+
+/** {@link blendRecommenders} for the public function `fn`, its errors naming the argument paths the user passed. */
+function blendAs(fn: string, components: readonly HybridComponent[], options: BlendOptions, paths: BlendPaths): BlendedRecommender {
+  checkComponents(fn, components, paths.components);
+  const { normalization, missing, name } = resolveBlendOptions(fn, options, paths.options);
+  const alignment = alignComponents(fn, components, paths.recommender);
   const parts = alignment.components;
   const { raw, normalized, sorted, fill, sources } = scoreBuffers(parts);
   const weights = Float64Array.from(components, (c) => c.weight);
@@ -359,5 +371,9 @@ export function blendFromSpec(spec: BlendSpec, recommenders: ReadonlyMap<string,
     }
     return { name, recommender, weight };
   });
-  return blendRecommenders(components, specOptions(s));
+  return blendAs(fn, components, specOptions(s), {
+    components: "spec.components",
+    options: "spec",
+    recommender: (c) => `recommenders.get(${JSON.stringify(components[c]!.name)})`,
+  });
 }

@@ -40,8 +40,9 @@ export function checkName(fn: string, what: string, name: unknown): asserts name
 export function alignComponents(
   fn: string,
   parts: readonly { readonly name: string; readonly recommender: Recommender }[],
+  where: (component: number) => string = (c) => `components[${c}]`,
 ): Alignment {
-  parts.forEach((p, c) => checkRecommender(`${fn}: components[${c}]`, p.recommender));
+  parts.forEach((p, c) => checkRecommender(`${fn}: ${where(c)}`, p.recommender));
   const users = createIdIndex(parts.flatMap((p) => p.recommender.users.ids));
   const items = createIdIndex(parts.flatMap((p) => p.recommender.items.ids));
   const components = parts.map(({ name, recommender }): AlignedComponent => {

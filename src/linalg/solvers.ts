@@ -149,16 +149,30 @@ export function choleskyFactor(
 }
 
 function factorOrThrow(fn: string, a: DenseMatrix<Float64Array | Float32Array>, ridge: number): CholeskyFactorization {
+  const factor = tryCholeskyFactor(a, ridge);
+  if (typeof factor === "number") {
+    throw new NextbestError(
+      "E_NOT_CONVERGED",
+      `${fn}: a must be positive definite, got a non-positive pivot at row ${factor} (diagonal ${a.data[factor * a.rows + factor]}${ridge > 0 ? ` + ridge ${ridge}` : ""})`,
+    );
+  }
+  return factor;
+}
+
+/**
+ * The Cholesky factorization of A + ridge·I for a caller that checked A itself (square, symmetric, finite), or the
+ * row of the first non-positive pivot, so that the caller words the failure in terms of its own arguments. @internal
+ */
+export function tryCholeskyFactor(a: DenseMatrix<Float64Array | Float32Array>, ridge: number): CholeskyFactorization | number {
   const n = a.rows;
   const lower = new Float64Array(n * n);
   const failed = choleskyKernel(float64Data(a), n, ridge, lower);
-  if (failed >= 0) {
-    throw new NextbestError(
-      "E_NOT_CONVERGED",
-      `${fn}: a must be positive definite, got a non-positive pivot at row ${failed} (diagonal ${a.data[failed * n + failed]}${ridge > 0 ? ` + ridge ${ridge}` : ""})`,
-    );
-  }
-  return { kind: "cholesky", n, lower };
+  return failed >= 0 ? failed : { kind: "cholesky", n, lower };
+}
+
+/** Solves L·Lᵀ·x = b in place in `x` (which holds b on entry) with a factor from {@link tryCholeskyFactor}. @internal */
+export function choleskySubstituteInPlace(factor: CholeskyFactorization, x: Float64Array): void {
+  choleskySubstitute(factor.lower, factor.n, x);
 }
 
 function checkFactor(fn: string, factor: unknown): asserts factor is CholeskyFactorization {

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { parseWholesaleCustomers, type WholesaleCustomer } from "../datasets/wholesale.ts";
+import { parseWholesaleCustomersAs, type WholesaleCustomer } from "../datasets/wholesale.ts";
 import { readTextFile, withFile } from "./crm.ts";
 
 /**
@@ -38,5 +38,5 @@ export async function readWholesaleCustomers(path: string): Promise<WholesaleCus
     // readTextFile reports the missing path.
   }
   const text = await readTextFile(fn, file);
-  return withFile(file, () => parseWholesaleCustomers(text));
+  return withFile(file, () => parseWholesaleCustomersAs(fn, text));
 }

@@ -127,6 +127,23 @@ export function unknownUser(fn: string, user: Id): never {
   throw new NextbestError("E_UNKNOWN_ID", `${fn}: user must be a user the model knows (strict), got ${describeValue(user)}`);
 }
 
+/**
+ * Throws E_NON_FINITE naming the item when a recommender wrote ±Infinity: a score is a finite number, or NaN for
+ * "cannot score" (ranked out of the list). An infinite score has no defined place in a ranking, ties among several
+ * of them break nowhere, and a blend or a metric would turn it into NaN silently, so it is rejected where it appears.
+ */
+function checkScores(fn: string, recommender: Recommender, writer: string, user: Id, scores: Float64Array): void {
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i]!;
+    if (score === Number.POSITIVE_INFINITY || score === Number.NEGATIVE_INFINITY) {
+      throw new NextbestError(
+        "E_NON_FINITE",
+        `${fn}: ${writer} must write finite scores (or NaN for "cannot score"), got ${score} for item ${describeValue(recommender.items.ids[i])} (user ${describeValue(user)}, recommender ${describeValue(recommender.name)})`,
+      );
+    }
+  }
+}
+
 /** The top-k for one user (already validated as an id), reusing the workspace. */
 export function recommendOne(
   fn: string,
@@ -144,10 +161,12 @@ export function recommendOne(
       return displayable({ user, items: [], fallback: { reason: "unknown-user", source: null }, excludedSeen: 0 });
     }
     fallback.scoreInto(user, scores);
+    checkScores(fn, recommender, "recommender.fallback.scoreInto", user, scores);
     const marked: RecommendationFallback = { reason: "unknown-user", source: fallback.sourceFor?.(user) ?? fallback.source };
     return displayable({ user, items: collect(recommender, scores, topK(scores, { k: plan.k, exclude: mask })), fallback: marked, excludedSeen: 0 });
   }
   recommender.scoreUser(u, scores);
+  checkScores(fn, recommender, "recommender.scoreUser", user, scores);
   let excludedSeen = 0;
   let order: Int32Array;
   if (plan.excludeSeen) {

@@ -22,8 +22,10 @@ import type { Recommendation, RecommendOptions, Recommender } from "./types.ts";
  * @param options - k, seen filtering, allow/deny lists, strictness
  * @returns the ranked items, the fallback marker and how many seen items were left out
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed recommender, user id or option (k not a positive
- *   integer, a non-boolean flag, allow/deny not an iterable of ids); `E_NON_FINITE` for a NaN/∞ numeric id;
- *   `E_UNKNOWN_ID` under `strict` for an unknown user or allow/deny item id
+ *   integer, a non-boolean flag, allow/deny not an iterable of ids); `E_NON_FINITE` for a NaN/∞ numeric id, or when
+ *   the recommender (a custom one, say) writes a score of ±Infinity, naming the item (scores are finite numbers, or
+ *   NaN for "cannot score": such items end the list); `E_UNKNOWN_ID` under `strict` for an unknown user or
+ *   allow/deny item id
  * @example
  * ```ts
  * import { createInteractions } from "nextbest/data";

@@ -71,7 +71,8 @@ export interface ColdPairPredictor {
  *   `users.ids`) and speak item *indices* (into `items.ids`); the generic functions map external ids at the boundary.
  * - **Scores.** `scoreUser` overwrites every entry of `out`. Higher is better; only the order within one user matters
  *   for ranking (models whose scores are predicted ratings say so in their own documentation). NaN means "this model
- *   cannot score this item for this user": such items are never recommended.
+ *   cannot score this item for this user": such items are never recommended. ±Infinity is not a score: `recommend`
+ *   and `recommendMany` throw `E_NON_FINITE` naming the item.
  * - **No allocation per item** in `scoreUser`: batch callers reuse one buffer across users.
  * - **Stateless.** Calls do not change the adapter or the model; the same call gives the same scores.
  *

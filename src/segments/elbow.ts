@@ -6,7 +6,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Seed } from "../core/random.ts";
 import { assertInteger, assertSeed } from "../internal/validate.ts";
-import { fitKMeans } from "./kmeans.ts";
+import { fitKMeansAs, type fitKMeans } from "./kmeans.ts";
 import { matrixOf, type SegmentData } from "./matrix.ts";
 import { silhouette } from "./silhouette.ts";
 
@@ -84,12 +84,14 @@ export function kMeansElbow(data: SegmentData, options: ElbowOptions = {}): Elbo
   const seed = options.seed ?? 42;
   assertSeed(fn, "options.seed", seed);
   const restarts = options.restarts ?? 4;
+  assertInteger(fn, "options.restarts", restarts, 1, 1000);
   const sampleSize = options.silhouetteSampleSize;
+  if (sampleSize !== undefined) assertInteger(fn, "options.silhouetteSampleSize", sampleSize, 1);
   const rows: ElbowRow[] = [];
   let bestSilhouetteK = Number.NaN;
   let bestSilhouette = Number.NEGATIVE_INFINITY;
   for (let k = minK; k <= maxK; k++) {
-    const model = fitKMeans(m, { k, seed, restarts });
+    const model = fitKMeansAs(fn, m, { k, seed, restarts });
     let score = Number.NaN;
     let nonEmpty = 0;
     for (let c = 0; c < k; c++) if (model.sizes[c]! > 0) nonEmpty++;

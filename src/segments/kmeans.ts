@@ -8,6 +8,7 @@ import { createRandom, type RandomGenerator, type Seed } from "../core/random.ts
 import { badModel, float64ArrayFromJSON, int32ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
 import { assertInteger, assertSeed } from "../internal/validate.ts";
 import { matrixOf, squaredDistance, type SegmentData } from "./matrix.ts";
+import type { DenseMatrix } from "../linalg/types.ts";
 
 /** Options of {@link fitKMeans}. @category segments */
 export interface KMeansOptions {
@@ -255,7 +256,14 @@ function canonical(run: Run, n: number, d: number, k: number): { centroids: Floa
  */
 export function fitKMeans(data: SegmentData, options: KMeansOptions): KMeansModel {
   const fn = "fitKMeans";
-  const m = matrixOf(fn, data);
+  return fitKMeansAs(fn, matrixOf(fn, data), options);
+}
+
+/**
+ * {@link fitKMeans} of checked rows for the public function `fn` the user called (segmentRows, kMeansElbow), whose
+ * options carry `k`, `seed`, `restarts` and `maxIterations` under the same names. @internal
+ */
+export function fitKMeansAs(fn: string, m: DenseMatrix, options: KMeansOptions): KMeansModel {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
   }

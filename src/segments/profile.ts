@@ -152,8 +152,7 @@ function categoriesOfRow(fn: string, r: number, spec: ProfileField, value: unkno
   return [one(value, `rows[${r}].${spec.field}`)];
 }
 
-function checkField(fn: string, s: number, spec: unknown): ProfileField {
-  const where = `fields[${s}]`;
+function checkField(fn: string, where: string, spec: unknown): ProfileField {
   if (typeof spec !== "object" || spec === null || typeof (spec as ProfileField).field !== "string") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: ${where} must be an object with a string field, got ${describeValue(spec)}`);
   }
@@ -337,7 +336,21 @@ export function profileSegments(
   fields: readonly ProfileField[],
   options: ProfileOptions = {},
 ): SegmentProfile[] {
-  const fn = "profileSegments";
+  return profileSegmentsAs("profileSegments", { fields: "fields", options: "options" }, rows, labels, fields, options);
+}
+
+/**
+ * {@link profileSegments} for the public function `fn` the user called, with the argument paths they passed the fields
+ * and the options under (`options.profile` and `options.profileOptions` for segmentRows). @internal
+ */
+export function profileSegmentsAs(
+  fn: string,
+  paths: { readonly fields: string; readonly options: string },
+  rows: readonly FeatureRow[],
+  labels: ArrayLike<number>,
+  fields: readonly ProfileField[],
+  options: ProfileOptions,
+): SegmentProfile[] {
   if (!Array.isArray(rows)) throw new NextbestError("E_BAD_INPUT", `${fn}: rows must be an array of objects or Maps, got ${describeValue(rows)}`);
   if (rows.length === 0) throw new NextbestError("E_EMPTY", `${fn}: rows must hold at least one row, got 0 rows`);
   for (let r = 0; r < rows.length; r++) {
@@ -360,25 +373,25 @@ export function profileSegments(
     segment[r] = v;
     if (v + 1 > k) k = v + 1;
   }
-  if (!Array.isArray(fields)) throw new NextbestError("E_BAD_INPUT", `${fn}: fields must be an array of field specs, got ${describeValue(fields)}`);
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  if (!Array.isArray(fields)) throw new NextbestError("E_BAD_INPUT", `${fn}: ${paths.fields} must be an array of field specs, got ${describeValue(fields)}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: ${paths.options} must be an object, got ${describeValue(options)}`);
   const maxHighlights = options.maxHighlights ?? 3;
-  assertInteger(fn, "options.maxHighlights", maxHighlights, 0);
+  assertInteger(fn, `${paths.options}.maxHighlights`, maxHighlights, 0);
   const minShareDifference = options.minShareDifference ?? 0.1;
-  assertInRange(fn, "options.minShareDifference", minShareDifference, 0, 1);
+  assertInRange(fn, `${paths.options}.minShareDifference`, minShareDifference, 0, 1);
   const minEffect = options.minEffect ?? 0.3;
-  assertInRange(fn, "options.minEffect", minEffect, 0, Number.POSITIVE_INFINITY);
+  assertInRange(fn, `${paths.options}.minEffect`, minEffect, 0, Number.POSITIVE_INFINITY);
   const names = options.names;
   if (names !== undefined && (!Array.isArray(names) || names.length < k || names.some((name) => typeof name !== "string"))) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: options.names must be an array of at least ${k} strings (one per segment), got ${describeValue(names)}`);
+    throw new NextbestError("E_BAD_INPUT", `${fn}: ${paths.options}.names must be an array of at least ${k} strings (one per segment), got ${describeValue(names)}`);
   }
   const sizes = new Int32Array(k);
   for (let r = 0; r < rows.length; r++) sizes[segment[r]!]!++;
   const found: (SegmentHighlight | undefined)[][] = Array.from({ length: k }, () => []);
   const seen = new Set<string>();
   for (let s = 0; s < fields.length; s++) {
-    const spec = checkField(fn, s, fields[s]);
-    if (seen.has(spec.field)) throw new NextbestError("E_DUPLICATE", `${fn}: fields[${s}].field must be unique, got ${describeValue(spec.field)} twice`);
+    const spec = checkField(fn, `${paths.fields}[${s}]`, fields[s]);
+    if (seen.has(spec.field)) throw new NextbestError("E_DUPLICATE", `${fn}: ${paths.fields}[${s}].field must be unique, got ${describeValue(spec.field)} twice`);
     seen.add(spec.field);
     if (spec.kind === "numeric") numericHighlights(fn, rows, segment, sizes, spec, minEffect, found);
     else categoricalHighlights(fn, rows, segment, sizes, spec, minShareDifference, found);

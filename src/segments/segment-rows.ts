@@ -5,10 +5,10 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Seed } from "../core/random.ts";
-import { encodeRows, fitFeatureEncoder, type FeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
+import { encodeRows, fitFeatureEncoderAs, type FeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
 import { assertInteger } from "../internal/validate.ts";
-import { fitKMeans, predictKMeans, type KMeansModel } from "./kmeans.ts";
-import { profileSegments, type ProfileField, type ProfileOptions, type SegmentProfile } from "./profile.ts";
+import { fitKMeansAs, predictKMeans, type fitKMeans, type KMeansModel } from "./kmeans.ts";
+import { profileSegmentsAs, type profileSegments, type ProfileField, type ProfileOptions, type SegmentProfile } from "./profile.ts";
 import { silhouette } from "./silhouette.ts";
 
 /** Options of {@link segmentRows}. @category segments */
@@ -65,7 +65,8 @@ function defaultProfile(schema: readonly FieldSpec[]): ProfileField[] {
  * @param rows - the raw rows (plain objects or Maps)
  * @param options - schema, k, profile fields, seed (see {@link SegmentRowsOptions})
  * @returns the encoder, the k-means model, the silhouette and the profiles
- * @throws {@link core!NextbestError} the errors of `fitFeatureEncoder`, {@link fitKMeans} and {@link profileSegments}
+ * @throws {@link core!NextbestError} the errors of `fitFeatureEncoder`, {@link fitKMeans} and {@link profileSegments},
+ *   naming `segmentRows` and the argument as passed (`options.schema[0]`, `options.k`, `options.profile[1]`, `rows[3]`)
  * @example
  * ```ts
  * import { segmentRows } from "nextbest/segments";
@@ -89,17 +90,24 @@ export function segmentRows(rows: readonly FeatureRow[], options: SegmentRowsOpt
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with schema and k, got ${describeValue(options)}`);
   }
-  const encoder = fitFeatureEncoder(rows, options.schema, { normalize: options.normalize ?? false });
-  const features = encodeRows(encoder, rows);
-  const model = fitKMeans(features, { k: options.k, seed: options.seed ?? 42, restarts: options.restarts ?? 4 });
-  const sampleSize = options.silhouetteSampleSize ?? (rows.length > 3000 ? 2000 : undefined);
+  const sampleSize = options.silhouetteSampleSize ?? (Array.isArray(rows) && rows.length > 3000 ? 2000 : undefined);
   if (sampleSize !== undefined) assertInteger(fn, "options.silhouetteSampleSize", sampleSize, 1);
+  const encoder = fitFeatureEncoderAs(fn, "options.schema", rows, options.schema, { normalize: options.normalize ?? false });
+  const features = encodeRows(encoder, rows);
+  const model = fitKMeansAs(fn, features, { k: options.k, seed: options.seed ?? 42, restarts: options.restarts ?? 4 });
   let nonEmpty = 0;
   for (let c = 0; c < model.k; c++) if (model.sizes[c]! > 0) nonEmpty++;
   const score = nonEmpty < 2
     ? Number.NaN
     : silhouette(features, model.labels, sampleSize === undefined ? { seed: options.seed ?? 42 } : { sampleSize, seed: options.seed ?? 42 }).mean;
-  const profiles = profileSegments(rows, model.labels, options.profile ?? defaultProfile(options.schema), options.profileOptions ?? {});
+  const profiles = profileSegmentsAs(
+    fn,
+    { fields: options.profile === undefined ? "options.schema" : "options.profile", options: "options.profileOptions" },
+    rows,
+    model.labels,
+    options.profile ?? defaultProfile(options.schema),
+    options.profileOptions ?? {},
+  );
   return Object.freeze({ encoder, model, silhouette: score, profiles: Object.freeze(profiles) });
 }
 
