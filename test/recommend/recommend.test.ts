@@ -209,12 +209,12 @@ describe("recommend", () => {
     const partial = fixedRecommender({
       users: ["u"],
       items: ["a", "b", "c"],
-      scores: [[Number.NaN, -Infinity, 2]],
+      scores: [[Number.NaN, -1e308, 2]],
       seen: [[]],
     });
     expect(recommend(partial, "u").items).toEqual([
       { item: "c", score: 2, rank: 1 },
-      { item: "b", score: -Infinity, rank: 2 },
+      { item: "b", score: -1e308, rank: 2 },
     ]);
   });
 
