@@ -37,7 +37,7 @@ export interface SimilarRowsOptions {
 export interface SimilarRows {
   /** Number of rows. */
   readonly rows: number;
-  /** Slots per row. */
+  /** Slots per row: `options.k`, or the number of rows when that is smaller. */
   readonly k: number;
   /** `rows × k` neighbour row indices, -1 in unused slots. */
   readonly indices: Int32Array;
@@ -114,7 +114,8 @@ export function unitRows(matrix: DenseMatrix): Float64Array {
  * selected with a bounded heap, so memory for scores stays at `blockRows × rows` numbers whatever the catalog size.
  * Rows that are all zero have similarity 0 with everything. Ties break by the lower row index.
  *
- * Complexity: O(rows² · cols) time, O(rows · cols + blockRows · rows + rows · k) memory.
+ * Complexity: O(rows² · cols) time, O(rows · cols + blockRows · rows + rows · min(k, rows)) memory: a k beyond the
+ * rows reserves no more slots than there are rows.
  *
  * @param matrix - the encoded rows (e.g. from `encodeRows`)
  * @param options - k, self exclusion and block size
@@ -147,11 +148,13 @@ export function similarRows(matrix: DenseMatrix, options: SimilarRowsOptions): S
     ? Math.max(1, Math.min(n, Math.floor(BLOCK_BUDGET / Math.max(1, n))))
     : positiveInteger(fn, "options.blockRows", options.blockRows);
   const unit = unitRows(matrix);
-  const indices = new Int32Array(n * k).fill(-1);
-  const similarities = new Float64Array(n * k).fill(Number.NaN);
+  // Slots per row: k, but never more than the rows there are (k = 1e9 must not reserve rows × 1e9 slots).
+  const slots = Math.min(k, n);
+  const indices = new Int32Array(n * slots).fill(-1);
+  const similarities = new Float64Array(n * slots).fill(Number.NaN);
   const counts = new Int32Array(n);
-  const capacity = Math.min(k, excludeSelf ? Math.max(0, n - 1) : n);
-  if (capacity === 0 || n === 0) return { rows: n, k, indices, similarities, counts };
+  const capacity = Math.min(slots, excludeSelf ? Math.max(0, n - 1) : n);
+  if (capacity === 0 || n === 0) return { rows: n, k: slots, indices, similarities, counts };
   const block = Math.min(blockRows, n);
   const scores = new Float64Array(block * n);
   const exclude = new Uint8Array(n);
@@ -172,12 +175,12 @@ export function similarRows(matrix: DenseMatrix, options: SimilarRowsOptions): S
       counts[r] = count;
       for (let t = 0; t < count; t++) {
         const j = picked[t]!;
-        indices[r * k + t] = j;
-        similarities[r * k + t] = clampCosine(row[j]!);
+        indices[r * slots + t] = j;
+        similarities[r * slots + t] = clampCosine(row[j]!);
       }
     }
   }
-  return { rows: n, k, indices, similarities, counts };
+  return { rows: n, k: slots, indices, similarities, counts };
 }
 
 function clampCosine(value: number): number {

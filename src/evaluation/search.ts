@@ -76,9 +76,15 @@ export interface SearchOptions extends ExperimentOptions {
  * @category evaluation
  */
 export interface GridSearchOptions<P extends Record<string, unknown>> extends SearchOptions {
-  /** For each parameter, the values to try; every combination is tried (the last parameter varies fastest). */
+  /**
+   * For each parameter, the values to try; every combination is tried (the last parameter varies fastest), at most
+   * 100,000 combinations.
+   */
   grid: { readonly [K in keyof P]: readonly P[K][] };
 }
+
+/** The most candidates a search fits: grid combinations, or random-search trials (each candidate is a model fit). */
+const MAX_CANDIDATES = 100_000;
 
 /**
  * A numeric distribution of {@link randomSearch}: `"uniform"` in [min, max), `"log-uniform"` (uniform in log space,
@@ -103,7 +109,7 @@ export interface NumericDistribution {
 export interface RandomSearchOptions<P extends Record<string, unknown>> extends SearchOptions {
   /** For each parameter, an array of choices (drawn uniformly) or a {@link NumericDistribution}. */
   space: { readonly [K in keyof P]: readonly P[K][] | NumericDistribution };
-  /** How many candidates to draw, an integer >= 1 (draws are independent: a candidate may repeat). */
+  /** How many candidates to draw, an integer in [1, 100,000] (draws are independent: a candidate may repeat). */
   trials: number;
   /** Seed of the draws; the same seed gives the same candidates (the validation split has its own seed). */
   seed: Seed;
@@ -251,8 +257,9 @@ function runSearch<P extends Record<string, unknown>>(
  * @param factoryFor - makes a factory from parameters: `(params) => (train) => Recommender`
  * @param options - the grid, the objective `metric`, the validation, the direction, further columns, protocol options
  * @returns the best row, its index and every row in grid order
- * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed dataset, grid or option; `E_EMPTY` when a parameter
- *   has no values; whatever a factory throws
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed dataset, grid or option, or a grid of more than
+ *   100,000 combinations (checked before any is built); `E_EMPTY` when a parameter has no values; whatever a factory
+ *   throws
  * @example
  * ```ts
  * import { createInteractions } from "nextbest/data";
@@ -294,6 +301,13 @@ export function gridSearch<P extends Record<string, unknown>>(
       throw new NextbestError("E_EMPTY", `${fn}: options.grid[${JSON.stringify(name)}] must hold at least one value, got none`);
     }
     choices.push(values);
+  }
+  const combinations = choices.reduce((product, values) => product * values.length, 1);
+  if (combinations > MAX_CANDIDATES) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: options.grid must make at most ${MAX_CANDIDATES} combinations (each one a model fit), got ${combinations} (${choices.map((values) => values.length).join(" × ")})`,
+    );
   }
   // Every combination, the last parameter varying fastest (an odometer over the choice indices).
   const candidates: P[] = [];
@@ -371,8 +385,8 @@ function checkDistribution(fn: string, name: string, distribution: unknown): voi
  * @param factoryFor - makes a factory from parameters: `(params) => (train) => Recommender`
  * @param options - the space, trials, seed, the objective `metric`, the validation, the direction, further columns
  * @returns the best row, its index and every row in draw order
- * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed dataset, space or option (naming the parameter);
- *   `E_EMPTY` for an empty array of choices; whatever a factory throws
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed dataset, space or option (naming the parameter), or
+ *   more than 100,000 trials; `E_EMPTY` for an empty array of choices; whatever a factory throws
  * @example
  * ```ts
  * import { createInteractions } from "nextbest/data";
@@ -403,7 +417,7 @@ export function randomSearch<P extends Record<string, unknown>>(
   if (typeof space !== "object" || space === null || Array.isArray(space)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.space must be an object of parameter name → choices or distribution, got ${describeValue(space)}`);
   }
-  assertInteger(fn, "options.trials", options.trials, 1);
+  assertInteger(fn, "options.trials", options.trials, 1, MAX_CANDIDATES);
   assertSeed(fn, "options.seed", options.seed);
   const names = Object.keys(space);
   checkParameterNames(fn, "options.space", names);

@@ -113,6 +113,19 @@ function proportionSpreads(pc: number, pt: number, ratio: number): { null0: numb
   };
 }
 
+/**
+ * Checks that both arms together need at most Number.MAX_SAFE_INTEGER units (a difference of 1e-300 needs ~1e600, which
+ * is ∞ in floating point): beyond it the sizes are not integers any more, and no experiment is that large.
+ */
+function checkUnits(fn: string, name: string, rule: string, exactControl: number, ratio: number): void {
+  if (!(exactControl * (1 + ratio) <= Number.MAX_SAFE_INTEGER)) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: ${name} must be ${rule} to detect with at most ${Number.MAX_SAFE_INTEGER} units in both arms, got a design needing ${exactControl * (1 + ratio)}`,
+    );
+  }
+}
+
 function sized(exactControl: number, ratio: number): SampleSize {
   const control = Math.ceil(exactControl - 1e-9);
   const treatment = Math.ceil(exactControl * ratio - 1e-9);
@@ -130,8 +143,8 @@ function sized(exactControl: number, ratio: number): SampleSize {
  * @param design - baseline and treatment rates, α and the allocation ratio (see {@link ProportionDesign})
  * @param options - the power (see {@link SampleSizeOptions})
  * @returns the units per arm (see {@link SampleSize})
- * @throws {@link core!NextbestError} `E_BAD_INPUT` when a rate, α or the power is outside (0, 1), the rates are equal, or
- *   the ratio is not > 0
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when a rate, α or the power is outside (0, 1), the rates are equal,
+ *   the ratio is not > 0, or the rates are so close that both arms would need more than Number.MAX_SAFE_INTEGER units
  * @example
  * ```ts
  * import { sampleSizeForProportions } from "nextbest/experiments";
@@ -148,6 +161,7 @@ export function sampleSizeForProportions(design: ProportionDesign, options: Samp
   const power = powerOf(fn, options);
   const spread = proportionSpreads(pc, pt, ratio);
   const root = (normalQuantile(1 - alpha / 2) * spread.null0 + normalQuantile(power) * spread.alternative) / Math.abs(pt - pc);
+  checkUnits(fn, "design.treatment", "far enough from design.baseline", root * root, ratio);
   return sized(root * root, ratio);
 }
 
@@ -196,7 +210,8 @@ function meanPower(delta: number, sd: number, alpha: number, ratio: number, nc: 
  * @param options - the power (see {@link SampleSizeOptions})
  * @returns the units per arm (see {@link SampleSize})
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a zero difference, a standard deviation not > 0, α or power
- *   outside (0, 1), or a ratio not > 0
+ *   outside (0, 1), a ratio not > 0, or a difference so small against the standard deviation that both arms would
+ *   need more than Number.MAX_SAFE_INTEGER units
  * @example
  * ```ts
  * import { sampleSizeForMeans } from "nextbest/experiments";
@@ -211,6 +226,7 @@ export function sampleSizeForMeans(design: MeanDesign, options: SampleSizeOption
   const power = powerOf(fn, options);
   const scale = (sd * sd * (1 + 1 / ratio)) / (delta * delta);
   let n = (normalQuantile(1 - alpha / 2) + normalQuantile(power)) ** 2 * scale;
+  checkUnits(fn, "design.difference", "large enough against design.standardDeviation", n, ratio);
   for (let i = 0; i < 50; i++) {
     const df = Math.max(1, n * (1 + ratio) - 2);
     const next = (studentTQuantile(1 - alpha / 2, df) + studentTQuantile(power, df)) ** 2 * scale;
@@ -218,6 +234,7 @@ export function sampleSizeForMeans(design: MeanDesign, options: SampleSizeOption
     n = next;
     if (done) break;
   }
+  checkUnits(fn, "design.difference", "large enough against design.standardDeviation", n, ratio);
   return sized(n, ratio);
 }
 

@@ -4,11 +4,15 @@
  *
  * @module
  */
+import { NextbestError } from "../core/errors.ts";
 import { createRandom, type Seed } from "../core/random.ts";
 import { assertSeed } from "../internal/validate.ts";
 import { checkOptionsObject, coalitionValue, explanationOf, integerOption, prepare, varyingPlayers } from "./internal.ts";
 import { solveSymmetric } from "./solve.ts";
 import type { BackgroundOptions, Explanation, ModelFunction } from "./types.ts";
+
+/** The most coalition-mask bytes (samples × varying players) explainKernel allocates. */
+const MAX_MASK_BYTES = 100_000_000;
 
 /**
  * Options of {@link explainKernel}.
@@ -18,7 +22,8 @@ import type { BackgroundOptions, Explanation, ModelFunction } from "./types.ts";
 export interface KernelOptions extends BackgroundOptions {
   /**
    * How many coalitions to evaluate (each costs one model call per background row), capped at 2^M − 2 (every
-   * coalition but the two ends) for M varying players. At the cap the result is the exact Shapley values.
+   * coalition but the two ends) for M varying players. At the cap the result is the exact Shapley values. An integer
+   * in [1, 100,000,000], and the coalitions times M at most 100,000,000 (one byte each: 100 MB of masks).
    * @defaultValue 2 · M + 2048 (shap's `nsamples="auto"`)
    */
   samples?: number;
@@ -228,8 +233,9 @@ export function solveKernel(
  * @param options - background (required), weights, names, groups, link, samples, seed, maxFeatures
  * @returns the {@link Explanation} with method `"kernel"`
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a non-function model or a malformed option; `E_SHAPE` when a
- *   background row's length differs from x's; `E_EMPTY` for an empty x or background; `E_NON_FINITE` for a
- *   non-finite input or model output
+ *   background row's length differs from x's, or samples × varying features above 100,000,000 (checked before the
+ *   masks are allocated); `E_EMPTY` for an empty x or background; `E_NON_FINITE` for a non-finite input or model
+ *   output
  * @example
  * ```ts
  * import { explainKernel } from "nextbest/explain";
@@ -251,12 +257,19 @@ export function explainKernel(model: ModelFunction, x: ArrayLike<number>, option
   const maxFeatures = integerOption(fn, "maxFeatures", options.maxFeatures, p.playerCount, 1, p.playerCount);
   const varying = varyingPlayers(p);
   const m = varying.length;
+  const budget = samples === -1 ? 2 * m + 2048 : samples;
+  if (m > 1 && (m <= 30 ? Math.min(budget, 2 ** m - 2) : budget) * m > MAX_MASK_BYTES) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: options.samples must keep samples × varying features at most ${MAX_MASK_BYTES} (the coalition masks), got ${budget} × ${m}; lower options.samples or explain fewer features`,
+    );
+  }
   const cv = coalitionValue(fn, model, p);
   const total = cv.full - cv.empty;
   const values = new Float64Array(p.playerCount);
   if (m === 1) values[varying[0]!] = total;
   else if (m > 1) {
-    const design = kernelDesign(m, samples === -1 ? 2 * m + 2048 : samples, seed);
+    const design = kernelDesign(m, budget, seed);
     const adjusted = new Float64Array(design.count);
     const mask = new Uint8Array(p.playerCount);
     for (let k = 0; k < design.count; k++) {

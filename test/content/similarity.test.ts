@@ -41,10 +41,11 @@ describe("similarRows", () => {
     expect(Array.from(similar.counts)).toEqual([2, 2, 2]);
   });
 
-  it("pads rows with fewer neighbours than k; zero rows have similarity 0", () => {
+  it("pads rows with fewer neighbours than k (at most one slot per row); zero rows have similarity 0", () => {
     const similar = similarRows(denseFromRows([[0, 0], [1, 1]]), { k: 3 });
+    expect(similar.k).toBe(2);
     expect(Array.from(similar.counts)).toEqual([1, 1]);
-    expect(Array.from(similar.indices)).toEqual([1, -1, -1, 0, -1, -1]);
+    expect(Array.from(similar.indices)).toEqual([1, -1, 0, -1]);
     expect(similar.similarities[0]).toBe(0);
     expect(Number.isNaN(similar.similarities[1])).toBe(true);
     const single = similarRows(denseFromRows([[1, 2]]), { k: 1 });
@@ -57,20 +58,30 @@ describe("similarRows", () => {
         const similar = similarRows(m, { k, blockRows, excludeSelf });
         const expected = bruteForce(m, k, excludeSelf);
         const rows = rowsOf(m);
+        const slots = similar.k;
+        expect(slots).toBe(Math.min(k, m.rows));
         for (let r = 0; r < m.rows; r++) {
           const want = expected[r]!;
           expect(similar.counts[r]).toBe(want.length);
           for (let t = 0; t < want.length; t++) {
             // Similarities agree in order (ties may swap indices after rounding, so compare values, then the index's own cosine).
-            expect(similar.similarities[r * k + t]).toBeCloseTo(want[t]!.similarity, 12);
-            const j = similar.indices[r * k + t]!;
+            expect(similar.similarities[r * slots + t]).toBeCloseTo(want[t]!.similarity, 12);
+            const j = similar.indices[r * slots + t]!;
             if (excludeSelf) expect(j).not.toBe(r);
-            expect(cosineSimilarity(rows[r]!, rows[j]!)).toBeCloseTo(similar.similarities[r * k + t]!, 12);
+            expect(cosineSimilarity(rows[r]!, rows[j]!)).toBeCloseTo(similar.similarities[r * slots + t]!, 12);
           }
         }
       }),
       { seed: 42, numRuns: 200 },
     );
+  });
+
+  it("k beyond the rows reserves one slot per row, not k (k = 1e9 used to reserve rows × 1e9)", () => {
+    const similar = similarRows(denseFromRows([[1, 0], [0.9, 0.1], [0, 1]]), { k: 1e9 });
+    expect(similar.k).toBe(3);
+    expect(similar.indices.length).toBe(9);
+    expect(Array.from(similar.counts)).toEqual([2, 2, 2]);
+    expect(Array.from(similar.indices)).toEqual([1, 2, -1, 0, 2, -1, 1, 0, -1]);
   });
 
   it("self-similarity is 1 for non-zero vectors", () => {
