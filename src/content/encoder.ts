@@ -487,14 +487,14 @@ export function fitFeatureEncoder(
   schema: readonly FieldSpec[],
   options: FeatureEncoderOptions = {},
 ): FeatureEncoder {
-  return fitFeatureEncoderAs("fitFeatureEncoder", "schema", rows, schema, options);
+  return fitFeatureEncoderFor("fitFeatureEncoder", "schema", rows, schema, options);
 }
 
 /**
  * {@link fitFeatureEncoder} for the public function `fn` the user called, `schemaPath` naming where they passed the
  * schema (`"options.schema"` for segmentRows), so that every message names their call. @internal
  */
-export function fitFeatureEncoderAs(
+export function fitFeatureEncoderFor(
   fn: string,
   schemaPath: string,
   rows: readonly FeatureRow[],
@@ -554,6 +554,11 @@ export function fitFeatureEncoderAs(
 export function encodeRows(encoder: FeatureEncoder, rows: readonly FeatureRow[]): DenseMatrix {
   const fn = "encodeRows";
   checkEncoder(fn, encoder);
+  return encodeRowsFor(fn, encoder, rows);
+}
+
+/** {@link encodeRows} with a checked encoder, its row errors naming the public function `fn` the user called. @internal */
+export function encodeRowsFor(fn: string, encoder: FeatureEncoder, rows: readonly FeatureRow[]): DenseMatrix {
   checkRows(fn, rows);
   const dim = encoder.dimension;
   const n = rows.length;

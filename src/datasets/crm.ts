@@ -87,7 +87,11 @@ const STAGES: ReadonlySet<string> = new Set(["Prospecting", "Engaging", "Won", "
  * @category datasets
  */
 export function parseCrmAccounts(text: string): CrmAccount[] {
-  const fn = "parseCrmAccounts";
+  return parseCrmAccountsFor("parseCrmAccounts", text);
+}
+
+/** {@link parseCrmAccounts} for the public function `fn` the user called (readCrmSalesOpportunities). @internal */
+export function parseCrmAccountsFor(fn: string, text: string): CrmAccount[] {
   const table = readTable(fn, text, ["account", "sector", "year_established", "revenue", "employees", "office_location", "subsidiary_of"]);
   const seen = new Map<string, number>();
   return table.rows.map((row) => {
@@ -127,7 +131,11 @@ export function parseCrmAccounts(text: string): CrmAccount[] {
  * @category datasets
  */
 export function parseCrmProducts(text: string): CrmProduct[] {
-  const fn = "parseCrmProducts";
+  return parseCrmProductsFor("parseCrmProducts", text);
+}
+
+/** {@link parseCrmProducts} for the public function `fn` the user called (readCrmSalesOpportunities). @internal */
+export function parseCrmProductsFor(fn: string, text: string): CrmProduct[] {
   const table = readTable(fn, text, ["product", "series", "sales_price"]);
   const seen = new Map<string, number>();
   return table.rows.map((row) => {
@@ -169,7 +177,11 @@ export function parseCrmProducts(text: string): CrmProduct[] {
  * @category datasets
  */
 export function parseCrmPipeline(text: string, options: ParseCrmPipelineOptions = {}): CrmOpportunity[] {
-  const fn = "parseCrmPipeline";
+  return parseCrmPipelineFor("parseCrmPipeline", text, options);
+}
+
+/** {@link parseCrmPipeline} for the public function `fn` the user called (readCrmSalesOpportunities). @internal */
+export function parseCrmPipelineFor(fn: string, text: string, options: ParseCrmPipelineOptions): CrmOpportunity[] {
   checkOptions(fn, options);
   const canonical = options.canonicalProductNames ?? true;
   if (typeof canonical !== "boolean") {

@@ -73,11 +73,11 @@ const REGIONS = new Map<string, "lisbon" | "oporto" | "other">([
  * @category datasets
  */
 export function parseWholesaleCustomers(text: string): WholesaleCustomer[] {
-  return parseWholesaleCustomersAs("parseWholesaleCustomers", text);
+  return parseWholesaleCustomersFor("parseWholesaleCustomers", text);
 }
 
 /** {@link parseWholesaleCustomers} for the public function `fn` the user called (readWholesaleCustomers). @internal */
-export function parseWholesaleCustomersAs(fn: string, text: string): WholesaleCustomer[] {
+export function parseWholesaleCustomersFor(fn: string, text: string): WholesaleCustomer[] {
   const table = readTable(fn, text, ["Channel", "Region", ...COLUMNS.map(([, name]) => name)]);
   return table.rows.map((row, k) => {
     const channelCode = cell(table, row.fields, "Channel");

@@ -260,9 +260,22 @@ function itemPopularity(train: Interactions): Map<Id, number> {
  * @category evaluation
  */
 export function evaluateRanking(recommender: Recommender, test: Interactions, options?: EvaluateRankingOptions): RankingEvaluation {
-  const fn = "evaluateRanking";
+  return evaluateRankingFor("evaluateRanking", { test: "test", train: "options.train" }, recommender, test, options);
+}
+
+/**
+ * {@link evaluateRanking} for the public function `fn` the user called (evaluateNextPurchases), with the argument paths
+ * they passed the test and training interactions under (`split.newPairs`, `split.train`). @internal
+ */
+export function evaluateRankingFor(
+  fn: string,
+  paths: { readonly test: string; readonly train: string },
+  recommender: Recommender,
+  test: Interactions,
+  options: EvaluateRankingOptions | undefined,
+): RankingEvaluation {
   checkRecommender(fn, recommender);
-  checkInteractions(fn, "test", test);
+  checkInteractions(fn, paths.test, test);
   checkOptionalOptions(fn, options);
   const o = options ?? {};
   const ks = resolveKs(fn, o.k);
@@ -283,7 +296,7 @@ export function evaluateRanking(recommender: Recommender, test: Interactions, op
   );
   const gradedNdcg = booleanOption(fn, "options.gradedNdcg", o.gradedNdcg, false);
   const needsTrain = metrics.filter((m) => m === "novelty" || m === "popularity");
-  if (o.train !== undefined) checkInteractions(fn, "options.train", o.train);
+  if (o.train !== undefined) checkInteractions(fn, paths.train, o.train);
   else if (needsTrain.length > 0) {
     throw new NextbestError(
       "E_BAD_INPUT",

@@ -8,10 +8,10 @@ import type { Seed } from "../core/random.ts";
 import type { TemporalWindowSplit } from "../data/split-window.ts";
 import type { RankingMetricKey } from "./types.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { evaluateRanking, type EvaluateRankingOptions, type RankingEvaluation } from "./evaluate-ranking.ts";
+import { evaluateRankingFor, type EvaluateRankingOptions, type RankingEvaluation } from "./evaluate-ranking.ts";
 import { bootstrapConfidenceInterval, type ConfidenceInterval } from "./statistics.ts";
 import { checkRequiredOptions } from "./internal.ts";
-import { assertOneOf } from "../internal/validate.ts";
+import { assertInteger, assertOneOf, assertSeed } from "../internal/validate.ts";
 
 /**
  * Which question {@link evaluateNextPurchases} asks:
@@ -52,7 +52,7 @@ export interface EvaluateNextPurchasesOptions {
  * @category evaluation
  */
 export interface NextPurchaseBootstrap {
-  /** How many resamples of the accounts. @defaultValue 1000 */
+  /** How many resamples of the accounts, an integer in [1, 1,000,000]. @defaultValue 1000 */
   readonly resamples?: number;
   /** Seed of the resampling. */
   readonly seed: Seed;
@@ -126,8 +126,21 @@ export function evaluateNextPurchases(
     excludeSeen: task === "new-products",
     train: split.train,
   };
-  const evaluation = evaluateRanking(recommender, task === "new-products" ? split.newPairs : split.test, rankingOptions);
   const bootstrap = options.bootstrap ?? { resamples: 1000, seed: 1 };
+  if (bootstrap !== false) {
+    if (typeof bootstrap !== "object" || bootstrap === null || Array.isArray(bootstrap)) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: options.bootstrap must be { resamples, seed } or false, got ${describeValue(bootstrap)}`);
+    }
+    assertInteger(fn, "options.bootstrap.resamples", bootstrap.resamples ?? 1000, 1, 1_000_000);
+    assertSeed(fn, "options.bootstrap.seed", bootstrap.seed);
+  }
+  const evaluation = evaluateRankingFor(
+    fn,
+    { test: task === "new-products" ? "split.newPairs" : "split.test", train: "split.train" },
+    recommender,
+    task === "new-products" ? split.newPairs : split.test,
+    rankingOptions,
+  );
   const confidence: Record<string, ConfidenceInterval> = {};
   if (bootstrap !== false && evaluation.users.evaluated > 0) {
     for (const column of Object.keys(evaluation.perUser.values)) {

@@ -261,7 +261,7 @@ export function combinedRecommender<T extends object>(
  * @category hybrid
  */
 export function blendRecommenders(components: readonly HybridComponent[], options: BlendOptions = {}): BlendedRecommender {
-  return blendAs("blendRecommenders", components, options, { components: "components", options: "options", recommender: (c) => `components[${c}]` });
+  return blendFor("blendRecommenders", components, options, { components: "components", options: "options", recommender: (c) => `components[${c}]` });
 }
 
 /** Where the user passed what a blend is built from, for messages: the components, the options, each recommender. */
@@ -272,7 +272,7 @@ interface BlendPaths {
 }
 
 /** {@link blendRecommenders} for the public function `fn`, its errors naming the argument paths the user passed. */
-function blendAs(fn: string, components: readonly HybridComponent[], options: BlendOptions, paths: BlendPaths): BlendedRecommender {
+function blendFor(fn: string, components: readonly HybridComponent[], options: BlendOptions, paths: BlendPaths): BlendedRecommender {
   checkComponents(fn, components, paths.components);
   const { normalization, missing, name } = resolveBlendOptions(fn, options, paths.options);
   const alignment = alignComponents(fn, components, paths.recommender);
@@ -371,7 +371,7 @@ export function blendFromSpec(spec: BlendSpec, recommenders: ReadonlyMap<string,
     }
     return { name, recommender, weight };
   });
-  return blendAs(fn, components, specOptions(s), {
+  return blendFor(fn, components, specOptions(s), {
     components: "spec.components",
     options: "spec",
     recommender: (c) => `recommenders.get(${JSON.stringify(components[c]!.name)})`,

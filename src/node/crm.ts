@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { settleInOrder } from "./read.ts";
 import {
-  parseCrmAccounts,
-  parseCrmPipeline,
-  parseCrmProducts,
+  parseCrmAccountsFor,
+  parseCrmPipelineFor,
+  parseCrmProductsFor,
   type CrmAccount,
   type CrmOpportunity,
   type CrmProduct,
@@ -94,8 +94,8 @@ export async function readCrmSalesOpportunities(
     readTextFile(fn, pipelinePath),
   ]);
   return {
-    accounts: withFile(accountsPath, () => parseCrmAccounts(accountsText)),
-    products: withFile(productsPath, () => parseCrmProducts(productsText)),
-    opportunities: withFile(pipelinePath, () => parseCrmPipeline(pipelineText, options)),
+    accounts: withFile(accountsPath, () => parseCrmAccountsFor(fn, accountsText)),
+    products: withFile(productsPath, () => parseCrmProductsFor(fn, productsText)),
+    opportunities: withFile(pipelinePath, () => parseCrmPipelineFor(fn, pipelineText, options)),
   };
 }

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { parseWholesaleCustomersAs, type WholesaleCustomer } from "../datasets/wholesale.ts";
+import { parseWholesaleCustomersFor, type WholesaleCustomer } from "../datasets/wholesale.ts";
 import { readTextFile, withFile } from "./crm.ts";
 
 /**
@@ -38,5 +38,5 @@ export async function readWholesaleCustomers(path: string): Promise<WholesaleCus
     // readTextFile reports the missing path.
   }
   const text = await readTextFile(fn, file);
-  return withFile(file, () => parseWholesaleCustomersAs(fn, text));
+  return withFile(file, () => parseWholesaleCustomersFor(fn, text));
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
-import type { Id } from "../core/id-index.ts";
+import { checkId, type Id } from "../core/id-index.ts";
 import type { Seed } from "../core/random.ts";
 import { splitTemporalWindow } from "../data/split-window.ts";
 import type { Interactions } from "../data/types.ts";
@@ -545,6 +545,7 @@ export interface RecommendNextBestOptions {
 export function recommendNextBestProducts(model: NextBestProductsModel, account: Id, options: RecommendNextBestOptions = {}): NextBestProducts {
   const fn = "recommendNextBestProducts";
   checkPipeline(fn, model);
+  checkId(fn, "account", account);
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const task = options.task ?? "new-products";
   assertOneOf(fn, "options.task", task, TASKS);

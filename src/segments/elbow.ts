@@ -6,7 +6,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Seed } from "../core/random.ts";
 import { assertInteger, assertSeed } from "../internal/validate.ts";
-import { fitKMeansAs, type fitKMeans } from "./kmeans.ts";
+import { fitKMeansFor, type fitKMeans } from "./kmeans.ts";
 import { matrixOf, type SegmentData } from "./matrix.ts";
 import { silhouette } from "./silhouette.ts";
 
@@ -91,7 +91,7 @@ export function kMeansElbow(data: SegmentData, options: ElbowOptions = {}): Elbo
   let bestSilhouetteK = Number.NaN;
   let bestSilhouette = Number.NEGATIVE_INFINITY;
   for (let k = minK; k <= maxK; k++) {
-    const model = fitKMeansAs(fn, m, { k, seed, restarts });
+    const model = fitKMeansFor(fn, m, { k, seed, restarts });
     let score = Number.NaN;
     let nonEmpty = 0;
     for (let c = 0; c < k; c++) if (model.sizes[c]! > 0) nonEmpty++;

@@ -256,14 +256,14 @@ function canonical(run: Run, n: number, d: number, k: number): { centroids: Floa
  */
 export function fitKMeans(data: SegmentData, options: KMeansOptions): KMeansModel {
   const fn = "fitKMeans";
-  return fitKMeansAs(fn, matrixOf(fn, data), options);
+  return fitKMeansFor(fn, matrixOf(fn, data), options);
 }
 
 /**
  * {@link fitKMeans} of checked rows for the public function `fn` the user called (segmentRows, kMeansElbow), whose
  * options carry `k`, `seed`, `restarts` and `maxIterations` under the same names. @internal
  */
-export function fitKMeansAs(fn: string, m: DenseMatrix, options: KMeansOptions): KMeansModel {
+export function fitKMeansFor(fn: string, m: DenseMatrix, options: KMeansOptions): KMeansModel {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with k, got ${describeValue(options)}`);
   }
@@ -324,7 +324,11 @@ function checkModel(fn: string, model: unknown): asserts model is KMeansModel {
 export function predictKMeans(model: KMeansModel, data: SegmentData): Int32Array {
   const fn = "predictKMeans";
   checkModel(fn, model);
-  const m = matrixOf(fn, data);
+  return predictKMeansFor(fn, model, matrixOf(fn, data));
+}
+
+/** {@link predictKMeans} of a checked model for the public function `fn` the user called (assignSegments). @internal */
+export function predictKMeansFor(fn: string, model: KMeansModel, m: DenseMatrix): Int32Array {
   if (m.cols !== model.dimension) {
     throw new NextbestError("E_SHAPE", `${fn}: data must have ${model.dimension} columns (the model's dimension), got ${m.cols}`);
   }

@@ -336,14 +336,14 @@ export function profileSegments(
   fields: readonly ProfileField[],
   options: ProfileOptions = {},
 ): SegmentProfile[] {
-  return profileSegmentsAs("profileSegments", { fields: "fields", options: "options" }, rows, labels, fields, options);
+  return profileSegmentsFor("profileSegments", { fields: "fields", options: "options" }, rows, labels, fields, options);
 }
 
 /**
  * {@link profileSegments} for the public function `fn` the user called, with the argument paths they passed the fields
  * and the options under (`options.profile` and `options.profileOptions` for segmentRows). @internal
  */
-export function profileSegmentsAs(
+export function profileSegmentsFor(
   fn: string,
   paths: { readonly fields: string; readonly options: string },
   rows: readonly FeatureRow[],

@@ -5,10 +5,10 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Seed } from "../core/random.ts";
-import { encodeRows, fitFeatureEncoderAs, type FeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
+import { encodeRowsFor, fitFeatureEncoderFor, type FeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
 import { assertInteger } from "../internal/validate.ts";
-import { fitKMeansAs, predictKMeans, type fitKMeans, type KMeansModel } from "./kmeans.ts";
-import { profileSegmentsAs, type profileSegments, type ProfileField, type ProfileOptions, type SegmentProfile } from "./profile.ts";
+import { fitKMeansFor, predictKMeansFor, type fitKMeans, type predictKMeans, type KMeansModel } from "./kmeans.ts";
+import { profileSegmentsFor, type profileSegments, type ProfileField, type ProfileOptions, type SegmentProfile } from "./profile.ts";
 import { silhouette } from "./silhouette.ts";
 
 /** Options of {@link segmentRows}. @category segments */
@@ -92,15 +92,15 @@ export function segmentRows(rows: readonly FeatureRow[], options: SegmentRowsOpt
   }
   const sampleSize = options.silhouetteSampleSize ?? (Array.isArray(rows) && rows.length > 3000 ? 2000 : undefined);
   if (sampleSize !== undefined) assertInteger(fn, "options.silhouetteSampleSize", sampleSize, 1);
-  const encoder = fitFeatureEncoderAs(fn, "options.schema", rows, options.schema, { normalize: options.normalize ?? false });
-  const features = encodeRows(encoder, rows);
-  const model = fitKMeansAs(fn, features, { k: options.k, seed: options.seed ?? 42, restarts: options.restarts ?? 4 });
+  const encoder = fitFeatureEncoderFor(fn, "options.schema", rows, options.schema, { normalize: options.normalize ?? false });
+  const features = encodeRowsFor(fn, encoder, rows);
+  const model = fitKMeansFor(fn, features, { k: options.k, seed: options.seed ?? 42, restarts: options.restarts ?? 4 });
   let nonEmpty = 0;
   for (let c = 0; c < model.k; c++) if (model.sizes[c]! > 0) nonEmpty++;
   const score = nonEmpty < 2
     ? Number.NaN
     : silhouette(features, model.labels, sampleSize === undefined ? { seed: options.seed ?? 42 } : { sampleSize, seed: options.seed ?? 42 }).mean;
-  const profiles = profileSegmentsAs(
+  const profiles = profileSegmentsFor(
     fn,
     { fields: options.profile === undefined ? "options.schema" : "options.profile", options: "options.profileOptions" },
     rows,
@@ -120,7 +120,8 @@ export function segmentRows(rows: readonly FeatureRow[], options: SegmentRowsOpt
  * @param segmentation - the output of {@link segmentRows}
  * @param rows - the new rows
  * @returns the segment of each row
- * @throws {@link core!NextbestError} the errors of `encodeRows` and {@link predictKMeans}
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a segmentation not from segmentRows; the errors of `encodeRows`
+ *   for a bad row, naming `assignSegments` and `rows[r]`
  * @example
  * ```ts
  * import { assignSegments, segmentRows } from "nextbest/segments";
@@ -133,8 +134,15 @@ export function segmentRows(rows: readonly FeatureRow[], options: SegmentRowsOpt
  * @category segments
  */
 export function assignSegments(segmentation: Segmentation, rows: readonly FeatureRow[]): Int32Array {
-  if (typeof segmentation !== "object" || segmentation === null) {
-    throw new NextbestError("E_BAD_INPUT", `assignSegments: segmentation must be the output of segmentRows, got ${describeValue(segmentation)}`);
+  const fn = "assignSegments";
+  const s = segmentation as Partial<Segmentation> | null;
+  const encoder = s?.encoder as Partial<FeatureEncoder> | undefined;
+  const model = s?.model as Partial<KMeansModel> | undefined;
+  if (typeof s !== "object" || s === null || typeof encoder !== "object" || encoder === null || encoder.kind !== "feature-encoder" || encoder.version !== 1 || !Array.isArray(encoder.fields)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: segmentation must be the output of segmentRows (with a version-1 feature encoder), got ${describeValue(segmentation)}`);
   }
-  return predictKMeans(segmentation.model, encodeRows(segmentation.encoder, rows));
+  if (typeof model !== "object" || model === null || model.kind !== "kmeans" || model.version !== 1 || model.dimension !== encoder.dimension) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: segmentation.model must be the k-means model of segmentRows (dimension ${encoder.dimension}), got ${describeValue(model)}`);
+  }
+  return predictKMeansFor(fn, model as KMeansModel, encodeRowsFor(fn, encoder as FeatureEncoder, rows));
 }
