@@ -321,7 +321,7 @@ describe("gridSearch and randomSearch", () => {
     expectError(() => randomSearch(data, factoryFor, { ...base, space: { a: { kind: "log-uniform", min: 0, max: 1 } }, trials: 1, seed: 1 }), "E_BAD_INPUT", 'randomSearch: options.space["a"] ("log-uniform") must have min > 0, got 0');
     expectError(() => randomSearch(data, factoryFor, { ...base, space: { a: { kind: "normal" } as never }, trials: 1, seed: 1 }), "E_BAD_INPUT", 'randomSearch: options.space["a"] must be an array of choices or { kind: "uniform" | "log-uniform" | "integer", min, max }');
     expectError(() => randomSearch(data, factoryFor, { ...base, space: { a: { kind: "integer", min: 1.5, max: 3 } }, trials: 1, seed: 1 }), "E_BAD_INPUT", "must have integer bounds");
-    expectError(() => randomSearch(data, factoryFor, { ...base, space: { a: [1] }, trials: 0, seed: 1 }), "E_BAD_INPUT", "randomSearch: options.trials must be an integer >= 1, got 0");
+    expectError(() => randomSearch(data, factoryFor, { ...base, space: { a: [1] }, trials: 0, seed: 1 }), "E_BAD_INPUT", "randomSearch: options.trials must be an integer in [1, 100000], got 0");
     expectError(() => randomSearch(data, factoryFor, { ...base, space: { a: [] }, trials: 1, seed: 1 }), "E_EMPTY", 'randomSearch: options.space["a"] must hold at least one choice, got none');
   });
 });
