@@ -196,13 +196,16 @@ export interface B2bSample {
   };
 }
 
+/** The most account-months {@link generateB2bSample} simulates (accounts × months). */
+const MAX_ACCOUNT_MONTHS = 1_200_000;
+
 /** Options of {@link generateB2bSample}. @category datasets */
 export interface GenerateB2bSampleOptions {
-  /** Number of accounts (1 to 100,000). @defaultValue 500 */
+  /** Number of accounts (1 to 100,000; accounts × months at most 1,200,000). @defaultValue 500 */
   accounts?: number;
   /** Number of products (at least 5, one per family; at most 1,000). @defaultValue 40 */
   products?: number;
-  /** Length of the simulated period in months (6 to 120). @defaultValue 30 */
+  /** Length of the simulated period in months (6 to 120; accounts × months at most 1,200,000). @defaultValue 30 */
   months?: number;
   /** The first month, ms since the epoch (the purchases start there). @defaultValue Date.UTC(2023, 0, 1) */
   start?: number;
@@ -296,7 +299,8 @@ function capitalize(word: string): string {
  *
  * @param options - sizes, period, churn and purchase rates, seed (see {@link GenerateB2bSampleOptions})
  * @returns the accounts, products, purchases, intent, opportunities, the planted signal and the period
- * @throws {@link core!NextbestError} `E_BAD_INPUT` for an option out of range, naming it
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for an option out of range, naming it (accounts × months above
+ *   1,200,000 too: the memory follows the account-months, about 350 MB at that bound)
  * @example
  * ```ts
  * import { generateB2bSample } from "nextbest/datasets";
@@ -323,6 +327,13 @@ export function generateB2bSample(options: GenerateB2bSampleOptions = {}): B2bSa
   assertInteger(fn, "options.accounts", accountCount, 1, 100_000);
   assertInteger(fn, "options.products", productCount, 5, 1000);
   assertInteger(fn, "options.months", months, 6, 120);
+  // Memory and time follow the account-months simulated (about 300 bytes each): 1.2 million is about 350 MB.
+  if (accountCount * months > MAX_ACCOUNT_MONTHS) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: options.accounts × options.months must be at most ${MAX_ACCOUNT_MONTHS} account-months, got ${accountCount} × ${months} = ${accountCount * months}`,
+    );
+  }
   assertInRange(fn, "options.start", start, -8.64e15, 8.64e15);
   assertInRange(fn, "options.churnRate", churnRate, 0, 1);
   assertInRange(fn, "options.purchaseRate", purchaseRate, 0, 1);

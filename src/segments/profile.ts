@@ -152,6 +152,9 @@ function categoriesOfRow(fn: string, r: number, spec: ProfileField, value: unkno
   return [one(value, `rows[${r}].${spec.field}`)];
 }
 
+/** The most segments profileSegments describes (one profile per segment number, empty ones included). */
+export const MAX_SEGMENTS = 10_000;
+
 function checkField(fn: string, where: string, spec: unknown): ProfileField {
   if (typeof spec !== "object" || spec === null || typeof (spec as ProfileField).field !== "string") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: ${where} must be an object with a string field, got ${describeValue(spec)}`);
@@ -305,7 +308,8 @@ function numericHighlights(
  * Complexity: O(rows · fields + Σ numeric fields n log n).
  *
  * @param rows - the raw rows (plain objects or Maps), in the order of `labels`
- * @param labels - the segment of each row, integers >= 0 (e.g. `model.labels` of {@link fitKMeans})
+ * @param labels - the segment of each row, integers in [0, 9999] (e.g. `model.labels` of {@link fitKMeans}): one
+ *   profile is built per segment number up to the largest, so at most 10,000 segments
  * @param fields - the fields to profile and how to word them (see {@link ProfileField})
  * @param options - thresholds, highlight count and names (see {@link ProfileOptions})
  * @returns one {@link SegmentProfile} per segment number 0 … max label
@@ -367,8 +371,8 @@ export function profileSegmentsFor(
   let k = 0;
   for (let r = 0; r < rows.length; r++) {
     const v: unknown = labels[r];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1e6) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: labels[${r}] must be an integer in [0, 1000000], got ${describeValue(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v >= MAX_SEGMENTS) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: labels[${r}] must be an integer in [0, ${MAX_SEGMENTS - 1}] (at most ${MAX_SEGMENTS} segments), got ${describeValue(v)}`);
     }
     segment[r] = v;
     if (v + 1 > k) k = v + 1;

@@ -8,14 +8,14 @@ import type { Seed } from "../core/random.ts";
 import { encodeRowsFor, fitFeatureEncoderFor, type FeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
 import { assertInteger } from "../internal/validate.ts";
 import { fitKMeansFor, predictKMeansFor, type fitKMeans, type predictKMeans, type KMeansModel } from "./kmeans.ts";
-import { profileSegmentsFor, type profileSegments, type ProfileField, type ProfileOptions, type SegmentProfile } from "./profile.ts";
+import { MAX_SEGMENTS, profileSegmentsFor, type profileSegments, type ProfileField, type ProfileOptions, type SegmentProfile } from "./profile.ts";
 import { silhouette } from "./silhouette.ts";
 
 /** Options of {@link segmentRows}. @category segments */
 export interface SegmentRowsOptions {
   /** The features to cluster on, encoded by content's `fitFeatureEncoder` (scale numbers: `"standardize"` or `"log1p"`). */
   schema: readonly FieldSpec[];
-  /** The number of segments. */
+  /** The number of segments: an integer in [1, rows], at most 10,000. */
   k: number;
   /**
    * The fields to describe segments by; they may differ from the clustering features (e.g. profile by channel
@@ -90,6 +90,7 @@ export function segmentRows(rows: readonly FeatureRow[], options: SegmentRowsOpt
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object with schema and k, got ${describeValue(options)}`);
   }
+  if (typeof options.k === "number" && options.k > MAX_SEGMENTS) assertInteger(fn, "options.k", options.k, 1, MAX_SEGMENTS);
   const sampleSize = options.silhouetteSampleSize ?? (Array.isArray(rows) && rows.length > 3000 ? 2000 : undefined);
   if (sampleSize !== undefined) assertInteger(fn, "options.silhouetteSampleSize", sampleSize, 1);
   const encoder = fitFeatureEncoderFor(fn, "options.schema", rows, options.schema, { normalize: options.normalize ?? false });

@@ -57,6 +57,16 @@ function checkLabels(fn: string, labels: unknown, n: number): { labels: Int32Arr
   return { labels: out, k, sizes };
 }
 
+/** The labels renumbered densely over the non-empty clusters (in label order), with their count and sizes. */
+function compactLabels(labels: Int32Array, k: number, sizes: Int32Array): { label: Int32Array; k: number; sizes: Int32Array } {
+  const dense = new Int32Array(k).fill(-1);
+  let count = 0;
+  for (let c = 0; c < k; c++) if (sizes[c]! > 0) dense[c] = count++;
+  const denseSizes = new Int32Array(count);
+  for (let c = 0; c < k; c++) if (dense[c]! >= 0) denseSizes[dense[c]!] = sizes[c]!;
+  return { label: labels.map((c) => dense[c]!), k: count, sizes: denseSizes };
+}
+
 // s(i) from its summed distances to each cluster.
 function silhouetteOf(sums: Float64Array, offset: number, own: number, sizes: Int32Array, k: number): number {
   if (sizes[own]! <= 1) return 0;
@@ -77,7 +87,8 @@ function silhouetteOf(sums: Float64Array, offset: number, own: number, sizes: In
  * [−1, 1]; near 1 the row sits well inside its cluster, near 0 on a border, below 0 closer to another cluster. A row
  * alone in its cluster scores 0 (as in scikit-learn). The mean over rows judges k: higher is better.
  *
- * Exact by default, using each pair's distance twice (O(n² · d) time, O(n · k) memory): a few seconds for 10,000
+ * Exact by default, using each pair's distance twice (O(n² · d) time, O(n · k) memory for the k non-empty clusters,
+ * however large the label numbers): a few seconds for 10,000
  * rows, milliseconds for a few thousand. With `sampleSize`, only a seeded random sample of rows is scored, each
  * against every row (O(sampleSize · n · d)), an unbiased estimate of the exact mean.
  *
@@ -117,30 +128,33 @@ export function silhouette(data: SegmentData, labels: ArrayLike<number>, options
   const sampleSize = options.sampleSize;
   if (sampleSize !== undefined) assertInteger(fn, "options.sampleSize", sampleSize, 1);
   const exact = sampleSize === undefined || sampleSize >= n;
+  // The distance sums run over the non-empty clusters only, renumbered densely: at most n of them, so a label such as
+  // 1,000,000 on 3,000 rows does not reserve rows × 1,000,001 sums (24 GB).
+  const { label: own, k: clusters, sizes: ownSizes } = compactLabels(label, k, sizes);
   let rows: Int32Array;
   const values = exact ? new Float64Array(n) : new Float64Array(sampleSize!);
   if (exact) {
     rows = new Int32Array(n);
     for (let i = 0; i < n; i++) rows[i] = i;
-    const sums = new Float64Array(n * k);
+    const sums = new Float64Array(n * clusters);
     for (let i = 0; i < n; i++) {
-      const li = label[i]!;
-      const oi = i * k;
+      const li = own[i]!;
+      const oi = i * clusters;
       for (let j = i + 1; j < n; j++) {
         const dist = Math.sqrt(squaredDistance(x, i, x, j, d));
-        sums[oi + label[j]!]! += dist;
-        sums[j * k + li]! += dist;
+        sums[oi + own[j]!]! += dist;
+        sums[j * clusters + li]! += dist;
       }
     }
-    for (let i = 0; i < n; i++) values[i] = silhouetteOf(sums, i * k, label[i]!, sizes, k);
+    for (let i = 0; i < n; i++) values[i] = silhouetteOf(sums, i * clusters, own[i]!, ownSizes, clusters);
   } else {
     rows = permutation(n, createRandom(seed)).slice(0, sampleSize!);
-    const sums = new Float64Array(k);
+    const sums = new Float64Array(clusters);
     for (let s = 0; s < rows.length; s++) {
       const i = rows[s]!;
       sums.fill(0);
-      for (let j = 0; j < n; j++) if (j !== i) sums[label[j]!]! += Math.sqrt(squaredDistance(x, i, x, j, d));
-      values[s] = silhouetteOf(sums, 0, label[i]!, sizes, k);
+      for (let j = 0; j < n; j++) if (j !== i) sums[own[j]!]! += Math.sqrt(squaredDistance(x, i, x, j, d));
+      values[s] = silhouetteOf(sums, 0, own[i]!, ownSizes, clusters);
     }
   }
   let total = 0;

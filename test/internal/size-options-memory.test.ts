@@ -46,6 +46,9 @@ const history = createInteractions(
 const x = denseFromRows([[0, 0], [0, 1], [1, 0], [1, 1]]);
 const rows = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const sum = (v: ArrayLike<number>): number => v[0]! + v[1]!;
+// 3,000 one-dimensional rows in two clusters numbered 0 and 1,000,000.
+const wideRows = Array.from({ length: 3000 }, (_, i) => [i < 1500 ? i / 1500 : 10 + i / 1500]);
+const wideLabels = wideRows.map((_, i) => (i < 1500 ? 0 : 1e6));
 const popular = (train: Interactions) => popularityRecommender(fitPopularity(train));
 const lstmExamples = [
   { stages: ["lead", "demo"], nextStages: ["demo", "won"], won: true },
@@ -82,6 +85,11 @@ const cases: readonly Case[] = [
   ["segmentRows k", () => segmentRows([{ s: 1 }, { s: 2 }], { schema: [{ field: "s", kind: "numeric" }], k: HUGE }), "segmentRows: options.k"],
   ["segmentRows restarts", () => segmentRows([{ s: 1 }, { s: 2 }], { schema: [{ field: "s", kind: "numeric" }], k: 2, restarts: HUGE }), "segmentRows: options.restarts"],
   ["segmentRows silhouetteSampleSize", () => segmentRows([{ s: 1 }, { s: 2 }, { s: 5 }], { schema: [{ field: "s", kind: "numeric" }], k: 2, silhouetteSampleSize: HUGE }), "returns"],
+  ["profileSegments label (segments)", () => profileSegments([{ s: 1 }, { s: 2 }], [0, HUGE], [{ field: "s", kind: "numeric" }]), "labels[1] must be an integer in [0, 9999]"],
+  ["profileSegments label 1e6 (was 600 MB)", () => profileSegments([{ s: 1 }, { s: 2 }], [0, 1e6], [{ field: "s", kind: "numeric" }]), "labels[1]"],
+  ["silhouette label", () => silhouette(rows, [0, 0, 1, HUGE]), "labels[3]"],
+  ["silhouette label 1e6 on 3,000 rows (was rows × 1e6 sums)", () => silhouette(wideRows, wideLabels), "returns"],
+  ["segmentRows k above 10,000", () => segmentRows([{ s: 1 }, { s: 2 }], { schema: [{ field: "s", kind: "numeric" }], k: 20_000 }), "segmentRows: options.k must be an integer in [1, 10000]"],
   ["profileSegments maxHighlights", () => profileSegments([{ s: 1 }, { s: 2 }], [0, 1], [{ field: "s", kind: "numeric" }], { maxHighlights: HUGE }), "returns"],
   ["fitMatrixFactorization factors", () => fitMatrixFactorization(data, { factors: HUGE }), "options.factors"],
   ["fitMatrixFactorization epochs", () => fitMatrixFactorization(data, { epochs: HUGE }), "options.epochs"],
@@ -100,6 +108,7 @@ const cases: readonly Case[] = [
   ["generateB2bSample accounts", () => generateB2bSample({ accounts: HUGE }), "options.accounts"],
   ["generateB2bSample products", () => generateB2bSample({ products: HUGE }), "options.products"],
   ["generateB2bSample months", () => generateB2bSample({ months: HUGE }), "options.months"],
+  ["generateB2bSample accounts × months", () => generateB2bSample({ accounts: 100_000, months: 120 }), "options.accounts × options.months must be at most 1200000"],
   ["explainKernel samples", () => explainKernel(sum, [1, 2], { background: [[0, 0]], samples: HUGE }), "options.samples"],
   [
     "explainKernel samples × features",

@@ -74,4 +74,28 @@ describe("silhouette", () => {
       { seed: 51, numRuns: 150 },
     );
   });
+
+  it("property: renumbering the clusters sparsely (up to 1,000,000) changes no value, only where clusterMeans sit", () => {
+    // The distance sums run over the non-empty clusters (issue 15: a label of 1e6 on 3,000 rows reserved 24 GB).
+    const point = fc.tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: 0, max: 3 }));
+    const numbers = fc.uniqueArray(fc.integer({ min: 0, max: 1e6 }), { minLength: 4, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(point, { minLength: 2, maxLength: 30 }), numbers, fc.boolean(), (points, renumber, sampled) => {
+        const rows = points.map(([x]) => [x]);
+        const labels = points.map(([, l]) => l);
+        if (new Set(labels).size < 2) return;
+        const sparse = labels.map((l) => renumber[l]!);
+        const options = sampled ? { sampleSize: Math.max(1, rows.length - 1), seed: 3 } : {};
+        const dense = silhouette(rows, labels, options);
+        const wide = silhouette(rows, sparse, options);
+        expect(Array.from(wide.values)).toEqual(Array.from(dense.values));
+        expect(wide.mean).toBe(dense.mean);
+        for (let c = 0; c < 4; c++) {
+          if (!labels.includes(c)) continue;
+          expect(wide.clusterMeans[renumber[c]!]).toBe(dense.clusterMeans[c]);
+        }
+      }),
+      { seed: 15, numRuns: 150 },
+    );
+  });
 });
