@@ -5,7 +5,7 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { assertInteger } from "../internal/validate.ts";
-import { assertCsr, assertDense, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
+import { assertCsr, assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
 import type { CsrMatrix, DenseMatrix } from "./types.ts";
 
 /**
@@ -320,7 +320,7 @@ function spmmKernel(
  * @param dense - the dense matrix B (n × p), Float64Array or Float32Array storage
  * @returns a new dense matrix (S.rows × p)
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed argument, `E_SHAPE` when S.cols ≠ B.rows,
- *   `E_NON_FINITE` naming a NaN or ±Infinity
+ *   `E_NON_FINITE` naming a NaN or ±Infinity; `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { csrFromTriplets, csrMultiplyDense, denseFromRows, denseToRows } from "nextbest/linalg";
@@ -341,6 +341,7 @@ export function csrMultiplyDense(sparse: CsrMatrix, dense: DenseMatrix<Float64Ar
   }
   throwIfNonFinite(fn, "sparse.values", sparse.values);
   throwIfNonFiniteMatrix(fn, "dense", dense);
+  checkDenseEntries(fn, "the product (sparse.rows × dense.cols)", sparse.rows, dense.cols);
   const out = new Float64Array(sparse.rows * dense.cols);
   spmmKernel(sparse.rows, sparse.indptr, sparse.indices, sparse.values, float64Data(dense), dense.cols, out);
   return { rows: sparse.rows, cols: dense.cols, data: out };
@@ -353,7 +354,7 @@ export function csrMultiplyDense(sparse: CsrMatrix, dense: DenseMatrix<Float64Ar
  *
  * @param matrix - the matrix
  * @returns a new dense float64 matrix
- * @throws {@link core!NextbestError} `E_BAD_INPUT` / `E_SHAPE` when `matrix` is not a well-formed CSR matrix
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` / `E_SHAPE` when `matrix` is not a well-formed CSR matrix; `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { csrFromTriplets, csrToDense, denseToRows } from "nextbest/linalg";
@@ -365,6 +366,7 @@ export function csrMultiplyDense(sparse: CsrMatrix, dense: DenseMatrix<Float64Ar
 export function csrToDense(matrix: CsrMatrix): DenseMatrix {
   assertCsr("csrToDense", "matrix", matrix);
   const { rows, cols, indptr, indices, values } = matrix;
+  checkDenseEntries("csrToDense", "matrix (rows × cols)", rows, cols);
   const data = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const end = indptr[r + 1]!;

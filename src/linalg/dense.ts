@@ -10,7 +10,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { assertArrayLike } from "../internal/validate.ts";
 import { createGemmWorkspace, gemm, gemvF32, gemvF64, gemvTransposeF64 } from "./kernels.ts";
-import { assertDense, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
+import { assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
 import type { DenseMatrix } from "./types.ts";
 
 function checkDimension(fn: string, name: string, value: unknown): asserts value is number {
@@ -58,7 +58,7 @@ export function denseMatrix(rows: number, cols: number, values: ArrayLike<number
  * @param rows - the number of rows
  * @param cols - the number of columns
  * @returns a new zero matrix
- * @throws {@link core!NextbestError} `E_BAD_INPUT` when a dimension is not an integer in [0, 2^31)
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when a dimension is not an integer in [0, 2^31); `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { denseZeros } from "nextbest/linalg";
@@ -69,6 +69,7 @@ export function denseMatrix(rows: number, cols: number, values: ArrayLike<number
 export function denseZeros(rows: number, cols: number): DenseMatrix {
   checkDimension("denseZeros", "rows", rows);
   checkDimension("denseZeros", "cols", cols);
+  checkDenseEntries("denseZeros", "rows × cols", rows, cols);
   return { rows, cols, data: new Float64Array(rows * cols) };
 }
 
@@ -79,7 +80,7 @@ export function denseZeros(rows: number, cols: number): DenseMatrix {
  *
  * @param n - the size
  * @returns a new identity matrix
- * @throws {@link core!NextbestError} `E_BAD_INPUT` when n is not an integer in [0, 2^31)
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` when n is not an integer in [0, 2^31); `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { denseIdentity } from "nextbest/linalg";
@@ -89,6 +90,7 @@ export function denseZeros(rows: number, cols: number): DenseMatrix {
  */
 export function denseIdentity(n: number): DenseMatrix {
   checkDimension("denseIdentity", "n", n);
+  checkDenseEntries("denseIdentity", "n × n", n, n);
   const data = new Float64Array(n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
   return { rows: n, cols: n, data };
@@ -180,7 +182,7 @@ export interface MatmulOptions {
  * @param options - transpose flags
  * @returns a new m × p matrix
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed matrix, `E_SHAPE` when the inner dimensions differ,
- *   `E_NON_FINITE` naming the first NaN or ±Infinity entry
+ *   `E_NON_FINITE` naming the first NaN or ±Infinity entry; `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { denseFromRows, denseToRows, matmul } from "nextbest/linalg";
@@ -213,6 +215,7 @@ export function matmul(
   }
   throwIfNonFiniteMatrix(fn, "a", a);
   throwIfNonFiniteMatrix(fn, "b", b);
+  checkDenseEntries(fn, "the product op(a) · op(b)", m, p);
   const out = new Float64Array(m * p);
   if (m > 0 && n > 0 && p > 0) {
     gemm(
@@ -322,7 +325,7 @@ export function transpose<T extends Float64Array | Float32Array>(a: DenseMatrix<
  * @param a - the matrix A (rows × cols)
  * @returns a new cols × cols symmetric matrix
  * @throws {@link core!NextbestError} `E_BAD_INPUT` / `E_SHAPE` for a malformed matrix, `E_NON_FINITE` naming the first
- *   NaN or ±Infinity
+ *   NaN or ±Infinity; `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { denseFromRows, denseToRows, gram } from "nextbest/linalg";
@@ -334,6 +337,7 @@ export function gram(a: DenseMatrix<Float64Array | Float32Array>): DenseMatrix {
   assertDense("gram", "a", a, true);
   throwIfNonFiniteMatrix("gram", "a", a);
   const { rows, cols } = a;
+  checkDenseEntries("gram", "aᵀa (a.cols × a.cols)", cols, cols);
   const out = new Float64Array(cols * cols);
   if (rows > 0 && cols > 0) {
     gemm(cols, rows, cols, float64Data(a), 1, cols, float64Data(a), cols, 1, out, true, createGemmWorkspace());

@@ -37,6 +37,19 @@ export function throwIfNonFiniteMatrix(fn: string, name: string, matrix: DenseMa
   }
 }
 
+/** The most entries a dense result nextbest allocates holds (2^31 − 1, the cap of the interactions' columns too). */
+const MAX_DENSE_ENTRIES = 2 ** 31 - 1;
+
+/**
+ * Throws E_BAD_INPUT, before allocating, when a rows × cols dense result would exceed MAX_DENSE_ENTRIES (such a
+ * request threw a raw RangeError, or tried to reserve tens of gigabytes); `what` names it as the caller passed it.
+ */
+export function checkDenseEntries(fn: string, what: string, rows: number, cols: number): void {
+  if (rows * cols > MAX_DENSE_ENTRIES) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: ${what} must hold at most ${MAX_DENSE_ENTRIES} entries, got ${rows} × ${cols}`);
+  }
+}
+
 function isDimension(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 2147483647;
 }

@@ -11,7 +11,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { assertArrayLike, assertInteger } from "../internal/validate.ts";
 import { createGemmWorkspace, gemm, gemvF32, gemvF64 } from "./kernels.ts";
-import { assertCsr, assertDense, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
+import { assertCsr, assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
 import { createTopKWorkspace, selectTopK } from "./topk.ts";
 import type { CsrMatrix, DenseMatrix } from "./types.ts";
 
@@ -115,7 +115,7 @@ export function scoreAgainstFactors(
  * @param itemFactors - one row of factors per item (items × factors)
  * @returns a new users × items score matrix
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed matrix, `E_SHAPE` when the factor counts differ,
- *   `E_NON_FINITE` naming a NaN or ±Infinity
+ *   `E_NON_FINITE` naming a NaN or ±Infinity; `E_BAD_INPUT` when the result would hold more than 2^31 − 1 entries (checked before allocating)
  * @example
  * ```ts
  * import { denseFromRows, denseToRows, scoreAllAgainstFactors } from "nextbest/linalg";
@@ -136,6 +136,7 @@ export function scoreAllAgainstFactors(
   const m = userFactors.rows;
   const p = itemFactors.rows;
   const f = userFactors.cols;
+  checkDenseEntries(fn, "the scores (userFactors.rows × itemFactors.rows)", m, p);
   const out = new Float64Array(m * p);
   if (m > 0 && p > 0 && f > 0) {
     gemm(m, f, p, float64Data(userFactors), f, 1, float64Data(itemFactors), 1, f, out, false, createGemmWorkspace());

@@ -6,7 +6,20 @@
 import { describe, expect, it } from "vitest";
 import { NextbestError } from "../../src/core/errors.ts";
 import { createInteractions } from "../../src/data/index.ts";
-import { denseFromRows, topK, topKAgainstFactors, conjugateGradient } from "../../src/linalg/index.ts";
+import {
+  conjugateGradient,
+  csrFromTriplets,
+  csrToDense,
+  denseFromRows,
+  denseIdentity,
+  denseMatrix,
+  denseZeros,
+  gram,
+  matmul,
+  scoreAllAgainstFactors,
+  topK,
+  topKAgainstFactors,
+} from "../../src/linalg/index.ts";
 import { fitLogisticRegression, fitMlpClassifier } from "../../src/classifiers/index.ts";
 import { fitItemItemImplicit, fitItemKnn, fitRp3Beta, fitUserKnn, similarItems, similarUsers } from "../../src/neighbors/index.ts";
 import { fitLookAlikeModel, lookAlikes, similarRows } from "../../src/content/index.ts";
@@ -127,6 +140,12 @@ const cases: readonly Case[] = [
   ["reciprocalRankFusion k", () => recommend(reciprocalRankFusion([{ name: "p", recommender: popular(data), weight: 1 }], { k: HUGE }), "a"), "returns"],
   ["topK k", () => topK([1, 2, 3], { k: HUGE }), "returns"],
   ["topKAgainstFactors k", () => topKAgainstFactors(x, x, { k: HUGE }), "returns"],
+  ["denseZeros rows × cols (was a raw RangeError)", () => denseZeros(1e5, 1e5), "denseZeros: rows × cols must hold at most 2147483647 entries, got 100000 × 100000"],
+  ["denseIdentity n", () => denseIdentity(HUGE), "denseIdentity: n × n must hold at most 2147483647 entries"],
+  ["matmul product", () => matmul(denseZeros(1e5, 1), denseZeros(1, 1e5)), "matmul: the product op(a) · op(b) must hold at most 2147483647 entries"],
+  ["gram cols", () => gram(denseZeros(1, 1e5)), "gram: aᵀa (a.cols × a.cols) must hold at most 2147483647 entries"],
+  ["csrToDense rows × cols", () => csrToDense(csrFromTriplets({ rows: 1e5, cols: 1e5, rowIndices: [0], colIndices: [0], values: [1] })), "csrToDense: matrix (rows × cols)"],
+  ["scoreAllAgainstFactors users × items", () => scoreAllAgainstFactors(denseMatrix(1e5, 1, new Float64Array(1e5)), denseMatrix(1e5, 1, new Float64Array(1e5))), "scoreAllAgainstFactors: the scores"],
   ["conjugateGradient maxIterations", () => conjugateGradient(denseFromRows([[2, 0], [0, 3]]), [1, 1], { maxIterations: HUGE }), "returns"],
   ["fitNextBestProducts candidates", () => fitNextBestProducts(history, { candidates: HUGE }), "returns"],
   ["recommendNextBestProducts k", () => recommendNextBestProducts(fitNextBestProducts(history), "a0", { k: HUGE }), "options.k"],
