@@ -70,7 +70,15 @@ const POLICIES: readonly DuplicatePolicy[] = ["sum", "last", "max", "error"];
  */
 export function csrFromTriplets(triplets: Triplets, options: CsrFromTripletsOptions = {}): CsrMatrix {
   const fn = "csrFromTriplets";
+  if (typeof triplets !== "object" || triplets === null) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: triplets must be { rows, cols, rowIndices, colIndices, values }, got ${describeValue(triplets)}`);
+  }
   const { rows, cols, rowIndices, colIndices, values } = triplets;
+  for (const [name, list] of [["rowIndices", rowIndices], ["colIndices", colIndices], ["values", values]] as const) {
+    if (typeof list !== "object" || list === null || typeof list.length !== "number") {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: triplets.${name} must be an array of numbers, got ${describeValue(list)}`);
+    }
+  }
   const policy = options.duplicates ?? "sum";
   if (!POLICIES.includes(policy)) {
     throw new NextbestError(

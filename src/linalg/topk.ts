@@ -39,6 +39,9 @@ export interface TopKOptions {
  * @category linalg
  */
 export function topK(scores: ArrayLike<number>, options: TopKOptions): Int32Array {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new NextbestError("E_BAD_INPUT", `topK: options must be an object with k, got ${describeValue(options)}`);
+  }
   const { k, exclude } = options;
   if (!Number.isInteger(k) || k < 1) {
     throw new NextbestError("E_BAD_INPUT", `topK: options.k must be a positive integer, got ${describeValue(k)}`);
