@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createIdIndex } from "../../src/core/index.ts";
 import { createInteractions, splitTemporalWindow } from "../../src/data/index.ts";
-import { denseFromRows } from "../../src/linalg/index.ts";
+import { csrFromTriplets, denseFromRows, topK } from "../../src/linalg/index.ts";
 import { contentRecommender, fitContentRecommender, fitFirmographicProjection, fitIntentModel, fitLookAlikeModel } from "../../src/content/index.ts";
 import { blendFromSpec } from "../../src/hybrid/index.ts";
 import type { Recommender } from "../../src/recommend/index.ts";
@@ -345,6 +345,22 @@ describe("composite evaluations and the pipeline name themselves", () => {
       () => recommendNextBestProducts(fitNextBestProducts(history), Number.NaN),
       "E_NON_FINITE",
       "recommendNextBestProducts: account must be a string or a finite number, got NaN",
+    );
+  });
+});
+
+describe("linalg entry points name themselves instead of throwing TypeErrors", () => {
+  it("topK without options, csrFromTriplets without triplets or with a missing array", () => {
+    expectNamed(() => topK([1, 2], undefined as never), "E_BAD_INPUT", "topK: options must be an object with k, got undefined");
+    expectNamed(
+      () => csrFromTriplets(undefined as never),
+      "E_BAD_INPUT",
+      "csrFromTriplets: triplets must be { rows, cols, rowIndices, colIndices, values }, got undefined",
+    );
+    expectNamed(
+      () => csrFromTriplets({ rows: 1, cols: 1, rowIndices: [0], colIndices: [0] } as never),
+      "E_BAD_INPUT",
+      "csrFromTriplets: triplets.values must be an array of numbers, got undefined",
     );
   });
 });
