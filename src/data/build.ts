@@ -7,6 +7,7 @@ import { csrTranspose } from "../linalg/csr.ts";
 import type { DuplicatePolicy } from "../linalg/csr.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import type { InteractionEvents, Interactions } from "./types.ts";
+import { brandInteractions } from "./validate.ts";
 
 export const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ["sum", "last", "max", "error"];
 
@@ -255,7 +256,7 @@ export function freezeInteractions(
 ): Interactions {
   const byItem = csrTranspose(byUser);
   return Object.freeze(
-    events === undefined ? { users, items, byUser, byItem, timestamps } : { users, items, byUser, byItem, timestamps, events },
+    brandInteractions(events === undefined ? { users, items, byUser, byItem, timestamps } : { users, items, byUser, byItem, timestamps, events }),
   );
 }
 

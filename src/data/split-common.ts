@@ -8,6 +8,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id, IdIndex } from "../core/id-index.ts";
 import type { Seed } from "../core/random.ts";
 import { IdIndexBuilder, TripletBuffer, buildInteractions } from "./build.ts";
+import { validateInteractions } from "./validate.ts";
 import type { Interactions } from "./types.ts";
 
 /**
@@ -61,21 +62,9 @@ export function resolveColdStart(fn: string, value: unknown): ColdStartPolicy {
   return policy;
 }
 
-/** Checks that `data` looks like an Interactions value. @internal */
+/** Checks that `data` is an Interactions dataset (a full check when it was not built by nextbest). @internal */
 export function checkInteractions(fn: string, name: string, data: unknown): asserts data is Interactions {
-  const d = data as Partial<Interactions> | null;
-  if (
-    typeof data !== "object" ||
-    d === null ||
-    typeof d.users !== "object" ||
-    typeof d.items !== "object" ||
-    typeof d.byUser !== "object" ||
-    !(d.byUser?.indptr instanceof Int32Array) ||
-    d.byUser.rows !== d.users?.ids?.length ||
-    d.byUser.cols !== d.items?.ids?.length
-  ) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: ${name} must be an Interactions dataset (from createInteractions), got ${describeValue(data)}`);
-  }
+  validateInteractions(fn, name, data, true);
 }
 
 /** Validates an options object. @internal */

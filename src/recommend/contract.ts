@@ -6,19 +6,7 @@ import type { Id, IdIndex } from "../core/id-index.ts";
 import { compressedRowsFromJSON, typedArrayToJSON } from "../internal/serialize.ts";
 import type { ColdPairPredictor, RecommenderFallback } from "./types.ts";
 import type { Interactions } from "../data/types.ts";
-
-function isCsr(value: unknown): boolean {
-  const m = value as { rows?: unknown; cols?: unknown; indptr?: unknown; indices?: unknown; values?: unknown } | null;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    typeof m.rows === "number" &&
-    typeof m.cols === "number" &&
-    m.indptr instanceof Int32Array &&
-    m.indices instanceof Int32Array &&
-    m.values instanceof Float64Array
-  );
-}
+import { validateInteractions } from "../data/validate.ts";
 
 function isIdIndex(value: unknown): value is IdIndex {
   const index = value as Partial<IdIndex> | null;
@@ -26,35 +14,12 @@ function isIdIndex(value: unknown): value is IdIndex {
 }
 
 /**
- * Throws unless `interactions` is an Interactions object whose parts agree in shape (O(1)); `E_EMPTY` when it has
+ * Throws unless `interactions` is an Interactions dataset: O(1) for one nextbest built, a full check of offsets,
+ * indices, values, timestamps and the transpose for a hand-built one (see data/validate.ts); `E_EMPTY` when it has
  * no users or no items.
  */
 export function checkInteractions(fn: string, interactions: unknown): asserts interactions is Interactions {
-  const data = interactions as Partial<Interactions> | null;
-  if (typeof data !== "object" || data === null || !isIdIndex(data.users) || !isIdIndex(data.items) || !isCsr(data.byUser) || !isCsr(data.byItem)) {
-    throw new NextbestError(
-      "E_BAD_INPUT",
-      `${fn}: interactions must be an Interactions object (from createInteractions), got ${describeValue(interactions)}`,
-    );
-  }
-  const users = data.users.ids.length;
-  const items = data.items.ids.length;
-  const byUser = data.byUser!;
-  const byItem = data.byItem!;
-  if (byUser.rows !== users || byUser.cols !== items || byUser.indptr.length !== users + 1) {
-    throw new NextbestError(
-      "E_SHAPE",
-      `${fn}: interactions.byUser must be ${users} users × ${items} items, got ${byUser.rows} × ${byUser.cols}`,
-    );
-  }
-  if (byItem.rows !== items || byItem.cols !== users || byItem.indptr.length !== items + 1) {
-    throw new NextbestError(
-      "E_SHAPE",
-      `${fn}: interactions.byItem must be ${items} items × ${users} users, got ${byItem.rows} × ${byItem.cols}`,
-    );
-  }
-  if (users === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one user, got 0 users`);
-  if (items === 0) throw new NextbestError("E_EMPTY", `${fn}: interactions must hold at least one item, got 0 items`);
+  validateInteractions(fn, "interactions", interactions);
 }
 
 /** Copies of the user × item pattern (which items each user has seen), so the model owns its arrays. */

@@ -121,7 +121,7 @@ describe("fitPopularity", () => {
   });
 
   it("rejects bad input", () => {
-    expectError(() => fitPopularity({} as Interactions), "E_BAD_INPUT", /fitPopularity: interactions must be an Interactions object/);
+    expectError(() => fitPopularity({} as Interactions), "E_BAD_INPUT", /fitPopularity: interactions must be an Interactions dataset/);
     expectError(() => fitPopularity(data, { measure: "count" } as unknown as PopularityOptions), "E_BAD_INPUT", /options\.measure/);
     expectError(() => fitPopularity({ ...data, byItem: data.byUser }), "E_SHAPE", /interactions\.byItem/);
     const users = createIdIndex([]);

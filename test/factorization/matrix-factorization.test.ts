@@ -85,7 +85,7 @@ describe("fitMatrixFactorization", () => {
     expectError(() => fitMatrixFactorization(small, { learningRate: 0 }), "E_BAD_INPUT", "options.learningRate must be > 0");
     expectError(() => fitMatrixFactorization(small, { regularization: Number.NaN }), "E_NON_FINITE", "options.regularization must be finite");
     expectError(() => fitMatrixFactorization(small, { seed: {} as never }), "E_BAD_INPUT", "options.seed");
-    expectError(() => fitMatrixFactorization({} as never), "E_BAD_INPUT", "interactions must be an Interactions object");
+    expectError(() => fitMatrixFactorization({} as never), "E_BAD_INPUT", "interactions must be an Interactions dataset");
     expectError(() => fitMatrixFactorization(small, { learningRate: 50, epochs: 50 }), "E_NON_FINITE", "lower options.learningRate");
   });
 });

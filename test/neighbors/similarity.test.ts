@@ -95,7 +95,7 @@ describe("item similarities on the 3 × 3 example, by hand", () => {
     expectError(() => computeNeighbors(tiny, { minSupport: 0 }), "E_BAD_INPUT", "options.minSupport");
     expectError(() => computeNeighbors(tiny, { shrinkage: -1 }), "E_BAD_INPUT", "options.shrinkage");
     expectError(() => computeNeighbors(tiny, { baseline: { epochs: 1.5 } }), "E_BAD_INPUT", "options.baseline.epochs");
-    expectError(() => computeNeighbors({} as Interactions), "E_BAD_INPUT", "computeNeighbors: interactions must be an Interactions object");
+    expectError(() => computeNeighbors({} as Interactions), "E_BAD_INPUT", "computeNeighbors: interactions must be an Interactions dataset");
   });
 });
 

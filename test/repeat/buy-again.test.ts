@@ -181,7 +181,7 @@ describe("fitBuyAgain: errors", () => {
   });
 
   it("rejects what is not an Interactions object", () => {
-    expectError(() => fitBuyAgain({} as Interactions), "E_BAD_INPUT", "fitBuyAgain: interactions must be an Interactions object");
+    expectError(() => fitBuyAgain({} as Interactions), "E_BAD_INPUT", "fitBuyAgain: interactions must be an Interactions dataset");
   });
 });
 
