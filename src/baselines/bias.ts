@@ -19,7 +19,7 @@ import {
 } from "../internal/serialize.ts";
 import { assertInteger, assertInRange, assertOneOf } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { biasedColdPairs, biasedFallback, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
+import { biasedColdPairs, biasedFallback, checkFittedFinite, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
 
 /**
  * How the biases are fitted.
@@ -257,6 +257,11 @@ export function fitBiasArrays(byUser: CsrMatrix, byItem: CsrMatrix, options: Res
       }
     }
   }
+  // Ratings near ±1e308 overflow the mean and the residual sums: never hand back ∞ or NaN biases.
+  const hint = "the values are too large to average (near ±1e308); rescale them";
+  checkFittedFinite(fn, "the global mean", [globalMean], hint);
+  checkFittedFinite(fn, "the user biases", userBiases, hint);
+  checkFittedFinite(fn, "the item biases", itemBiases, hint);
   return { globalMean, userBiases, itemBiases };
 }
 

@@ -15,7 +15,7 @@ import {
   badModel,
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkFittedFinite, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, copySeen, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 
 /**
  * What makes an item popular.
@@ -174,6 +174,7 @@ export function fitPopularity(interactions: Interactions, options: PopularityOpt
       scores[i] = sum + compensation;
     }
   }
+  checkFittedFinite(fn, "each item's value sum", scores, 'the values are too large to add up (near ±1e308); rescale them or use measure "distinct-users"');
   return Object.freeze({
     kind: "popularity",
     version: 1,

@@ -423,7 +423,7 @@ export function logisticRegressionFromJSON(json: unknown): LogisticRegressionMod
   const intercept = record["intercept"];
   if (typeof intercept !== "number" || !Number.isFinite(intercept)) badModel(fn, "json.intercept", "be a finite number", intercept);
   const l2 = record["l2"];
-  if (typeof l2 !== "number" || !(l2 >= 0)) badModel(fn, "json.l2", "be a number >= 0", l2);
+  if (typeof l2 !== "number" || !Number.isFinite(l2) || !(l2 >= 0)) badModel(fn, "json.l2", "be a finite number >= 0", l2);
   const iterations = record["iterations"];
   if (typeof iterations !== "number" || !Number.isInteger(iterations) || iterations < 0) badModel(fn, "json.iterations", "be an integer >= 0", iterations);
   return Object.freeze({

@@ -59,6 +59,7 @@ export const INPUT_OPTIONS: readonly OptionSpec[] = [
   { name: "value-column", value: "NAME", defaultValue: "value, when present", description: "the value column (quantity, spend, rating); none for no value" },
   { name: "timestamp-column", value: "NAME", defaultValue: "timestamp, when present", description: "the timestamp column (numbers or ISO 8601 dates); none for none" },
   { name: "duplicates", value: "POLICY", defaultValue: "sum", description: "repeated (user, item) rows: sum, last, max or error" },
+  { name: "encoding", value: "NAME", defaultValue: "utf-8", description: "text encoding of the interactions file: utf-8 (strict: an invalid byte is an error) or latin1" },
 ];
 
 /** The options that describe the hybrid and its tables, shared by both commands. @internal */
@@ -107,6 +108,7 @@ export async function readInteractionsOption(options: ParsedOptions, command: st
     valueColumn: stringOption(options, "value-column"),
     timestampColumn: stringOption(options, "timestamp-column"),
     duplicates: choiceOption<DuplicatePolicy>(options, command, "duplicates", "sum", ["sum", "last", "max", "error"]),
+    encoding: choiceOption<"utf-8" | "latin1">(options, command, "encoding", "utf-8", ["utf-8", "latin1"]),
   });
 }
 

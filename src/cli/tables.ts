@@ -39,6 +39,8 @@ export function delimiterFromName(name: string): string | undefined {
 
 /** How the interactions file is read. @internal */
 export interface InteractionsFileOptions {
+  /** The file's text encoding. */
+  readonly encoding?: "utf-8" | "latin1";
   /** The field delimiter or `"auto"`. */
   readonly delimiter: string;
   /** Whether the first line is a header. */
@@ -100,7 +102,7 @@ function position(text: string, option: string): number {
 export async function readInteractions(path: string, options: InteractionsFileOptions): Promise<Interactions> {
   const fn = "readInteractionsFile";
   const { userColumn, itemColumn, valueColumn, timestampColumn } = options;
-  const base = { delimiter: options.delimiter, header: options.header, duplicates: options.duplicates };
+  const base = { delimiter: options.delimiter, header: options.header, duplicates: options.duplicates, encoding: options.encoding ?? "utf-8" };
   const anyGiven = [userColumn, itemColumn, valueColumn, timestampColumn].some((column) => column !== undefined);
   if (!anyGiven) return readInteractionsFile(path, base);
   let columns: InteractionsCsvColumns;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { scaleFor } from "../internal/scale.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
@@ -356,14 +357,17 @@ function fitField(fn: string, rows: readonly FeatureRow[], spec: FieldSpec, wher
       min = Infinity;
       max = -Infinity;
       for (const v of values) {
-        mean += v;
         if (v < min) min = v;
         if (v > max) max = v;
       }
+      // Values near ±1e308 would overflow the sum and the squares: a power-of-two scale (exact; 1 for ordinary values).
+      const scale = scaleFor(Math.max(Math.abs(min), Math.abs(max)));
+      for (const v of values) mean += v * scale;
       mean /= values.length;
       let ss = 0;
-      for (const v of values) ss += (v - mean) * (v - mean);
-      standardDeviation = Math.sqrt(ss / values.length);
+      for (const v of values) ss += (v * scale - mean) * (v * scale - mean);
+      standardDeviation = Math.sqrt(ss / values.length) / scale;
+      mean /= scale;
     }
     const edgeList: number[] = [];
     if (transform === "buckets" && values.length > 0) {
@@ -613,8 +617,8 @@ export function encodeRowsFor(fn: string, encoder: FeatureEncoder, rows: readonl
         }
         const x = raw === undefined ? mean : transform === "log1p" ? Math.log1p(raw) : raw;
         let v: number;
-        if (transform === "standardize") v = standardDeviation > 0 ? (x - mean) / standardDeviation : 0;
-        else if (transform === "min-max") v = max > min ? Math.min(1, Math.max(0, (x - min) / (max - min))) : 0;
+        if (transform === "standardize") v = standardDeviation > 0 ? standardized(x, mean, standardDeviation) : 0;
+        else if (transform === "min-max") v = max > min ? Math.min(1, Math.max(0, rescaled(x, min, max))) : 0;
         else v = x;
         data[r * dim + offset] = weight * v;
       }
@@ -790,4 +794,16 @@ export function featureEncoderFromJSON(json: unknown): FeatureEncoder {
     offset += widthOf(fitted);
   }
   return buildEncoder(normalize, fields);
+}
+
+/** (x − mean) / sd, also when x − mean overflows (values near ±1e308): then as x / sd − mean / sd. */
+function standardized(x: number, mean: number, standardDeviation: number): number {
+  const v = (x - mean) / standardDeviation;
+  return Number.isFinite(v) ? v : x / standardDeviation - mean / standardDeviation;
+}
+
+/** (x − min) / (max − min), on halves when a difference overflows (exact for normal numbers). */
+function rescaled(x: number, min: number, max: number): number {
+  const width = max - min;
+  return Number.isFinite(width) && Number.isFinite(x - min) ? (x - min) / width : (x / 2 - min / 2) / (max / 2 - min / 2);
 }

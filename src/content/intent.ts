@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
+import { checkModelHeader, checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
+import { validateInteractions } from "../data/validate.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, createIdIndex, uniqueIdIndex, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
@@ -221,7 +222,7 @@ export function fitIntentModel(signals: readonly IntentSignal[], catalog: Intent
   const asOf = options.asOf ?? (latest === Number.NEGATIVE_INFINITY ? 0 : latest);
   if (typeof asOf !== "number" || !Number.isFinite(asOf)) throw new NextbestError("E_BAD_INPUT", `${fn}: options.asOf must be a finite number, got ${describeValue(asOf)}`);
   const purchases = options.purchases;
-  if (purchases !== undefined) checkInteractions(`${fn}: options.purchases`, purchases);
+  if (purchases !== undefined) validateInteractions(fn, "options.purchases", purchases);
 
   const users = createIdIndex([...signals.map((s) => s.account), ...(purchases?.users.ids ?? [])]);
   const userCount = users.ids.length;
@@ -231,7 +232,14 @@ export function fitIntentModel(signals: readonly IntentSignal[], catalog: Intent
     const t = topics.lookup.get(topic);
     if (t === undefined || timestamp > asOf) continue;
     const u = users.lookup.get(account)!;
-    intent[u * topicCount + t] = intent[u * topicCount + t]! + score * 2 ** (-(asOf - timestamp) / halfLife);
+    const sum = intent[u * topicCount + t]! + score * 2 ** (-(asOf - timestamp) / halfLife);
+    if (sum === Number.POSITIVE_INFINITY) {
+      throw new NextbestError(
+        "E_NON_FINITE",
+        `${fn}: the decayed scores of account ${describeValue(account)} on topic ${describeValue(topic)} must sum to a finite number, got Infinity (scores near 1e308; rescale them)`,
+      );
+    }
+    intent[u * topicCount + t] = sum;
   }
 
   const seenIndptr = new Int32Array(userCount + 1);
@@ -381,12 +389,26 @@ export function intentFromJSON(json: unknown): IntentModel {
   const intent = float64ArrayFromJSON(fn, "json.intent", record["intent"], { length: u * t, lengthMeaning: "users × topics" });
   const itemTopics = float64ArrayFromJSON(fn, "json.itemTopics", record["itemTopics"], { length: items.ids.length * t, lengthMeaning: "items × topics" });
   const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], u, items.ids.length);
+  // A fitted model's intent is a sum of decayed scores >= 0, and an item's topic weights are 1/k for its k topics:
+  // anything else (a weight of −1e308) would score products ±∞.
+  intent.forEach((value, k) => {
+    if (value < 0) badModel(fn, `json.intent[${k}]`, "be >= 0", value);
+  });
+  for (let i = 0; i < items.ids.length; i++) {
+    let total = 0;
+    for (let k = i * t; k < (i + 1) * t; k++) {
+      const weight = itemTopics[k]!;
+      if (!(weight >= 0 && weight <= 1)) badModel(fn, `json.itemTopics[${k}]`, "be in [0, 1]", weight);
+      total += weight;
+    }
+    if (total > 1 + 1e-9) badModel(fn, `json.itemTopics (item ${i})`, "sum to at most 1 over the topics", total);
+  }
   const asOf = record["asOf"];
   if (typeof asOf !== "number" || !Number.isFinite(asOf)) badModel(fn, "json.asOf", "be a finite number", asOf);
   const halfLifeDays = record["halfLifeDays"];
   // JSON has no Infinity: a model fitted without decay stores null.
   const halfLife = halfLifeDays === null ? Number.POSITIVE_INFINITY : halfLifeDays;
-  if (typeof halfLife !== "number" || !(halfLife > 0)) badModel(fn, "json.halfLifeDays", "be a number > 0 (null for no decay)", halfLifeDays);
+  if (halfLifeDays === Number.POSITIVE_INFINITY || typeof halfLife !== "number" || !(halfLife > 0)) badModel(fn, "json.halfLifeDays", "be a finite number > 0 (null for no decay)", halfLifeDays);
   return Object.freeze({
     kind: "intent",
     version: 1,

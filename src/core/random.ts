@@ -75,7 +75,22 @@ export function randomUniform(random: RandomGenerator, options: RandomUniformOpt
   if (!Number.isFinite(min) || !Number.isFinite(max) || !(max >= min)) {
     throw new NextbestError("E_BAD_INPUT", `randomUniform: options must have finite min <= max, got min ${min}, max ${max}`);
   }
-  return min + (max - min) * random();
+  const u = random();
+  const width = max - min;
+  // A range wider than the largest double (min −1e308, max 1e308) overflows max − min: interpolate instead.
+  const x = Number.isFinite(width) ? min + width * u : min * (1 - u) + max * u;
+  // Rounding may land on max itself; the interval is half-open.
+  return x < max || max === min ? x : largestBelow(max);
+}
+
+/** The largest double below a finite `x`. */
+function largestBelow(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
+  return view.getFloat64(0);
 }
 
 /**

@@ -21,6 +21,11 @@ export interface CsvRecord {
   readonly fields: string[];
   /** The 1-based physical line the record starts on (quoted newlines count as lines). */
   readonly line: number;
+  /**
+   * The positions of the fields that were quoted, present only when there are some: readers tell an explicit empty
+   * or blank value (`""`, `" "`) apart from a missing (unquoted empty) field.
+   */
+  readonly quoted?: readonly number[];
 }
 
 /**
@@ -110,11 +115,20 @@ export function createCsvTokenizer(fn: string, delimiterOption: string, source =
 
   const where = (at: number): string => `line ${at}${source}`;
 
-  const endRecord = (): void => {
+  let fieldQuoted = false;
+  let quoted: number[] | undefined;
+  const pushField = (): void => {
+    if (fieldQuoted) (quoted ??= []).push(fields.length);
     fields.push(field);
     field = "";
-    if (recordHasContent || fields.length > 1) out.push({ fields, line: recordLine });
+    fieldQuoted = false;
+  };
+
+  const endRecord = (): void => {
+    pushField();
+    if (recordHasContent || fields.length > 1) out.push(quoted === undefined ? { fields, line: recordLine } : { fields, line: recordLine, quoted });
     fields = [];
+    quoted = undefined;
     recordHasContent = false;
   };
 
@@ -167,6 +181,7 @@ export function createCsvTokenizer(fn: string, delimiterOption: string, source =
         state = UNQUOTED; // handled below as the end of a field
       } else if (state === FIELD_START && c === QUOTE) {
         state = QUOTED;
+        fieldQuoted = true;
         quoteLine = line;
         recordHasContent = true;
         quotedCr = false;
@@ -189,8 +204,7 @@ export function createCsvTokenizer(fn: string, delimiterOption: string, source =
       }
       // s[i] is a delimiter or a line break ending the current field.
       if (c === delim) {
-        fields.push(field);
-        field = "";
+        pushField();
         recordHasContent = true;
         state = FIELD_START;
         i++;

@@ -242,6 +242,12 @@ function readerFromTokenizer(
         return wanted;
       }
       const index = names.indexOf(wanted);
+      if (index >= 0 && names.lastIndexOf(wanted) !== index) {
+        throw new NextbestError(
+          "E_BAD_INPUT",
+          `${fn}: line ${record.line}${source} (the header) must name the ${role} column once, got ${describeValue(wanted)} in columns ${index + 1} and ${names.lastIndexOf(wanted) + 1}`,
+        );
+      }
       if (index < 0 && (required || options.columns !== undefined)) {
         throw new NextbestError(
           "E_BAD_INPUT",
@@ -272,6 +278,9 @@ function readerFromTokenizer(
 
   const readId = (record: CsvRecord, index: number): Id => {
     const text = record.fields[index]!;
+    // A quoted field is the id as written, even empty or blank ("" is the empty-string id, as createInteractions
+    // accepts it); an unquoted empty or blank field is a missing id.
+    if (options.ids === "string" && text.trim() === "" && record.quoted?.includes(index) === true) return text;
     if (text.trim() === "") {
       throw new NextbestError("E_BAD_INPUT", `${fn}: ${at(record.line, index)} must be a non-empty id, got ${describeValue(text)}`);
     }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { largestMagnitude, scaleFor, unscale } from "../internal/scale.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id } from "../core/id-index.ts";
 import { createRandom, type Seed } from "../core/random.ts";
@@ -195,7 +196,18 @@ export function bootstrapConfidenceInterval(values: ArrayLike<number> | UserValu
   assertInteger(fn, "options.resamples", resamples, 1, MAX_RESAMPLES);
   assertSeed(fn, "options.seed", options.seed);
   if (data.length === 0) throw new NextbestError("E_EMPTY", `${fn}: values must hold at least one value, got none`);
-  return intervalOf(data, confidence, resamples, options.seed);
+  // Values near ±1e308 would overflow the resample sums: bootstrap them scaled by a power of two (exact; 1 for
+  // ordinary values, so the same draws give the same digits) and unscale the bounds.
+  const scale = scaleFor(largestMagnitude(data));
+  if (scale === 1) return intervalOf(data, confidence, resamples, options.seed);
+  const interval = intervalOf(data.map((v) => v * scale), confidence, resamples, options.seed);
+  return {
+    ...interval,
+    mean: unscale(fn, "the mean", interval.mean, scale),
+    lower: unscale(fn, "the lower bound", interval.lower, scale),
+    upper: unscale(fn, "the upper bound", interval.upper, scale),
+    standardError: unscale(fn, "the standard error", interval.standardError, scale),
+  };
 }
 
 /**

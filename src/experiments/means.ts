@@ -4,6 +4,7 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
+import { scaleFor, unscale } from "../internal/scale.ts";
 import { studentTQuantile, studentTTwoSided } from "./distributions.ts";
 import { confidenceOf, logRatioLift } from "./internal.ts";
 import type { ComparisonOptions, ExperimentInterval } from "./types.ts";
@@ -70,25 +71,34 @@ function summarize(fn: string, name: string, values: unknown): SampleSummary {
   }
   const list = values as ArrayLike<unknown>;
   if (list.length < 2) throw new NextbestError("E_BAD_INPUT", `${fn}: ${name} must hold at least 2 values, got ${list.length}`);
-  let sum = 0;
+  let largest = 0;
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new NextbestError(typeof v === "number" ? "E_NON_FINITE" : "E_BAD_INPUT", `${fn}: ${name}[${i}] must be a finite number, got ${describeValue(v)}`);
     }
-    sum += v;
+    largest = Math.max(largest, Math.abs(v));
   }
+  // Values near ±1e308 would overflow the sum and the squares: compute on values scaled by a power of two (exact;
+  // 1 for ordinary values), then unscale the mean and the deviation.
+  const scale = scaleFor(largest);
+  let sum = 0;
+  for (let i = 0; i < list.length; i++) sum += (list[i] as number) * scale;
   const mean = sum / list.length;
   let squares = 0;
   let residual = 0;
   for (let i = 0; i < list.length; i++) {
-    const d = (list[i] as number) - mean;
+    const d = (list[i] as number) * scale - mean;
     squares += d * d;
     residual += d;
   }
   // Corrected two-pass formula (Chan, Golub & LeVeque 1983).
   const variance = (squares - (residual * residual) / list.length) / (list.length - 1);
-  return { mean, standardDeviation: Math.sqrt(Math.max(0, variance)), count: list.length };
+  return {
+    mean: unscale(fn, `the mean of ${name}`, mean, scale),
+    standardDeviation: unscale(fn, `the standard deviation of ${name}`, Math.sqrt(Math.max(0, variance)), scale),
+    count: list.length,
+  };
 }
 
 function armOf(fn: string, name: string, arm: unknown): SampleSummary {
@@ -154,6 +164,34 @@ export function compareMeans(
   const c = armOf(fn, "control", control);
   const t = armOf(fn, "treatment", treatment);
   const confidence = confidenceOf(fn, options);
+  // Means or deviations near ±1e308 would overflow the variances and the difference: compare the arms in units
+  // scaled by a power of two (exact; 1 for ordinary values) and unscale the results that carry the unit. The t
+  // statistic, degrees of freedom, p-value and relative lift do not depend on the unit.
+  const scale = scaleFor(Math.max(Math.abs(c.mean), Math.abs(t.mean), c.standardDeviation, t.standardDeviation));
+  return unscaleComparison(fn, compareScaled(scaleArm(c, scale), scaleArm(t, scale), confidence), scale);
+}
+
+function scaleArm(arm: SampleSummary, scale: number): SampleSummary {
+  return scale === 1 ? arm : { mean: arm.mean * scale, standardDeviation: arm.standardDeviation * scale, count: arm.count };
+}
+
+function unscaleComparison(fn: string, result: MeanComparison, scale: number): MeanComparison {
+  if (scale === 1) return result;
+  const back = (what: string, value: number) => unscale(fn, what, value, scale);
+  return {
+    ...result,
+    controlMean: back("the control mean", result.controlMean),
+    treatmentMean: back("the treatment mean", result.treatmentMean),
+    difference: back("the difference of the means", result.difference),
+    differenceInterval: {
+      lower: back("the difference interval's lower bound", result.differenceInterval.lower),
+      upper: back("the difference interval's upper bound", result.differenceInterval.upper),
+    },
+    standardError: back("the standard error", result.standardError),
+  };
+}
+
+function compareScaled(c: SampleSummary, t: SampleSummary, confidence: number): MeanComparison {
   const vc = (c.standardDeviation * c.standardDeviation) / c.count;
   const vt = (t.standardDeviation * t.standardDeviation) / t.count;
   const standardError = Math.sqrt(vc + vt);

@@ -71,7 +71,7 @@ export function explainExact(model: ModelFunction, x: ArrayLike<number>, options
     const local = exactShapleyOfTable(coalitionTable(cv.value, varying, p.playerCount, cv.empty, cv.full), m);
     for (let i = 0; i < m; i++) values[varying[i]!] = local[i]!;
   }
-  return explanationOf(p, "exact", values, cv.empty, cv.full, null, cv.calls());
+  return explanationOf(fn, p, "exact", values, cv.empty, cv.full, null, cv.calls());
 }
 
 /** v over every bitmask of the m local players (bit i = players[i]); the two ends are given. */

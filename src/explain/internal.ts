@@ -238,6 +238,7 @@ export function coalitionValue(fn: string, model: ModelFunction, p: Prepared): C
 
 /** Builds the frozen explanation of a model-agnostic explainer. */
 export function explanationOf(
+  fn: string,
   p: Prepared,
   method: ExplanationMethod,
   values: Float64Array,
@@ -246,7 +247,7 @@ export function explanationOf(
   standardErrors: Float64Array | null,
   modelCalls: number,
 ): Explanation {
-  return freezeExplanation({
+  return freezeExplanation(fn, {
     kind: "explanation",
     version: 1,
     method,

@@ -287,5 +287,5 @@ export function explainKernel(model: ModelFunction, x: ArrayLike<number>, option
     }
     for (let i = 0; i < m; i++) values[varying[i]!] = local[i]!;
   }
-  return explanationOf(p, "kernel", values, cv.empty, cv.full, null, cv.calls());
+  return explanationOf(fn, p, "kernel", values, cv.empty, cv.full, null, cv.calls());
 }

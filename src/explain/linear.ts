@@ -79,7 +79,7 @@ function closedForm(fn: string, method: "linear" | "logistic", model: LinearMode
     for (const j of players) sum += perFeature[j]!;
     return sum;
   });
-  return freezeExplanation({
+  return freezeExplanation(fn, {
     kind: "explanation",
     version: 1,
     method,

@@ -115,5 +115,5 @@ export function explainPermutation(model: ModelFunction, x: ArrayLike<number>, o
       errors[varying[i]!] = Math.sqrt(squares[i]! / (permutations - 1) / permutations);
     }
   }
-  return explanationOf(p, "permutation", values, cv.empty, cv.full, errors, cv.calls());
+  return explanationOf(fn, p, "permutation", values, cv.empty, cv.full, errors, cv.calls());
 }

@@ -55,7 +55,7 @@ export function explanationFromBlend(blend: BlendExplanation): Explanation {
   if (!Number.isFinite(blend.score)) {
     throw new NextbestError("E_NON_FINITE", `${fn}: blend.score must be finite (no component scores item ${describeValue(blend.item)}), got ${describeValue(blend.score)}`);
   }
-  return freezeExplanation({
+  return freezeExplanation(fn, {
     kind: "explanation",
     version: 1,
     method: "blend",
@@ -163,7 +163,7 @@ function splitOverPurchases(fn: string, model: PurchaseRows, user: Id, item: Id,
     data.push(w);
     names.push(String(model.items.ids[j]));
   }
-  return freezeExplanation({
+  return freezeExplanation(fn, {
     kind: "explanation",
     version: 1,
     method: "item-item",
@@ -399,7 +399,7 @@ export function explainImplicitAlsScore(model: ImplicitAlsModel, user: Id, item:
     modelScore = 0;
     for (let a = 0; a < f; a++) modelScore += model.userFactors[u * f + a]! * Y[i * f + a]!;
   }
-  const explanation = freezeExplanation({
+  const explanation = freezeExplanation(fn, {
     kind: "explanation" as const,
     version: 1 as const,
     method: "implicit-als" as const,

@@ -241,7 +241,7 @@ export function explanationFromJSON(json: unknown): Explanation {
   const standardErrors = se === null ? null : numbersFromJSON(fn, "json.standardErrors", se, players, true);
   const calls = r["modelCalls"];
   if (typeof calls !== "number" || !Number.isInteger(calls) || calls < 0) bad(fn, "json.modelCalls", "be an integer >= 0", calls);
-  return freezeExplanation({
+  return freezeExplanation(fn, {
     kind: "explanation",
     version: 1,
     method: method as ExplanationMethod,
@@ -258,7 +258,20 @@ export function explanationFromJSON(json: unknown): Explanation {
 }
 
 /** Freezes an explanation and its arrays, attaching the notebook display (a table of the values). @internal */
-export function freezeExplanation<T extends Explanation>(explanation: T): T {
+export function freezeExplanation<T extends Explanation>(fn: string, explanation: T): T {
+  // Finite inputs can still overflow when added up (model outputs near ±1e308): never hand back ∞ or NaN.
+  const check = (field: string, value: number) => {
+    if (!Number.isFinite(value)) {
+      throw new NextbestError(
+        "E_NON_FINITE",
+        `${fn}: ${field} of the explanation must be finite, got ${describeValue(value)} (outputs or contributions beyond about 1.8e308 overflow; rescale the model's output)`,
+      );
+    }
+  };
+  check("baseValue", explanation.baseValue);
+  check("output", explanation.output);
+  explanation.values.forEach((value, j) => check(`values[${j}]`, value));
+  explanation.standardErrors?.forEach((value, j) => check(`standardErrors[${j}]`, value));
   attachDisplay(explanation, () => {
     const names = playerNames(explanation);
     const order = explanation.values.map((_, j) => j).sort((a, b) => Math.abs(explanation.values[b]!) - Math.abs(explanation.values[a]!));

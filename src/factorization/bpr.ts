@@ -23,6 +23,7 @@ import { factorRecommender } from "./implicit-als.ts";
 import {
   checkFactorTable,
   checkInteractions,
+  checkShrinkage,
   checkOptions,
   checkVector,
   copySeen,
@@ -251,6 +252,7 @@ export function fitBpr(interactions: Interactions, options: BprOptions = {}): Bp
   const epochs = integerOption(fn, "epochs", options.epochs, defaultBprEpochs(nnzForDefault), 0, 100000);
   const learningRate = numberOption(fn, "learningRate", options.learningRate, 0.05, 0, true);
   const regularization = numberOption(fn, "regularization", options.regularization, 0.01, 0);
+  checkShrinkage(fn, "learningRate", learningRate, "regularization", regularization);
   const initStandardDeviation = numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.01, 0);
   const seed = seedOption(fn, options.seed, 0);
   const { indptr, indices, rows: userCount } = interactions.byUser;

@@ -18,7 +18,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
-import { checkModelHeader, popularityFallback } from "../recommend/contract.ts";
+import { checkFittedFinite, checkModelHeader, popularityFallback } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import { conjugateGradientAls, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
@@ -289,6 +289,10 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
       choleskyHalfIteration(Y, itemCount, X, userCount, f, byItem.indptr, byItem.indices, byItem.values, alpha, regularization, scratch);
     }
   }
+  // Confidences 1 + alpha·value near 1e308 overflow the normal equations; Float32 tables hold at most ~3.4e38.
+  const hint = `the confidences 1 + alpha × value are too large (values ${values === "raw" ? "used raw" : `after ${values}`}); scale the values down or use options.values "log1p"`;
+  checkFittedFinite(fn, "the user factors", X, hint, FLOAT32_MAX);
+  checkFittedFinite(fn, "the item factors", Y, hint, FLOAT32_MAX);
   return Object.freeze({
     kind: "implicit-als",
     version: 1,
@@ -303,6 +307,9 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
     ...copySeen(interactions),
   });
 }
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** One exact half-iteration: every row of X solved by Cholesky against Y (conjugate gradient if A is not SPD). */
 function choleskyHalfIteration(

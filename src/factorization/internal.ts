@@ -272,6 +272,27 @@ export function shuffleInPlace(order: Int32Array, random: () => number): void {
   }
 }
 
+/**
+ * Throws E_BAD_INPUT unless learning rate × regularization is below 1: each SGD step multiplies a parameter by
+ * (1 − their product) before the error term, so at 1 or more the regularization alone overshoots and training
+ * diverges whatever the data (`regularization: 1e308` used to be reported as a learning-rate problem).
+ */
+export function checkShrinkage(fn: string, rateName: string, rate: number, regularizationName: string, regularization: number): void {
+  if (rate * regularization >= 1) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: options.${rateName} × options.${regularizationName} must be below 1 (each step shrinks a parameter by 1 minus their product), got ${rate} × ${regularization} = ${rate * regularization}`,
+    );
+  }
+}
+
+/** The resolved options after checkShrinkage of the factor and the bias steps. */
+export function checkedShrinkage(fn: string, resolved: ResolvedSgdOptions): ResolvedSgdOptions {
+  checkShrinkage(fn, "learningRate", resolved.learningRate, "regularization", resolved.regularization);
+  checkShrinkage(fn, "biasLearningRate", resolved.biasLearningRate, "biasRegularization", resolved.biasRegularization);
+  return resolved;
+}
+
 /** Throws E_NON_FINITE when any parameter is not finite (SGD diverged). */
 export function checkConverged(fn: string, ...arrays: [...Float64Array[], number]): void {
   const lr = arrays[arrays.length - 1] as number;

@@ -18,6 +18,7 @@ import {
   checkBiasedFactorModel,
   checkConverged,
   checkInteractions,
+  checkedShrinkage,
   checkOptions,
   factorPartFromJSON,
   factorPartToJSON,
@@ -180,7 +181,7 @@ function resolveOptions(fn: string, options: MatrixFactorizationOptions): Resolv
   checkOptions(fn, options);
   const learningRate = numberOption(fn, "learningRate", options.learningRate, 0.005, 0, true);
   const regularization = numberOption(fn, "regularization", options.regularization, 0.05, 0);
-  return {
+  return checkedShrinkage(fn, {
     factors: integerOption(fn, "factors", options.factors, 100, 1, 4096),
     epochs: integerOption(fn, "epochs", options.epochs, 40, 0, 100000),
     learningRate,
@@ -190,8 +191,9 @@ function resolveOptions(fn: string, options: MatrixFactorizationOptions): Resolv
     initStandardDeviation: numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.1, 0),
     clip: booleanOption(fn, "clip", options.clip, true),
     seed: seedOption(fn, options.seed, 0),
-  };
+  });
 }
+
 
 /**
  * Fits a biased matrix factorization r̂(u, i) = μ + b_u + b_i + q_iᵀ p_u to explicit ratings by stochastic gradient

@@ -15,6 +15,7 @@ import {
   checkBiasedFactorModel,
   checkConverged,
   checkInteractions,
+  checkedShrinkage,
   checkOptions,
   factorPartFromJSON,
   factorPartToJSON,
@@ -154,7 +155,7 @@ function resolveOptions(fn: string, options: SvdPlusPlusOptions): ResolvedSgdOpt
   const factors = integerOption(fn, "factors", options.factors, 50, 1, 4096);
   const epochs = integerOption(fn, "epochs", options.epochs, 40, 0, 100000);
   const learningRate = numberOption(fn, "learningRate", options.learningRate, 0.01, 0, true);
-  return {
+  return checkedShrinkage(fn, {
     factors,
     epochs,
     learningRate,
@@ -164,7 +165,7 @@ function resolveOptions(fn: string, options: SvdPlusPlusOptions): ResolvedSgdOpt
     initStandardDeviation: numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.05, 0),
     clip: booleanOption(fn, "clip", options.clip, true),
     seed: seedOption(fn, options.seed, 0),
-  };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { largestMagnitude, scaleFor } from "../internal/scale.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { assertArrayLike } from "../internal/validate.ts";
@@ -300,7 +301,7 @@ export function intraListDiversity(
         );
       }
     }
-    rows.push(vector);
+    rows.push(scaleFor(largestMagnitude(vector)) === 1 ? vector : scaledCopy(vector));
   }
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -322,4 +323,10 @@ export function intraListDiversity(
     }
   }
   return total / ((n * (n - 1)) / 2);
+}
+
+/** A vector scaled by a power of two so its largest entry is below 1 (cosines do not change; squares stay finite). */
+function scaledCopy(vector: ArrayLike<number>): Float64Array {
+  const scale = scaleFor(largestMagnitude(vector));
+  return Float64Array.from(vector, (v) => v * scale);
 }

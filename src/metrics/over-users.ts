@@ -385,5 +385,23 @@ export function meanOverUsers(values: ArrayLike<number>, options: MeanOverUsersO
     sum = t;
     count++;
   }
-  return count === 0 ? Number.NaN : (sum + compensation) / count;
+  if (count === 0) return Number.NaN;
+  const mean = (sum + compensation) / count;
+  if (Number.isFinite(mean)) return mean;
+  // Every value is finite but their sum overflowed (values near ±1e308): sum them scaled by a power of two (exact),
+  // then unscale; a mean of finite values is finite.
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) largest = Math.max(largest, Math.abs(values[i]!));
+  const scale = 2 ** -Math.ceil(Math.log2(largest));
+  sum = 0;
+  compensation = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
+    const scaled = v * scale;
+    const t = sum + scaled;
+    compensation += Math.abs(sum) >= Math.abs(scaled) ? sum - t + scaled : scaled - t + sum;
+    sum = t;
+  }
+  return (sum + compensation) / count / scale;
 }

@@ -5,6 +5,7 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkArray, checkNotEmpty, checkSameLength } from "./internal.ts";
+import { unscale } from "../internal/scale.ts";
 
 // Validates the pair once; the sums run first and the inputs are scanned for the offending entry only when a sum is
 // not finite, so the happy path reads each array once.
@@ -51,8 +52,42 @@ function meanError(fn: string, predicted: ArrayLike<number>, actual: ArrayLike<n
   // the first bad entry; when every entry is finite and only the sum overflowed, Infinity is returned).
   if (!ArrayBuffer.isView(predicted) || !ArrayBuffer.isView(actual)) throwFirstNonFinite(fn, predicted, actual);
   const sum = sumOfErrors(predicted, actual, squared);
-  if (!Number.isFinite(sum)) throwFirstNonFinite(fn, predicted, actual);
-  return sum / predicted.length;
+  // Squares of errors below ~1e-154 underflow (to 0 below ~1e-162): redo those on scaled values too.
+  const underflowed = squared && sum < 1e-290 && sum !== 0 ? true : squared && sum === 0 && !sameValues(predicted, actual);
+  if (Number.isFinite(sum) && !underflowed) return fn === "rmse" ? Math.sqrt(sum / predicted.length) : sum / predicted.length;
+  if (!underflowed) throwFirstNonFinite(fn, predicted, actual);
+  // Every entry is finite but a difference, square or sum overflowed (values near ±1e308): redo it on halves (exact,
+  // and their difference is always finite) scaled so the largest lands in [0.5, 1), then unscale.
+  return scaledMeanError(fn, predicted, actual, squared);
+}
+
+function sameValues(predicted: ArrayLike<number>, actual: ArrayLike<number>): boolean {
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] !== actual[i]) return false;
+  return true;
+}
+
+function scaledMeanError(fn: string, predicted: ArrayLike<number>, actual: ArrayLike<number>, squared: boolean): number {
+  const n = predicted.length;
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(predicted[i]! / 2 - actual[i]! / 2));
+  if (largest === 0) return 0;
+  // A power of two (exact), kept within 2^±1023 so it stays finite for subnormal errors.
+  const scale = 2 ** Math.min(1023, Math.max(-1023, -Math.ceil(Math.log2(largest)) - 1));
+  let sum = 0;
+  let compensation = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (predicted[i]! / 2 - actual[i]! / 2) * scale;
+    const v = squared ? d * d : Math.abs(d);
+    const t = sum + v;
+    compensation += sum >= v ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  const mean = (sum + compensation) / n;
+  // mean is of (d · scale / 2)^p; undo both factors, in the square root for the squared errors.
+  const what = fn === "mae" ? "the mean absolute error" : fn === "mse" ? "the mean squared error" : "the root mean squared error";
+  if (!squared) return unscale(fn, what, mean * 2, scale);
+  if (fn === "rmse") return unscale(fn, what, Math.sqrt(mean) * 2, scale);
+  return unscale(fn, what, unscale(fn, what, mean * 4, scale), scale);
 }
 
 /**
@@ -117,5 +152,5 @@ export function mse(predicted: ArrayLike<number>, actual: ArrayLike<number>): nu
  * @category metrics
  */
 export function rmse(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
-  return Math.sqrt(meanError("rmse", predicted, actual, true));
+  return meanError("rmse", predicted, actual, true);
 }

@@ -12,6 +12,7 @@ export {
   type ReadMovieLens100kOptions,
   type ReadMovieLens100kSplitOptions,
   type MovieLens100kSplitName,
+  type TextEncodingName,
 } from "./read.ts";
 export {
   readCrmSalesOpportunities,

@@ -15,16 +15,81 @@ import { movieLens100kCsvOptions, type ParseMovieLens100kOptions } from "../data
 import type { InteractionsSplit, SplitOptions } from "../data/split-common.ts";
 import type { Interactions } from "../data/types.ts";
 
-/** Options of {@link readInteractionsFile}: those of `parseInteractionsCsv`. @category node */
-export interface ReadInteractionsFileOptions extends ParseInteractionsCsvOptions {}
+/** Options of {@link readInteractionsFile}: those of `parseInteractionsCsv`, plus the file's encoding. @category node */
+export interface ReadInteractionsFileOptions extends ParseInteractionsCsvOptions {
+  /**
+   * The file's text encoding. `"utf-8"` decodes strictly: an invalid byte is an error naming its byte offset and
+   * line (never a replacement character that would merge `café` and `cafè` into one account). `"latin1"` reads
+   * ISO-8859-1 files (as windows-1252, its superset, the way browsers do).
+   * @defaultValue "utf-8"
+   */
+  encoding?: TextEncodingName;
+}
+
+/** The text encodings the file readers decode. @category node */
+export type TextEncodingName = "utf-8" | "latin1";
+
+/** Checks an `encoding` option (default "utf-8"). @internal */
+export function encodingOption(fn: string, value: unknown): TextEncodingName {
+  const encoding = value ?? "utf-8";
+  if (encoding !== "utf-8" && encoding !== "latin1") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.encoding must be "utf-8" or "latin1", got ${describeValue(encoding)}`);
+  }
+  return encoding;
+}
+
+/**
+ * The first byte of `bytes` that does not start or continue a valid UTF-8 sequence (skipping up to 3 leading
+ * continuation bytes, which complete a sequence begun in the previous chunk), or -1.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < 3 && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      if (i + k >= bytes.length) return -1; // continues in the next chunk
+      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += length;
+  }
+  return -1;
+}
 
 /**
  * Streams a UTF-8 text file in 1 MiB chunks to `push`, gunzipping it on the way when `gzip` is true, so neither the
  * file nor its text is ever held whole. File-system and gzip errors become NextbestError naming the whole path
  * (never shortened); errors thrown by `push` pass through. @internal
  */
-export async function streamTextFile(fn: string, path: string, push: (chunk: string) => void, gzip: boolean): Promise<void> {
-  const decoder = new TextDecoder("utf-8");
+export async function streamTextFile(
+  fn: string,
+  path: string,
+  push: (chunk: string) => void,
+  gzip: boolean,
+  encoding: TextEncodingName = "utf-8",
+): Promise<void> {
+  // Strict UTF-8: a replacement character would silently merge distinct ids ("café", "cafè" → "caf\uFFFD").
+  const decoder = new TextDecoder(encoding === "latin1" ? "windows-1252" : "utf-8", { fatal: true });
+  let offset = 0;
+  let lines = 1;
+  const decode = (bytes: Uint8Array, stream: boolean): string => {
+    try {
+      const text = decoder.decode(bytes, { stream });
+      offset += bytes.length;
+      for (let k = text.indexOf("\n"); k >= 0; k = text.indexOf("\n", k + 1)) lines++;
+      return text;
+    } catch {
+      const at = Math.max(0, firstInvalidUtf8(bytes));
+      let line = lines;
+      for (let k = 0; k < at; k++) if (bytes[k] === 0x0a) line++;
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        `${fn}: ${JSON.stringify(path)} must be UTF-8 text, got the invalid byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, "0")} at byte ${offset + at} (line ${line}); if the file is Latin-1 (ISO-8859-1), pass encoding: "latin1"`,
+      );
+    }
+  };
   // An error of `push` is kept here: the pipeline tearing down the streams may reject with an abort error instead.
   let pushFailure: { error: unknown } | undefined;
   const send = (chunk: string): void => {
@@ -36,8 +101,8 @@ export async function streamTextFile(fn: string, path: string, push: (chunk: str
     }
   };
   const consume = async (source: AsyncIterable<Uint8Array>): Promise<void> => {
-    for await (const bytes of source) send(decoder.decode(bytes, { stream: true }));
-    const rest = decoder.decode();
+    for await (const bytes of source) send(decode(bytes, true));
+    const rest = decode(new Uint8Array(0), false);
     if (rest !== "") send(rest);
   };
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
@@ -57,8 +122,13 @@ export async function streamTextFile(fn: string, path: string, push: (chunk: str
 }
 
 // Streams a UTF-8 file (gunzipped when its name ends in .gz) through an interactions reader.
-async function streamFile(fn: string, path: string, reader: { push(chunk: string): void; end(): Interactions }): Promise<Interactions> {
-  await streamTextFile(fn, path, (chunk) => reader.push(chunk), path.endsWith(".gz"));
+async function streamFile(
+  fn: string,
+  path: string,
+  reader: { push(chunk: string): void; end(): Interactions },
+  encoding: TextEncodingName = "utf-8",
+): Promise<Interactions> {
+  await streamTextFile(fn, path, (chunk) => reader.push(chunk), path.endsWith(".gz"), encoding);
   return reader.end();
 }
 
@@ -83,7 +153,8 @@ function checkPath(fn: string, name: string, path: unknown): asserts path is str
  * `createInteractionsCsvReader`, so the file is never held as one string. A file whose name ends in `.gz` is
  * gunzipped as it streams. Errors name the line and the file.
  *
- * @param path - the file path (UTF-8 text, or gzip-compressed UTF-8 text when it ends in `.gz`)
+ * @param path - the file path (UTF-8 text, or gzip-compressed UTF-8 text when it ends in `.gz`; Latin-1 with
+ *   `encoding: "latin1"`)
  * @param options - see `ParseInteractionsCsvOptions` in `nextbest/data` (header, columns, ids, timestamps, duplicates)
  * @returns a promise of the dataset
  * @throws {@link core!NextbestError} `E_BAD_INPUT` when the file cannot be read or gunzipped (naming the path and
@@ -101,8 +172,9 @@ function checkPath(fn: string, name: string, path: unknown): asserts path is str
 export async function readInteractionsFile(path: string, options: ReadInteractionsFileOptions = {}): Promise<Interactions> {
   const fn = "readInteractionsFile";
   checkPath(fn, "path", path);
-  const reader = createInteractionsCsvReaderFor(fn, options, { source: ` of ${JSON.stringify(path)}` });
-  return streamFile(fn, path, reader);
+  const { encoding, ...csv } = options ?? {};
+  const reader = createInteractionsCsvReaderFor(fn, csv, { source: ` of ${JSON.stringify(path)}` });
+  return streamFile(fn, path, reader, encodingOption(fn, encoding));
 }
 
 /** Options of {@link readMovieLens100k}. @category node */

@@ -173,3 +173,17 @@ export function popularityFallback(items: IdIndex, seenIndices: Int32Array): Rec
     },
   });
 }
+
+/**
+ * Throws E_NON_FINITE when a fitted table holds NaN or ±∞ (or, for a Float32 table, a value beyond its range):
+ * finite input can still overflow in sums and products (values near ±1e308). `what` names the table, `hint` what the
+ * user can change; the message names the function called and the first offending position.
+ */
+export function checkFittedFinite(fn: string, what: string, values: ArrayLike<number>, hint: string, limit: number = Number.MAX_VALUE): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(Math.abs(v) <= limit)) {
+      throw new NextbestError("E_NON_FINITE", `${fn}: ${what} must be finite, got ${describeValue(v)} at position ${i}; ${hint}`);
+    }
+  }
+}

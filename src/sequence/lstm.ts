@@ -626,7 +626,7 @@ export function predictLstmMany(model: LstmModel, sequences: readonly SequenceIn
       nextStage: model.stages[best]!,
       nextStageProbabilities: probabilities,
       winProbability: ws.win[L - 1]!,
-      expectedDays: Math.max(0, Math.expm1(ws.days[L - 1]!)),
+      expectedDays: daysFrom(fn, ws.days[L - 1]!),
     };
   }
   return out;
@@ -656,10 +656,10 @@ export function predictLstm(model: LstmModel, sequence: SequenceInput): LstmPred
   const fn = "predictLstm";
   checkLstm(fn, model);
   const data = pack(fn, "sequence", [sequence], vocabularyOf(fn, "model.stages", model.stages), model.featureCount, false, true);
-  return predictPacked(model, data);
+  return predictPacked(fn, model, data);
 }
 
-function predictPacked(model: LstmModel, data: PackedSequences): LstmPrediction {
+function predictPacked(fn: string, model: LstmModel, data: PackedSequences): LstmPrediction {
   const shape = shapeOf(model);
   const ws = createWorkspace(shape, data.maxLength);
   const S = shape.stageCount;
@@ -672,7 +672,7 @@ function predictPacked(model: LstmModel, data: PackedSequences): LstmPrediction 
     nextStage: model.stages[best]!,
     nextStageProbabilities: probabilities,
     winProbability: ws.win[L - 1]!,
-    expectedDays: Math.max(0, Math.expm1(ws.days[L - 1]!)),
+    expectedDays: daysFrom(fn, ws.days[L - 1]!),
   };
 }
 
@@ -704,7 +704,7 @@ export function predictLstmSteps(model: LstmModel, sequence: SequenceInput): Lst
   forwardSequence(shape, lstmLayout(shape), model.parameters, data, 0, ws, 0, null);
   const L = data.maxLength;
   const expectedDays = new Float64Array(L);
-  for (let t = 0; t < L; t++) expectedDays[t] = Math.max(0, Math.expm1(ws.days[t]!));
+  for (let t = 0; t < L; t++) expectedDays[t] = daysFrom(fn, ws.days[t]!);
   return {
     nextStageProbabilities: ws.probabilities.slice(0, L * shape.stageCount),
     winProbability: ws.win.slice(0, L),
@@ -838,4 +838,19 @@ export function lstmFromJSON(json: unknown): LstmModel {
       validationLoss: validationLoss as number | null,
     }),
   });
+}
+
+/**
+ * Days from the time head's log1p(days) output, or E_NON_FINITE when it is beyond e^709 days (a model trained with a
+ * learning rate so large that its time head diverged): never Infinity silently.
+ */
+function daysFrom(fn: string, logDays: number): number {
+  const days = Math.max(0, Math.expm1(logDays));
+  if (!Number.isFinite(days)) {
+    throw new NextbestError(
+      "E_NON_FINITE",
+      `${fn}: the expected days must be finite, got a predicted log1p(days) of ${logDays} (the model's time head diverged; refit with a lower learningRate)`,
+    );
+  }
+  return days;
 }

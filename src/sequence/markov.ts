@@ -59,7 +59,10 @@ export interface StageMarkovChainModel {
   readonly dwellCount: Float64Array;
   /** Transition probabilities, stages × stages (rows of absorbing stages are identity; rows never left are 0). */
   readonly transitionMatrix: Float64Array;
-  /** P(absorbed in won | current stage), from B = N R with N = (I − Q)⁻¹; NaN where the chain never closes. */
+  /**
+   * P(absorbed in won | current stage), from B = N R with N = (I − Q)⁻¹; 0 where no observed path from the stage
+   * reaches won or lost (the chain never closes from it, so it never wins; its expectations are Infinity).
+   */
   readonly winProbability: Float64Array;
   /** Expected transitions until absorption, N·1; Infinity where the chain may never close. */
   readonly expectedSteps: Float64Array;
@@ -188,7 +191,8 @@ function derive(S: number, wonIndex: number, lostIndex: number, counts: Float64A
     B[r * 3 + 2] = dwellCount[i]! > 0 ? dwellTotal[i]! / dwellCount[i]! : 0;
   }
   solveInPlace(A, B, n, 3);
-  const winProbability = new Float64Array(S).fill(Number.NaN);
+  // A stage from which won and lost are unreachable never wins: probability 0 (not NaN), expectations Infinity.
+  const winProbability = new Float64Array(S);
   const expectedSteps = new Float64Array(S).fill(Number.POSITIVE_INFINITY);
   const expectedDaysToClose = new Float64Array(S).fill(Number.POSITIVE_INFINITY);
   winProbability[wonIndex] = 1;
@@ -229,7 +233,7 @@ function checkHistoryDays(fn: string, where: string, days: unknown, length: numb
  * "Finite Markov Chains", ch. III). With Q the transitions among the other stages and R those into won/lost, the
  * fundamental matrix N = (I − Q)⁻¹ gives P(win | stage) = (N R)_won, the expected remaining transitions N·1 and,
  * semi-Markov with the mean observed dwell d_s from an event at stage s to the next event, the expected days to
- * close N·d. Stages from which won/lost is unreachable get NaN win probability and infinite expectations. Solved by
+ * close N·d. Stages from which won/lost is unreachable get win probability 0 and infinite expectations. Solved by
  * Gaussian elimination with partial pivoting on the closing stages.
  *
  * Complexity: O(events + stages³) time, O(stages²) memory.
@@ -323,7 +327,7 @@ export interface StageMarkovPrediction {
   readonly nextStage: string;
   /** Probability of each next stage, aligned with the model's `stages`. */
   readonly nextStageProbabilities: Float64Array;
-  /** P(won | current stage); NaN when the chain never closes from it. */
+  /** P(won | current stage); 0 when the chain never closes from it (then the expectations are Infinity). */
   readonly winProbability: number;
   /** Expected remaining transitions until won or lost. */
   readonly expectedSteps: number;
@@ -457,6 +461,12 @@ export function stageMarkovChainFromJSON(json: unknown): StageMarkovChainModel {
   const counts = nonNegativeArray(fn, "json.transitionCounts", record["transitionCounts"], S * S, "stages × stages");
   const dwellTotal = nonNegativeArray(fn, "json.dwellDaysTotal", record["dwellDaysTotal"], S, "one per stage");
   const dwellCount = nonNegativeArray(fn, "json.dwellCount", record["dwellCount"], S, "one per stage");
+  // Counts near 1e308 would overflow a row's total and leave the row all zeros (a silent "never closes").
+  for (let i = 0; i < S; i++) {
+    let total = 0;
+    for (let j = 0; j < S; j++) total += counts[i * S + j]! + (smoothing as number);
+    if (!Number.isFinite(total)) badModel(fn, `json.transitionCounts (row ${i})`, "sum to a finite number with the smoothing", total);
+  }
   return buildChain(stages, won as string, lost as string, smoothing as number, counts, dwellTotal, dwellCount);
 }
 

@@ -86,7 +86,8 @@ describe("fitMatrixFactorization", () => {
     expectError(() => fitMatrixFactorization(small, { regularization: Number.NaN }), "E_NON_FINITE", "options.regularization must be finite");
     expectError(() => fitMatrixFactorization(small, { seed: {} as never }), "E_BAD_INPUT", "options.seed");
     expectError(() => fitMatrixFactorization({} as never), "E_BAD_INPUT", "interactions must be an Interactions dataset");
-    expectError(() => fitMatrixFactorization(small, { learningRate: 50, epochs: 50 }), "E_NON_FINITE", "lower options.learningRate");
+    expectError(() => fitMatrixFactorization(small, { learningRate: 15, epochs: 50 }), "E_NON_FINITE", "lower options.learningRate");
+    expectError(() => fitMatrixFactorization(small, { learningRate: 50 }), "E_BAD_INPUT", "got 50 × 0.05 = 2.5");
   });
 });
 
