@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
@@ -82,6 +82,17 @@ describe("nextbest errors: one line on stderr, exit code 2", () => {
     const bad = writeFixture(scratch, "bad.csv", "user,item,value\na,x,1\nb,y,abc\n");
     const message = expectOneLineError(await cli(["evaluate", "--interactions", bad]));
     expect(message).toBe(`nextbest: readInteractionsFile: line 3 of ${JSON.stringify(bad)}, column "value" must be a number, got "abc"`);
+  });
+
+  it("a Latin-1 file is an error naming the byte and line; --encoding latin1 keeps its accounts apart", async () => {
+    const file = path.join(scratch, "latin1.csv");
+    writeFileSync(file, Buffer.from("user,item\ncaf\xe9,crm\ncaf\xe8,crm\ncaf\xe0,erp\n", "latin1"));
+    expect(expectOneLineError(await cli(["recommend", "--interactions", file, "--model", "popularity"]))).toBe(
+      `nextbest: readInteractionsFile: ${JSON.stringify(file)} must be UTF-8 text, got the invalid byte 0xe9 at byte 13 (line 2); if the file is Latin-1 (ISO-8859-1), pass encoding: "latin1"`,
+    );
+    const run = await cli(["recommend", "--interactions", file, "--model", "popularity", "--encoding", "latin1"]);
+    expect(run.code).toBe(0);
+    expect(new Set(run.stdout.trim().split("\n").slice(1).map((line) => line.split(",")[0]))).toEqual(new Set(["café", "cafè", "cafà"]));
   });
 
   it("a malformed product table names the file and line", async () => {

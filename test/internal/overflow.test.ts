@@ -171,3 +171,18 @@ describe("models near the largest double", () => {
     );
   });
 });
+
+describe("the LSTM's time head", () => {
+  it("a diverged time head is an E_NON_FINITE naming the predict function, never expectedDays: Infinity", async () => {
+    const { fitLstm, predictLstm, predictLstmSteps } = await import("../../src/sequence/index.ts");
+    const { lstmLayout } = await import("../../src/sequence/lstm-kernel.ts");
+    const model = fitLstm([{ stages: ["a", "b"], nextStages: ["b", "won"], won: true }], { hiddenSize: 2, epochs: 2, seed: 1 });
+    expect(Number.isFinite(predictLstm(model, { stages: ["a"] }).expectedDays)).toBe(true);
+    const layout = lstmLayout({ stageCount: model.stages.length, featureCount: model.featureCount, hiddenSize: model.hiddenSize, layers: model.layers });
+    const parameters = model.parameters.slice();
+    parameters[layout.daysBias] = 800; // log1p(days) of 800: e^800 days
+    const diverged = { ...model, parameters };
+    expectError(() => predictLstm(diverged, { stages: ["a"] }), "E_NON_FINITE", "predictLstm: the expected days must be finite");
+    expectError(() => predictLstmSteps(diverged, { stages: ["a"] }), "E_NON_FINITE", "predictLstmSteps: the expected days must be finite");
+  });
+});
