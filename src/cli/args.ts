@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly defaultValue?: string;
   /** One line saying what the option does. */
   readonly description: string;
+  /** Whether the option may be given several times (its values are kept in order). */
+  readonly repeatable?: boolean;
 }
 
 /** A command's declaration: what the help prints and what the parser accepts. @internal */
@@ -53,12 +55,40 @@ export class UsageError extends Error {
   }
 }
 
-/** Parsed options: name → value (a string, or `true` for a flag given). @internal */
-export type ParsedOptions = ReadonlyMap<string, string | true>;
+/** Parsed options: name → value (a string, `true` for a flag given, every value of a repeatable option). @internal */
+export type ParsedOptions = ReadonlyMap<string, string | true | readonly string[]>;
+
+/** The closest name to a mistyped one (at most 2 edits, or a prefix), for "did you mean". @internal */
+export function closestName(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of names) {
+    const distance = candidate.startsWith(name) && name.length >= 3 ? 1 : editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
 
 /**
  * Parses `--name value`, `--name=value` and `--flag` against a command's declaration; `-h` is `--help`. A repeated
- * option keeps its last value. Positional arguments are not accepted.
+ * option keeps its last value, unless it is declared repeatable (then every value, in order). Positional arguments
+ * are not accepted; an unknown option names the closest known one ("did you mean --model?").
  *
  * @param command - the command's declaration
  * @param argv - the arguments after the command name
@@ -66,9 +96,9 @@ export type ParsedOptions = ReadonlyMap<string, string | true>;
  * @throws UsageError for an unknown option, a missing value, a value given to a flag, or a positional argument
  * @internal
  */
-export function parseOptions(command: CommandSpec, argv: readonly string[]): Map<string, string | true> {
+export function parseOptions(command: CommandSpec, argv: readonly string[]): Map<string, string | true | readonly string[]> {
   const byName = new Map(command.options.map((option) => [option.name, option] as const));
-  const out = new Map<string, string | true>();
+  const out = new Map<string, string | true | readonly string[]>();
   for (let a = 0; a < argv.length; a++) {
     const arg = argv[a]!;
     if (arg === "-h") {
@@ -81,7 +111,10 @@ export function parseOptions(command: CommandSpec, argv: readonly string[]): Map
     const eq = arg.indexOf("=");
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const spec = byName.get(name);
-    if (spec === undefined) throw new UsageError(`unknown option --${name} for ${command.name}`, command.name);
+    if (spec === undefined) {
+      const suggestion = closestName(name, command.options.map((option) => option.name));
+      throw new UsageError(`unknown option --${name} for ${command.name}${suggestion === undefined ? "" : ` (did you mean --${suggestion}?)`}`, command.name);
+    }
     if (spec.value === undefined) {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value, got ${JSON.stringify(arg.slice(eq + 1))}`, command.name);
       out.set(name, true);
@@ -96,7 +129,8 @@ export function parseOptions(command: CommandSpec, argv: readonly string[]): Map
       else a++;
     }
     if (value === undefined) throw new UsageError(`option --${name} needs a value (${spec.value})`, command.name);
-    out.set(name, value);
+    if (spec.repeatable === true) out.set(name, [...((out.get(name) as readonly string[] | undefined) ?? []), value]);
+    else out.set(name, value);
   }
   return out;
 }
@@ -105,6 +139,12 @@ export function parseOptions(command: CommandSpec, argv: readonly string[]): Map
 export function stringOption(options: ParsedOptions, name: string): string | undefined {
   const value = options.get(name);
   return typeof value === "string" ? value : undefined;
+}
+
+/** Every value of a repeatable option, in the order given (empty when not given). @internal */
+export function stringListOption(options: ParsedOptions, name: string): readonly string[] {
+  const value = options.get(name);
+  return Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
 }
 
 /** Whether a flag was given. @internal */

@@ -136,7 +136,7 @@ export async function runEvaluate(options: ParsedOptions, io: CliIo): Promise<nu
 
   const tables = await readTablesOption(options, command);
   const context = modelContext(options, command, tables, progress, io);
-  const data = await readInteractionsOption(options, command, path);
+  const data = await readInteractionsOption(options, command, path, io);
   progress(`read ${describeInteractions(data)} from ${path}`);
   const pair = makeSplit(data, split, testFraction, context.seed);
   const about =

@@ -6,7 +6,7 @@
  * @module cli
  */
 import { NextbestError } from "../core/errors.ts";
-import { UsageError, commandHelp, parseOptions, type CommandSpec } from "./args.ts";
+import { UsageError, closestName, commandHelp, parseOptions, type CommandSpec } from "./args.ts";
 import { EVALUATE, runEvaluate } from "./evaluate.ts";
 import { packageVersion } from "./output.ts";
 import { RECOMMEND, runRecommend } from "./recommend.ts";
@@ -104,7 +104,8 @@ export async function runCli(
   try {
     if (command === undefined) {
       const what = name.startsWith("-") ? `unknown option ${name}` : `unknown command ${JSON.stringify(name)}`;
-      throw new UsageError(`${what} (commands: ${COMMANDS.map((c) => c.spec.name).join(", ")})`, undefined);
+      const suggestion = name.startsWith("-") ? undefined : closestName(name, COMMANDS.map((c) => c.spec.name));
+      throw new UsageError(`${what}${suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`} (commands: ${COMMANDS.map((c) => c.spec.name).join(", ")})`, undefined);
     }
     if (helpFor !== undefined) {
       io.stdout(commandHelp(command.spec));

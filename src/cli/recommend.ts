@@ -244,7 +244,7 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
     modelKindUsed = loaded.kind;
     progress(`loaded ${loaded.kind} from ${modelIn}`);
   } else {
-    const data = await readInteractionsOption(options, command, interactionsPath!);
+    const data = await readInteractionsOption(options, command, interactionsPath!, io);
     progress(`read ${describeInteractions(data)} from ${interactionsPath}`);
     progress(`fitting ${kind}`);
     const fitted = fitModel(kind, data, context);

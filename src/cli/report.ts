@@ -62,7 +62,7 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
   const k = integerOption(options, command, "k", 3, 1);
   const currency = stringOption(options, "currency") ?? "USD";
   const out = stringOption(options, "out") ?? "report.html";
-  const data = await readInteractionsOption(options, command, path);
+  const data = await readInteractionsOption(options, command, path, io);
   progress(`read ${describeInteractions(data)} from ${path}`);
   const events = spendEvents(data);
   // Timestamps read from ISO dates are milliseconds; plain numbers below 1e11 are seconds (before the year 5138).

@@ -6,12 +6,14 @@
  */
 import type { DuplicatePolicy } from "../data/interactions.ts";
 import type { Interactions } from "../data/types.ts";
+import type { InvalidRow } from "../data/interactions-csv.ts";
 import {
   UsageError,
   choiceOption,
   flagOption,
   integerOption,
   listOption,
+  stringListOption,
   stringOption,
   type OptionSpec,
   type ParsedOptions,
@@ -60,6 +62,10 @@ export const INPUT_OPTIONS: readonly OptionSpec[] = [
   { name: "timestamp-column", value: "NAME", defaultValue: "timestamp, when present", description: "the timestamp column (numbers or ISO 8601 dates); none for none" },
   { name: "duplicates", value: "POLICY", defaultValue: "sum", description: "repeated (user, item) rows: sum, last, max or error" },
   { name: "encoding", value: "NAME", defaultValue: "utf-8", description: "text encoding of the interactions file: utf-8 (strict: an invalid byte is an error) or latin1" },
+  { name: "where", value: "COLUMN=VALUE", repeatable: true, description: "keep only rows whose column holds the value (repeatable: all must hold; VALUE may list a|b)" },
+  { name: "skip-invalid", description: "leave out malformed rows (missing id, bad number or date) and report their count and the first reasons on stderr" },
+  { name: "date-format", value: "PATTERN", description: "timestamps as local dates, e.g. MM/dd/yyyy or dd.MM.yyyy HH:mm (default: numbers and ISO 8601)" },
+  { name: "decimal-comma", description: "values use a decimal comma (12,5 or 1.234,5); use with a ; or tab delimiter" },
 ];
 
 /** The options that describe the hybrid and its tables, shared by both commands. @internal */
@@ -99,8 +105,21 @@ export function delimiterOption(options: ParsedOptions, command: string): string
 }
 
 /** Reads the interactions file named by `--interactions` with the input options. @internal */
-export async function readInteractionsOption(options: ParsedOptions, command: string, path: string): Promise<Interactions> {
-  return readInteractions(path, {
+export async function readInteractionsOption(options: ParsedOptions, command: string, path: string, io?: CliIo): Promise<Interactions> {
+  const where: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const condition of stringListOption(options, "where")) {
+    const eq = condition.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--where must be COLUMN=VALUE, got ${JSON.stringify(condition)}`, command);
+    const column = condition.slice(0, eq);
+    where[column] = [...(where[column] ?? []), ...condition.slice(eq + 1).split("|")];
+  }
+  const skipped: InvalidRow[] = [];
+  const skipInvalid = flagOption(options, "skip-invalid");
+  const data = await readInteractions(path, {
+    ...(Object.keys(where).length === 0 ? {} : { where }),
+    ...(skipInvalid ? { invalidRows: "skip" as const, onInvalidRow: (row: InvalidRow) => skipped.push(row) } : {}),
+    ...(stringOption(options, "date-format") === undefined ? {} : { dateFormat: stringOption(options, "date-format")! }),
+    ...(flagOption(options, "decimal-comma") ? { decimalSeparator: "," as const } : {}),
     delimiter: delimiterOption(options, command),
     header: !flagOption(options, "no-header"),
     userColumn: stringOption(options, "user-column"),
@@ -110,6 +129,11 @@ export async function readInteractionsOption(options: ParsedOptions, command: st
     duplicates: choiceOption<DuplicatePolicy>(options, command, "duplicates", "sum", ["sum", "last", "max", "error"]),
     encoding: choiceOption<"utf-8" | "latin1">(options, command, "encoding", "utf-8", ["utf-8", "latin1"]),
   });
+  if (skipped.length > 0 && io !== undefined) {
+    const shown = skipped.slice(0, 3).map((row) => `\n  ${row.message}`).join("");
+    io.stderr(`nextbest: skipped ${skipped.length.toLocaleString("en-US")} invalid row${skipped.length === 1 ? "" : "s"} of ${path} (--skip-invalid); the first:${shown}\n`);
+  }
+  return data;
 }
 
 /** Reads `--items` and `--accounts` when given. @internal */

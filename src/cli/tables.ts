@@ -10,7 +10,7 @@ import { encodeRows, fitFeatureEncoder, type FeatureRow, type FieldSpec } from "
 import type { ContentItems } from "../content/recommender.ts";
 import { NextbestError } from "../core/errors.ts";
 import { createCsvTokenizer, type CsvRecord } from "../data/csv.ts";
-import type { InteractionsCsvColumns } from "../data/interactions-csv.ts";
+import type { InteractionsCsvColumns, InvalidRow } from "../data/interactions-csv.ts";
 import type { DuplicatePolicy } from "../data/interactions.ts";
 import type { Interactions } from "../data/types.ts";
 import { readInteractionsFile } from "../node/read.ts";
@@ -41,6 +41,12 @@ export function delimiterFromName(name: string): string | undefined {
 export interface InteractionsFileOptions {
   /** The file's text encoding. */
   readonly encoding?: "utf-8" | "latin1";
+  /** Row filter, date format, decimal comma and invalid-row handling, passed to the reader as they are. */
+  readonly where?: Readonly<Record<string, readonly string[]>>;
+  readonly invalidRows?: "error" | "skip";
+  readonly onInvalidRow?: (row: InvalidRow) => void;
+  readonly dateFormat?: string;
+  readonly decimalSeparator?: "." | ",";
   /** The field delimiter or `"auto"`. */
   readonly delimiter: string;
   /** Whether the first line is a header. */
@@ -102,7 +108,8 @@ function position(text: string, option: string): number {
 export async function readInteractions(path: string, options: InteractionsFileOptions): Promise<Interactions> {
   const fn = "readInteractionsFile";
   const { userColumn, itemColumn, valueColumn, timestampColumn } = options;
-  const base = { delimiter: options.delimiter, header: options.header, duplicates: options.duplicates, encoding: options.encoding ?? "utf-8" };
+  const { userColumn: _u, itemColumn: _i, valueColumn: _v, timestampColumn: _t, ...readerOptions } = options;
+  const base = { ...readerOptions, encoding: options.encoding ?? "utf-8" };
   const anyGiven = [userColumn, itemColumn, valueColumn, timestampColumn].some((column) => column !== undefined);
   if (!anyGiven) return readInteractionsFile(path, base);
   let columns: InteractionsCsvColumns;

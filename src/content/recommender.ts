@@ -194,7 +194,7 @@ export function fitContentRecommender(interactions: Interactions, catalog: Conte
   const items = uniqueIdIndex(fn, "catalog.ids", catalog.ids);
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   const halfLife = options.halfLifeDays === undefined ? undefined : checkPositive(fn, "options.halfLifeDays", options.halfLifeDays);
-  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit, interactions);
   const weighting = options.valueWeighting ?? "linear";
   if (weighting !== "none" && weighting !== "linear" && weighting !== "log1p") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.valueWeighting must be "none", "linear" or "log1p", got ${describeValue(weighting)}`);

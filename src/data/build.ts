@@ -7,6 +7,7 @@ import { csrTranspose } from "../linalg/csr.ts";
 import type { DuplicatePolicy } from "../linalg/csr.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import type { InteractionEvents, Interactions } from "./types.ts";
+import type { TimeUnit } from "../internal/time.ts";
 import { brandInteractions } from "./validate.ts";
 
 export const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ["sum", "last", "max", "error"];
@@ -124,6 +125,7 @@ export function buildInteractions(
   buffer: TripletBuffer,
   policy: DuplicatePolicy,
   label: SourceLabel,
+  timeUnit?: TimeUnit,
 ): Interactions {
   const n = buffer.count;
   const rows = users.ids.length;
@@ -217,7 +219,7 @@ export function buildInteractions(
           timestamps: eventTimes!,
           duplicates: policy,
         });
-  return freezeInteractions(users, items, byUser, entryTimes, events);
+  return freezeInteractions(users, items, byUser, entryTimes, events, entryTimes === undefined ? undefined : timeUnit);
 }
 
 // Copies the events order[from..to) (one (user, item) run, in input order) into the event arrays at the same
@@ -253,11 +255,13 @@ export function freezeInteractions(
   byUser: CsrMatrix,
   timestamps: Float64Array | undefined,
   events?: InteractionEvents,
+  timeUnit?: TimeUnit,
 ): Interactions {
   const byItem = csrTranspose(byUser);
-  return Object.freeze(
-    brandInteractions(events === undefined ? { users, items, byUser, byItem, timestamps } : { users, items, byUser, byItem, timestamps, events }),
-  );
+  const data: { -readonly [K in keyof Interactions]: Interactions[K] } = { users, items, byUser, byItem, timestamps };
+  if (events !== undefined) data.events = events;
+  if (timeUnit !== undefined && timestamps !== undefined) data.timeUnit = timeUnit;
+  return Object.freeze(brandInteractions(data));
 }
 
 /** Throws E_BAD_INPUT unless `policy` is one of the duplicate policies. */

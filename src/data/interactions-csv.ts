@@ -7,6 +7,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { TripletBuffer, buildInteractions } from "./build.ts";
 import { createCsvTokenizer, resolveDelimiter, type CsvRecord, type CsvRowParser } from "./csv.ts";
+import { compileDateFormat, parseDecimalComma, type DateParser } from "./dates.ts";
 import { resolveCreateOptions, type CreateInteractionsOptions, type ResolvedCreateOptions } from "./interactions.ts";
 import type { Interactions } from "./types.ts";
 
@@ -59,12 +60,52 @@ export interface ParseInteractionsCsvOptions extends CreateInteractionsOptions {
    */
   timestamps?: "auto" | "number" | "iso";
   /**
+   * A date pattern for timestamps written as local dates, such as `"MM/dd/yyyy"` (US exports), `"dd.MM.yyyy"`,
+   * `"dd/MM/yyyy HH:mm"` or `"yyyyMMdd"`: tokens `yyyy`, `MM`/`M`, `dd`/`d`, `HH`/`H`, `mm`, `ss`, `SSS`, any other
+   * character literal. Dates are read as UTC and stored as milliseconds since the epoch (the dataset's `timeUnit`).
+   * Takes the place of `timestamps`. @defaultValue none: numbers and ISO 8601 dates
+   */
+  dateFormat?: string;
+  /**
+   * The decimal separator of the value column: `","` reads `12,5` and `1.234,5` (dots group thousands), as
+   * spreadsheets in most of Europe export them; the delimiter must then not be a comma (use `;` or a tab).
+   * @defaultValue "."
+   */
+  decimalSeparator?: "." | ",";
+  /**
+   * Keeps only the lines whose named columns hold one of the given values, e.g. `{ stage: "Won" }` or
+   * `{ stage: ["Won", "Renewed"], region: "EMEA" }` (every column must match; values compared as written, trimmed).
+   * Needs a header. @defaultValue every line
+   */
+  where?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * What a malformed line does (a missing or empty id, a value that is not a number, a bad date, too few or too many
+   * fields): `"error"` throws naming the line; `"skip"` leaves the line out and reports it to `onInvalidRow`, never
+   * silently. Errors of the whole file (no header column, quoting, an empty result) still throw.
+   * @defaultValue "error"
+   */
+  invalidRows?: "error" | "skip";
+  /** Called with each line left out under `invalidRows: "skip"`: its line number and the error it would have thrown. */
+  onInvalidRow?: (row: InvalidRow) => void;
+  /**
    * What a line with more fields than the header (or, without a header, than the first line) does: `"error"` throws
    * naming the line and both field counts (usually an unquoted delimiter inside a field, which would otherwise shift
    * or drop a value silently); `"ignore"` reads the line's columns as planned and drops the extra fields.
    * @defaultValue "error"
    */
   extraFields?: "error" | "ignore";
+}
+
+/**
+ * A line the CSV readers left out under `invalidRows: "skip"`.
+ *
+ * @category data
+ */
+export interface InvalidRow {
+  /** The 1-based line the record starts on. */
+  readonly line: number;
+  /** The message of the error the line would have thrown. */
+  readonly message: string;
 }
 
 /**
@@ -123,6 +164,9 @@ function parseNumberCell(text: string): number {
   return Number(trimmed);
 }
 
+/** The codes of errors that concern one line, which `invalidRows: "skip"` leaves out. */
+const ROW_ERRORS: ReadonlySet<string> = new Set(["E_BAD_INPUT", "E_NON_FINITE", "E_UNKNOWN_ID"]);
+
 interface ColumnPlan {
   user: number;
   item: number;
@@ -131,6 +175,7 @@ interface ColumnPlan {
   names: string[] | undefined; // header names, for messages
   width: number; // fields of the header (or of the first line without one)
   widthLine: number; // the line that set it
+  filters?: ReadonlyArray<readonly [number, ReadonlySet<string>]>; // options.where, as column positions
 }
 
 /** Options resolved once for a CSV read. @internal */
@@ -140,6 +185,11 @@ interface CsvPlanOptions {
   readonly ids: "string" | "number";
   readonly timestamps: "auto" | "number" | "iso";
   readonly extraFields: "error" | "ignore";
+  readonly dateParser: DateParser | undefined;
+  readonly decimalComma: boolean;
+  readonly where: ReadonlyArray<readonly [string, ReadonlySet<string>]>;
+  readonly skipInvalid: boolean;
+  readonly onInvalidRow: ((row: InvalidRow) => void) | undefined;
 }
 
 /** Internal options for the MovieLens reader and the Node helpers. @internal */
@@ -182,9 +232,43 @@ export function createInteractionsCsvReaderFor(
   }
   const columns = options.columns;
   if (columns !== undefined) checkColumns(fn, columns, header);
-  const resolved = resolveCreateOptions(fn, options);
-  const plan: CsvPlanOptions = { header, columns, ids, timestamps: timestampMode, extraFields };
+  const { dateFormat, decimalSeparator = ".", where: whereOption, invalidRows = "error", onInvalidRow, ...createOptions } = options;
+  const where = whereOf(fn, whereOption, header);
+  if (invalidRows !== "error" && invalidRows !== "skip") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.invalidRows must be "error" or "skip", got ${describeValue(invalidRows)}`);
+  }
+  if (onInvalidRow !== undefined && typeof onInvalidRow !== "function") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.onInvalidRow must be a function, got ${describeValue(onInvalidRow)}`);
+  }
+  const dateParser = dateFormat === undefined ? undefined : compileDateFormat(fn, "options.dateFormat", dateFormat);
+  if (dateParser !== undefined && timestampMode !== "auto") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.timestamps must be left out with options.dateFormat, got ${describeValue(timestampMode)}`);
+  }
+  if (decimalSeparator !== "." && decimalSeparator !== ",") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.decimalSeparator must be "." or ",", got ${describeValue(decimalSeparator)}`);
+  }
+  if (decimalSeparator === "," && delimiter === ",") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.delimiter must not be "," with decimalSeparator ",", got ","; use ";" or a tab`);
+  }
+  const resolved = resolveCreateOptions(fn, createOptions);
+  const plan: CsvPlanOptions = { header, columns, ids, timestamps: timestampMode, extraFields, dateParser, decimalComma: decimalSeparator === ",", where, skipInvalid: invalidRows === "skip", onInvalidRow };
   return readerFromTokenizer(fn, createCsvTokenizer(fn, delimiter, internals.source ?? ""), plan, resolved, internals.source ?? "");
+}
+
+/** The `where` option as (column name, accepted values) pairs. */
+function whereOf(fn: string, where: unknown, header: boolean): Array<readonly [string, ReadonlySet<string>]> {
+  if (where === undefined) return [];
+  if (typeof where !== "object" || where === null || Array.isArray(where)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.where must be an object of column name to value(s), got ${describeValue(where)}`);
+  }
+  if (!header) throw new NextbestError("E_BAD_INPUT", `${fn}: options.where names columns by their header, so it needs header: true, got header: false`);
+  return Object.entries(where).map(([column, wanted]) => {
+    const values = typeof wanted === "string" ? [wanted] : wanted;
+    if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === "string")) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: options.where[${JSON.stringify(column)}] must be a string or a non-empty array of strings, got ${describeValue(wanted)}`);
+    }
+    return [column, new Set(values.map((v: string) => v.trim()))] as const;
+  });
 }
 
 function checkColumns(fn: string, columns: InteractionsCsvColumns, header: boolean): void {
@@ -256,7 +340,17 @@ function readerFromTokenizer(
       }
       return index;
     };
-    return { user: find("user", true), item: find("item", true), value: find("value", false), timestamp: find("timestamp", false), names, width: names.length, widthLine: record.line };
+    const filters = options.where.map(([column, values]) => {
+      const index = names.indexOf(column);
+      if (index < 0) {
+        throw new NextbestError(
+          "E_BAD_INPUT",
+          `${fn}: line ${record.line}${source} (the header) must have the column ${describeValue(column)} of options.where, got ${names.map((n) => describeValue(n)).join(", ")}`,
+        );
+      }
+      return [index, values] as const;
+    });
+    return { user: find("user", true), item: find("item", true), value: find("value", false), timestamp: find("timestamp", false), names, width: names.length, widthLine: record.line, filters };
   };
 
   const planFromFirstRecord = (record: CsvRecord): ColumnPlan => {
@@ -294,9 +388,10 @@ function readerFromTokenizer(
 
   const readValue = (record: CsvRecord, index: number): number => {
     const text = record.fields[index]!;
-    const value = parseNumberCell(text);
+    const value = options.decimalComma ? parseDecimalComma(text) : parseNumberCell(text);
     if (Number.isNaN(value)) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: ${at(record.line, index)} must be a number, got ${describeValue(text)}`);
+      const rule = options.decimalComma ? "a number with a decimal comma (12,5 or 1.234,5)" : "a number";
+      throw new NextbestError("E_BAD_INPUT", `${fn}: ${at(record.line, index)} must be ${rule}, got ${describeValue(text)}`);
     }
     if (!Number.isFinite(value)) {
       throw new NextbestError("E_NON_FINITE", `${fn}: ${at(record.line, index)} must be a finite number, got ${describeValue(text)}`);
@@ -306,8 +401,23 @@ function readerFromTokenizer(
 
   const readTimestamp = (record: CsvRecord, index: number): number => {
     const text = record.fields[index]!;
+    if (options.dateParser !== undefined) {
+      const value = options.dateParser(text);
+      if (Number.isNaN(value)) {
+        throw new NextbestError("E_BAD_INPUT", `${fn}: ${at(record.line, index)} must be a date in the dateFormat, got ${describeValue(text)}`);
+      }
+      return value;
+    }
     if (timestampMode === undefined) {
-      timestampMode = Number.isNaN(parseNumberCell(text)) && !Number.isNaN(parseIsoTimestamp(text)) ? "iso" : "number";
+      const number = !Number.isNaN(parseNumberCell(text));
+      const iso = !number && !Number.isNaN(parseIsoTimestamp(text));
+      if (!number && !iso) {
+        throw new NextbestError(
+          "E_BAD_INPUT",
+          `${fn}: ${at(record.line, index)} must be a timestamp: epoch seconds or milliseconds (1709251200), an ISO 8601 date or date-time (2024-03-01, 2024-03-01T09:30:00Z), or a date matching options.dateFormat (e.g. dateFormat: "MM/dd/yyyy"), got ${describeValue(text)}`,
+        );
+      }
+      timestampMode = iso ? "iso" : "number";
     }
     if (timestampMode === "number") {
       const value = parseNumberCell(text);
@@ -340,34 +450,48 @@ function readerFromTokenizer(
         firstDataLine = record.line;
         if (plan.timestamp >= 0) buffer.enableTimestamps();
       }
-      const needed = Math.max(plan.user, plan.item, plan.value, plan.timestamp) + 1;
-      if (record.fields.length < needed) {
-        const missing = [plan.user, plan.item, plan.value, plan.timestamp].filter((c) => c >= record.fields.length);
-        throw new NextbestError(
-          "E_BAD_INPUT",
-          `${fn}: ${at(record.line, Math.min(...missing))} must be present, got a line of ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}`,
-        );
+      if (plan.filters !== undefined && !plan.filters.every(([index, values]) => values.has((record.fields[index] ?? "").trim()))) continue;
+      if (!options.skipInvalid) {
+        readRecord(record, plan);
+        continue;
       }
-      if (record.fields.length > plan.width && options.extraFields === "error") {
-        throw new NextbestError(
-          "E_BAD_INPUT",
-          `${fn}: line ${record.line}${source} must have ${plan.width} field${plan.width === 1 ? "" : "s"} like ${plan.names === undefined ? "the first line" : "the header"} (line ${plan.widthLine}), got ${record.fields.length} (a delimiter inside an unquoted field? quote it, or pass extraFields: "ignore")`,
-        );
+      try {
+        readRecord(record, plan);
+      } catch (error) {
+        if (!(error instanceof NextbestError) || !ROW_ERRORS.has(error.code)) throw error;
+        options.onInvalidRow?.({ line: record.line, message: error.message });
       }
-      const user = readId(record, plan.user);
-      const item = readId(record, plan.item);
-      const value = plan.value < 0 ? 1 : readValue(record, plan.value);
-      const timestamp = plan.timestamp < 0 ? 0 : readTimestamp(record, plan.timestamp);
-      const u = resolved.users.indexOf(user);
-      if (u < 0) {
-        throw new NextbestError("E_UNKNOWN_ID", `${fn}: ${at(record.line, plan.user)} must be a user of options.users (options.unknownIds is "error"), got ${describeValue(user)}`);
-      }
-      const i = resolved.items.indexOf(item);
-      if (i < 0) {
-        throw new NextbestError("E_UNKNOWN_ID", `${fn}: ${at(record.line, plan.item)} must be an item of options.items (options.unknownIds is "error"), got ${describeValue(item)}`);
-      }
-      buffer.push(u, i, value, timestamp, record.line);
     }
+  };
+
+  const readRecord = (record: CsvRecord, plan: ColumnPlan): void => {
+    const needed = Math.max(plan.user, plan.item, plan.value, plan.timestamp) + 1;
+    if (record.fields.length < needed) {
+      const missing = [plan.user, plan.item, plan.value, plan.timestamp].filter((c) => c >= record.fields.length);
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        `${fn}: ${at(record.line, Math.min(...missing))} must be present, got a line of ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}`,
+      );
+    }
+    if (record.fields.length > plan.width && options.extraFields === "error") {
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        `${fn}: line ${record.line}${source} must have ${plan.width} field${plan.width === 1 ? "" : "s"} like ${plan.names === undefined ? "the first line" : "the header"} (line ${plan.widthLine}), got ${record.fields.length} (a delimiter inside an unquoted field? quote it, or pass extraFields: "ignore")`,
+      );
+    }
+    const user = readId(record, plan.user);
+    const item = readId(record, plan.item);
+    const value = plan.value < 0 ? 1 : readValue(record, plan.value);
+    const timestamp = plan.timestamp < 0 ? 0 : readTimestamp(record, plan.timestamp);
+    const u = resolved.users.indexOf(user);
+    if (u < 0) {
+      throw new NextbestError("E_UNKNOWN_ID", `${fn}: ${at(record.line, plan.user)} must be a user of options.users (options.unknownIds is "error"), got ${describeValue(user)}`);
+    }
+    const i = resolved.items.indexOf(item);
+    if (i < 0) {
+      throw new NextbestError("E_UNKNOWN_ID", `${fn}: ${at(record.line, plan.item)} must be an item of options.items (options.unknownIds is "error"), got ${describeValue(item)}`);
+    }
+    buffer.push(u, i, value, timestamp, record.line);
   };
 
   return {
@@ -382,7 +506,16 @@ function readerFromTokenizer(
       if (buffer.count === 0) {
         throw new NextbestError("E_EMPTY", `${fn}: the text${source} must hold at least one interaction line, got none`);
       }
-      return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (line) => `line ${line}${source}`);
+      // ISO 8601 dates become milliseconds since the epoch: the dataset says so, whatever models default to.
+      if (timestampMode === "iso" && resolved.timeUnit === "seconds") {
+        throw new NextbestError("E_BAD_INPUT", `${fn}: options.timeUnit must be "milliseconds" (or left out) for ISO 8601 dates, which are read as milliseconds, got "seconds"`);
+      }
+      const asDates = timestampMode === "iso" || options.dateParser !== undefined;
+      if (options.dateParser !== undefined && resolved.timeUnit === "seconds") {
+        throw new NextbestError("E_BAD_INPUT", `${fn}: options.timeUnit must be "milliseconds" (or left out) with options.dateFormat, whose dates are read as milliseconds, got "seconds"`);
+      }
+      const timeUnit = asDates && buffer.count > 0 ? "milliseconds" : resolved.timeUnit;
+      return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (line) => `line ${line}${source}`, timeUnit);
     },
   };
 }

@@ -5,6 +5,8 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId } from "../core/id-index.ts";
+import type { TimeUnit } from "../internal/time.ts";
+import { assertOneOf } from "../internal/validate.ts";
 import type { Id, IdIndex } from "../core/id-index.ts";
 import type { DuplicatePolicy } from "../linalg/csr.ts";
 import {
@@ -48,11 +50,18 @@ export interface CreateInteractionsOptions {
    * @defaultValue "add"
    */
   unknownIds?: "add" | "error";
+  /**
+   * The unit of the timestamps (`"seconds"` or `"milliseconds"` since the epoch), carried by the dataset so that
+   * models measuring ages in days read it (see {@link Interactions.timeUnit}).
+   * @defaultValue unknown: models take their own `timeUnit` option, default `"seconds"`
+   */
+  timeUnit?: TimeUnit;
 }
 
 /** Validated options with defaults applied. @internal */
 export interface ResolvedCreateOptions {
   readonly duplicates: DuplicatePolicy;
+  readonly timeUnit: TimeUnit | undefined;
   readonly users: IdIndexBuilder;
   readonly items: IdIndexBuilder;
 }
@@ -70,8 +79,10 @@ export function resolveCreateOptions(fn: string, options: CreateInteractionsOpti
   }
   if (options.users !== undefined) checkIdIndex(fn, "options.users", options.users);
   if (options.items !== undefined) checkIdIndex(fn, "options.items", options.items);
+  if (options.timeUnit !== undefined) assertOneOf(fn, "options.timeUnit", options.timeUnit, ["seconds", "milliseconds"] as const);
   return {
     duplicates,
+    timeUnit: options.timeUnit,
     users: new IdIndexBuilder(options.users, options.users === undefined || unknownIds === "add"),
     items: new IdIndexBuilder(options.items, options.items === undefined || unknownIds === "add"),
   };
@@ -174,7 +185,7 @@ export function createInteractions(rows: Iterable<InteractionRow>, options: Crea
   if (position === 0) {
     throw new NextbestError("E_EMPTY", `${fn}: rows must hold at least one interaction, got none`);
   }
-  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `rows[${k}]`);
+  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `rows[${k}]`, resolved.timeUnit);
 }
 
 /** The most entries a column may hold: the largest typed array index range nextbest allocates (2^31 − 1). */
@@ -281,7 +292,7 @@ export function createInteractionsFromColumns(
     if (i < 0) throw unknownIdError(fn, `columns.items[${k}]`, item, "item");
     buffer.push(u, i, v, t, k);
   }
-  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `entry ${k}`);
+  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `entry ${k}`, resolved.timeUnit);
 }
 
 /**

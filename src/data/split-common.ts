@@ -230,7 +230,7 @@ function rebuild(
       }
     }
   }
-  return buildInteractions(fn, users.finish(), items.finish(), buffer, events?.duplicates ?? "sum", (k) => `entry ${k}`);
+  return buildInteractions(fn, users.finish(), items.finish(), buffer, events?.duplicates ?? "sum", (k) => `entry ${k}`, source.timeUnit);
 }
 
 /**

@@ -76,7 +76,7 @@ export function transformValues(data: Interactions, transform: ValueTransform, o
   const b = options.bm25B ?? 0.8;
   assertInRange(fn, "options.bm25B", b, 0, 1);
   const { byUser } = data;
-  if (transform === "raw") return freezeInteractions(data.users, data.items, byUser, data.timestamps);
+  if (transform === "raw") return freezeInteractions(data.users, data.items, byUser, data.timestamps, undefined, data.timeUnit);
   const { indptr, indices, values, rows, cols } = byUser;
   const nnz = indptr[rows]!;
   const out = new Float64Array(nnz);
@@ -116,5 +116,5 @@ export function transformValues(data: Interactions, transform: ValueTransform, o
       }
     }
   }
-  return freezeInteractions(data.users, data.items, { rows, cols, indptr, indices, values: out }, data.timestamps);
+  return freezeInteractions(data.users, data.items, { rows, cols, indptr, indices, values: out }, data.timestamps, undefined, data.timeUnit);
 }

@@ -5,6 +5,7 @@
  */
 import type { Id, IdIndex } from "../core/id-index.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
+import type { TimeUnit } from "../internal/time.ts";
 
 /**
  * An interactions dataset: who interacted with what, how strongly, and when.
@@ -33,6 +34,13 @@ export interface Interactions {
    * bought before and after a cut-off counts on both sides; repeat-purchase models read each purchase from them.
    */
   readonly events?: InteractionEvents;
+  /**
+   * The unit of `timestamps`, set by whoever built the dataset: `"milliseconds"` by the readers for ISO 8601 dates,
+   * the `timeUnit` option of `createInteractions` and the readers for numeric timestamps; absent when unknown. Models
+   * that measure ages in days (recency weights, repeat cycles, content profiles) read it, and an explicit `timeUnit`
+   * option that contradicts it is an error.
+   */
+  readonly timeUnit?: TimeUnit;
 }
 
 /**

@@ -63,6 +63,9 @@ export function validateInteractions(fn: string, name: string, data: unknown, al
   }
   if (!allowEmpty && users === 0) throw new NextbestError("E_EMPTY", `${fn}: ${name} must hold at least one user, got 0 users`);
   if (!allowEmpty && items === 0) throw new NextbestError("E_EMPTY", `${fn}: ${name} must hold at least one item, got 0 items`);
+  if (d.timeUnit !== undefined && d.timeUnit !== "seconds" && d.timeUnit !== "milliseconds") {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: ${name}.timeUnit must be "seconds", "milliseconds" or absent, got ${describeValue(d.timeUnit)}`);
+  }
   if ((d as Record<PropertyKey, unknown>)[VALIDATED_INTERACTIONS] === true) return;
   checkRows(fn, `${name}.byUser`, byUser, "user", "item");
   checkRows(fn, `${name}.byItem`, byItem, "item", "user");

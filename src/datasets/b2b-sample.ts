@@ -633,5 +633,5 @@ export function b2bPurchaseInteractions(
     if (i < 0) throw unknownIdError(fn, `${where}.product`, product, "item");
     buffer.push(u, i, value === "amount" ? (amount as number) : 1, has ? (timestamp as number) : 0, k);
   });
-  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `purchases[${k}]`);
+  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `purchases[${k}]`, resolved.timeUnit ?? "milliseconds");
 }

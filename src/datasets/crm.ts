@@ -278,5 +278,6 @@ export function crmWonInteractions(opportunities: readonly CrmOpportunity[], opt
     rows.push({ user: deal.account, item: deal.product, value: value === "count" ? 1 : (deal.closeValue ?? 0), timestamp: deal.closeDate });
   }
   if (rows.length === 0) throw new NextbestError("E_EMPTY", `${fn}: opportunities must hold at least one won deal with an account and a close date, got none`);
-  return createInteractions(rows, createOptions);
+  // Close dates are milliseconds since the epoch: the dataset carries that unit.
+  return createInteractions(rows, { timeUnit: "milliseconds", ...createOptions });
 }

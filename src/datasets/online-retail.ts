@@ -1023,5 +1023,5 @@ export function onlineRetailInteractions(lines: OnlineRetailLines, options: Onli
     throw new NextbestError("E_EMPTY", `${fn}: lines must hold at least one line in [${from}, ${before}), got none of ${n}`);
   }
   const m = users.length;
-  return createInteractionsFromColumns({ users, items, values: values.subarray(0, m), timestamps: times.subarray(0, m) }, { ...createOptions, duplicates: "sum" });
+  return createInteractionsFromColumns({ users, items, values: values.subarray(0, m), timestamps: times.subarray(0, m) }, { timeUnit: lines.timeUnit, ...createOptions, duplicates: "sum" });
 }

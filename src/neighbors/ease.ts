@@ -299,7 +299,7 @@ function readRecency(fn: string, options: EaseOptions, interactions: Interaction
   if (typeof halfLifeDays !== "number" || !(halfLifeDays > 0)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.recencyHalfLifeDays must be a number > 0 (Infinity: no decay), got ${describeValue(halfLifeDays)}`);
   }
-  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit, interactions);
   if (halfLifeDays === Number.POSITIVE_INFINITY) return Object.freeze({ halfLifeDays, asOf: null, timeUnit });
   const timestamps = interactions.timestamps;
   if (timestamps === undefined) {

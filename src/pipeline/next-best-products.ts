@@ -279,7 +279,7 @@ export function fitNextBestProducts(interactions: Interactions, options: NextBes
   if (typeof validationDays !== "number" || !(validationDays > 0) || !Number.isFinite(validationDays)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.validationDays must be a finite number > 0, got ${describeValue(validationDays)}`);
   }
-  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit, interactions);
   const seed = options.seed ?? 1;
   assertSeed(fn, "options.seed", seed);
   const candidates = options.candidates ?? 100;

@@ -163,7 +163,7 @@ export function fitBuyAgain(interactions: Interactions, options: BuyAgainOptions
   checkOptionsObject(fn, options);
   const times = pairTimes(fn, interactions);
   const halfLifeDays = positiveDays(fn, "options.halfLifeDays", options.halfLifeDays ?? 180, true);
-  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit, interactions);
   const fill = resolveFill(fn, options.fill, "popularity");
   const asOf = resolveAsOf(fn, options.asOf, latestTime(times));
   const userIndptr = interactions.byUser.indptr;

@@ -276,7 +276,7 @@ export function fitRepeatPurchases(interactions: Interactions, options: RepeatPu
   if (typeof l2 !== "number" || !Number.isFinite(l2) || !(l2 > 0)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.l2 must be a finite number > 0, got ${describeValue(l2)}`);
   }
-  const timeUnit = resolveTimeUnit(fn, options.timeUnit);
+  const timeUnit = resolveTimeUnit(fn, options.timeUnit, interactions);
   const fill = resolveFill(fn, options.fill, "none");
   const maxTrainingPairs = options.maxTrainingPairs ?? 100_000;
   assertInteger(fn, "options.maxTrainingPairs", maxTrainingPairs, 2);

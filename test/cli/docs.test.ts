@@ -38,7 +38,7 @@ afterAll(() => {
 
 describe("docs/cli.md console blocks give the output they show", () => {
   it("has files and commands to run", () => {
-    expect(blocks.filter((block) => block.lang === "csv").map((block) => block.name)).toEqual(["purchases.csv", "products.csv", "accounts.csv", "bad.csv"]);
+    expect(blocks.filter((block) => block.lang === "csv").map((block) => block.name)).toEqual(["purchases.csv", "products.csv", "accounts.csv", "bad.csv", "deals.csv"]);
     expect(sessions.length).toBeGreaterThanOrEqual(7);
   });
 

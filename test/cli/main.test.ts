@@ -95,6 +95,11 @@ describe("nextbest errors: one line on stderr, exit code 2", () => {
     expect(new Set(run.stdout.trim().split("\n").slice(1).map((line) => line.split(",")[0]))).toEqual(new Set(["café", "cafè", "cafà"]));
   });
 
+  it("a mistyped command or option names the closest one", async () => {
+    expect(expectOneLineError(await cli(["recomend"]))).toMatch(/^nextbest: unknown command "recomend" \(did you mean recommend\?\)/);
+    expect(expectOneLineError(await cli(["evaluate", "--interactions", tiny, "--metric", "ndcg@10"]))).toMatch(/\(did you mean --metrics\?\)/);
+  });
+
   it("a malformed product table names the file and line", async () => {
     const ragged = writeFixture(scratch, "ragged.csv", "id,family\nx,crm\ny\n");
     expect(expectOneLineError(await cli(["recommend", "--interactions", tiny, "--model", "content", "--items", ragged]))).toBe(
@@ -183,5 +188,47 @@ describe("nextbest errors: one line on stderr, exit code 2", () => {
     });
     expect(code).toBe(1);
     expect(stderr).toBe("nextbest: internal error (please report it): stdout closed\n");
+  });
+});
+
+describe("nextbest reading a CRM export: --where, --skip-invalid, --date-format, --decimal-comma", () => {
+  // Deals: an open one without an account (line 4), a lost one, a won one with a broken amount (line 6).
+  const deals = writeFixture(
+    scratch,
+    "deals.csv",
+    [
+      "deal;account;product;stage;amount;closed",
+      "1;acme;crm;Won;1.200,50;03/01/2017",
+      "2;acme;erp;Won;300;03/15/2017",
+      "3;;erp;Open;0;",
+      "4;globex;crm;Lost;800;04/02/2017",
+      "5;globex;erp;Won;zwölf;04/20/2017",
+      "6;initech;crm;Won;500;05/02/2017",
+      "7;initech;hr;Won;250;05/09/2017",
+      "",
+    ].join("\n"),
+  );
+  const common = ["--interactions", deals, "--user-column", "account", "--item-column", "product", "--value-column", "amount", "--timestamp-column", "closed"];
+
+  it("without the options the first bad line stops the run, naming it", async () => {
+    expect(expectOneLineError(await cli(["recommend", ...common]))).toMatch(/line 2 of .*column "amount" must be a number, got "1\.200,50"/);
+  });
+
+  it("with them, won deals only, the broken row reported on stderr, dates and decimal commas read", async () => {
+    const run = await cli(["recommend", ...common, "--where", "stage=Won", "--skip-invalid", "--date-format", "MM/dd/yyyy", "--decimal-comma", "--model", "popularity", "--k", "2"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("nextbest: skipped 1 invalid row of");
+    expect(run.stderr).toContain('line 6 of');
+    expect(run.stderr).toContain('column "amount" must be a number with a decimal comma (12,5 or 1.234,5), got "zwölf"');
+    const users = new Set(run.stdout.trim().split("\n").slice(1).map((line) => line.split(",")[0]));
+    expect(users).toEqual(new Set(["acme", "initech"]));
+  });
+
+  it("--where takes alternatives with | and names a missing column", async () => {
+    const run = await cli(["recommend", ...common, "--where", "stage=Won|Lost", "--skip-invalid", "--date-format", "MM/dd/yyyy", "--decimal-comma", "--model", "popularity"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("globex");
+    expect(expectOneLineError(await cli(["recommend", ...common, "--where", "phase=Won"]))).toMatch(/must have the column "phase" of options\.where/);
+    expect(expectOneLineError(await cli(["recommend", ...common, "--where", "Won"]))).toMatch(/--where must be COLUMN=VALUE, got "Won"/);
   });
 });
