@@ -6,8 +6,7 @@
  * @module
  */
 import { open, readFile } from "node:fs/promises";
-import { encodeRows, fitFeatureEncoder, type FeatureRow, type FieldSpec } from "../content/encoder.ts";
-import type { ContentItems } from "../content/recommender.ts";
+import { parseFeatureTableFor, type FeatureTable as ContentFeatureTable } from "../content/table.ts";
 import { NextbestError } from "../core/errors.ts";
 import { createCsvTokenizer, type CsvRecord } from "../data/csv.ts";
 import type { InteractionsCsvColumns, InvalidRow } from "../data/interactions-csv.ts";
@@ -141,13 +140,8 @@ export async function readInteractions(path: string, options: InteractionsFileOp
   return readInteractionsFile(path, { ...base, columns });
 }
 
-/** A feature table read from CSV: ids, encoded features, and the schema the columns were given. @internal */
-export interface FeatureTable extends ContentItems {
-  /** Ids as strings, one per row (the same array as `ids`). */
-  readonly ids: readonly string[];
-  /** The schema fitted: one field per feature column. */
-  readonly schema: readonly FieldSpec[];
-}
+/** A feature table read from CSV (see `parseFeatureTable`). @internal */
+export type FeatureTable = ContentFeatureTable;
 
 /** How a feature table is read. @internal */
 export interface FeatureTableOptions {
@@ -163,14 +157,10 @@ export interface FeatureTableOptions {
   readonly categorical: ReadonlySet<string>;
 }
 
-const isNumber = (text: string): boolean => text.trim() !== "" && Number.isFinite(Number(text));
-
 /**
- * Reads a table of products or accounts: a header, an id column, and feature columns. A column named `tags` holds
- * `|`-separated tags; a column whose every non-empty value is a number is numeric (standardized); any other column is
- * categorical (one-hot). Empty cells are missing values. Rows are encoded to unit-norm vectors.
+ * Reads a table of products or accounts with `parseFeatureTable` (an id column, numeric, categorical and `tags`
+ * columns, unit-norm rows), its errors naming the option, file, line and column.
  *
- * @throws NextbestError naming the option, file, line and column for malformed input
  * @internal
  */
 export async function readFeatureTable(path: string, options: FeatureTableOptions): Promise<FeatureTable> {
@@ -182,82 +172,9 @@ export async function readFeatureTable(path: string, options: FeatureTableOption
     throw unreadable(fn, path, error);
   }
   const source = ` of ${JSON.stringify(path)}`;
-  const tokenizer = createCsvTokenizer(fn, options.delimiter, source);
-  const records: CsvRecord[] = [...tokenizer.push(text), ...tokenizer.end()];
-  const headerRecord = records[0];
-  if (headerRecord === undefined) throw new NextbestError("E_EMPTY", `${fn}: ${JSON.stringify(path)} must hold a header and at least one row, got an empty file`);
-  const header = headerRecord.fields.map((name) => name.trim());
-  header.forEach((name, c) => {
-    if (header.indexOf(name) !== c) {
-      throw new NextbestError("E_DUPLICATE", `${fn}: line ${headerRecord.line}${source}, column ${JSON.stringify(name)} must appear once in the header, got it twice`);
-    }
-  });
+  const head = createCsvTokenizer(fn, options.delimiter, source);
+  const firstRecord = [...head.push(text), ...head.end()][0];
+  const header = (firstRecord?.fields ?? []).map((name) => name.trim());
   const idColumn = options.idColumn ?? (header.includes("id") ? "id" : options.fallbackIdColumn);
-  const idAt = header.indexOf(idColumn);
-  if (idAt < 0) {
-    throw new NextbestError(
-      "E_BAD_INPUT",
-      `${fn}: line ${headerRecord.line}${source} must have an id column ${JSON.stringify(idColumn)}, got columns ${header.map((h) => JSON.stringify(h)).join(", ")}`,
-    );
-  }
-  const body = records.slice(1);
-  if (body.length === 0) throw new NextbestError("E_EMPTY", `${fn}: ${JSON.stringify(path)} must hold at least one row after the header, got none`);
-  const firstLine = new Map<string, number>();
-  for (const record of body) {
-    if (record.fields.length !== header.length) {
-      throw new NextbestError(
-        "E_BAD_INPUT",
-        `${fn}: line ${record.line}${source} must have ${header.length} fields like the header, got ${record.fields.length}`,
-      );
-    }
-    const id = record.fields[idAt]!;
-    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${record.line}${source}, column ${JSON.stringify(idColumn)} must not be empty, got ""`);
-    const seen = firstLine.get(id);
-    if (seen !== undefined) {
-      throw new NextbestError(
-        "E_DUPLICATE",
-        `${fn}: line ${record.line}${source}, column ${JSON.stringify(idColumn)} must hold unique ids, got ${JSON.stringify(id)} again (first at line ${seen})`,
-      );
-    }
-    firstLine.set(id, record.line);
-  }
-  const schema: FieldSpec[] = [];
-  const kinds: ("numeric" | "categorical" | "tags")[] = [];
-  header.forEach((name, c) => {
-    if (c === idAt) {
-      kinds.push("categorical");
-      return;
-    }
-    const values = body.map((record) => record.fields[c]!.trim()).filter((value) => value !== "");
-    let kind: "numeric" | "categorical" | "tags";
-    if (name === "tags") kind = "tags";
-    else if (!options.categorical.has(name) && values.length > 0 && values.every(isNumber)) kind = "numeric";
-    else kind = "categorical";
-    kinds.push(kind);
-    if (values.length === 0) return; // an empty column carries nothing
-    schema.push(kind === "numeric" ? { field: name, kind, transform: "standardize" } : { field: name, kind });
-  });
-  if (schema.length === 0) {
-    throw new NextbestError(
-      "E_EMPTY",
-      `${fn}: ${JSON.stringify(path)} must have at least one non-empty feature column besides ${JSON.stringify(idColumn)}, got none`,
-    );
-  }
-  const used = new Set(schema.map((field) => field.field));
-  const rows: FeatureRow[] = body.map((record) => {
-    const row = new Map<string, unknown>();
-    header.forEach((name, c) => {
-      if (!used.has(name)) return;
-      const cell = record.fields[c]!.trim();
-      if (cell === "") return;
-      const kind = kinds[c];
-      if (kind === "numeric") row.set(name, Number(cell));
-      else if (kind === "tags") row.set(name, cell.split("|").map((tag) => tag.trim()).filter((tag) => tag !== ""));
-      else row.set(name, cell);
-    });
-    return row;
-  });
-  const encoder = fitFeatureEncoder(rows, schema);
-  const ids = body.map((record) => record.fields[idAt]!);
-  return { ids, features: encodeRows(encoder, rows), schema };
+  return parseFeatureTableFor(fn, text, source, { delimiter: options.delimiter, idColumn, categorical: [...options.categorical] });
 }

@@ -72,3 +72,4 @@ export {
   type LookAlikeModelJSON,
   type LookAlikeModelOptions,
 } from "./look-alike-recommender.ts";
+export { parseFeatureTable, type FeatureTable, type FeatureTableOptions } from "./table.ts";

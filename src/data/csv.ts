@@ -299,29 +299,121 @@ export function createCsvRowParser(options: CsvParserOptions = {}): CsvRowParser
 }
 
 /**
- * Parses CSV/TSV text into rows of fields (RFC 4180 quoting, LF/CRLF/CR line ends, BOM and blank lines skipped).
- * O(length of the text). For text that arrives in pieces use {@link createCsvRowParser}.
+ * Options of {@link parseCsv} in header mode: the first record names the columns and each row becomes a `Map` from
+ * column name to value, ready for `fitFeatureEncoder`, `parseFeatureTable` or your own code.
+ *
+ * @category data
+ */
+export interface CsvTableOptions extends CsvParserOptions {
+  /** The first record is a header of column names (unique, trimmed). */
+  header: true;
+  /**
+   * Which columns hold numbers: `"auto"` every column whose non-empty cells are all numbers, or the names of the
+   * columns that must be numbers (a cell that is not is an error naming its line and column). Other cells stay
+   * strings. @defaultValue none: every cell a string
+   */
+  numbers?: "auto" | readonly string[];
+}
+
+/** One row of {@link parseCsv} in header mode: column name → value; empty cells are left out (missing). @category data */
+export type CsvTableRow = Map<string, string | number>;
+
+/**
+ * Parses CSV/TSV text (RFC 4180 quoting, LF/CRLF/CR line ends, BOM and blank lines skipped). O(length of the text).
+ * Without `header` it returns the fields of every record; with `{ header: true }` the first record names the
+ * columns and every other record becomes a {@link CsvTableRow} (`Map` of column to value, numbers where `numbers`
+ * says, empty cells left out). For text that arrives in pieces use {@link createCsvRowParser}.
  *
  * @param text - the whole text
- * @param options - the delimiter (default `"auto"`)
- * @returns one array of fields per record
- * @throws {@link core!NextbestError} `E_BAD_INPUT` for malformed quoting, naming the line
+ * @param options - the delimiter (default `"auto"`); `header: true` and `numbers` for rows as maps
+ * @returns one array of fields per record, or one map per data row in header mode
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for malformed quoting, naming the line; in header mode a repeated
+ *   column name, a line with another number of fields than the header, or a `numbers` column cell that is not a
+ *   number, naming the line and column
  * @example
  * ```ts
  * import { parseCsv } from "nextbest/data";
  * parseCsv('id;name\r\n1;"Acme ""Inc"""\r\n'); // => [["id", "name"], ["1", 'Acme "Inc"']]
+ * const rows = parseCsv("sku,family,seats\ncrm,sales,10\nerp,finance,\n", { header: true, numbers: "auto" });
+ * [rows[0]!.get("seats"), rows[1]!.has("seats"), rows[1]!.get("family")]; // => [10, false, "finance"]
  * ```
  * @category data
  */
-export function parseCsv(text: string, options: CsvParserOptions = {}): string[][] {
+export function parseCsv(text: string, options?: CsvParserOptions & { header?: false }): string[][];
+export function parseCsv(text: string, options: CsvTableOptions): CsvTableRow[];
+export function parseCsv(text: string, options: CsvParserOptions & { header?: boolean; numbers?: "auto" | readonly string[] } = {}): string[][] | CsvTableRow[] {
   const fn = "parseCsv";
   if (typeof text !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: text must be a string, got ${describeValue(text)}`);
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
+  const header = options.header ?? false;
+  if (typeof header !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.header must be true or false, got ${describeValue(header)}`);
+  if (!header && options.numbers !== undefined) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.numbers needs header: true (it names columns), got ${describeValue(options.numbers)}`);
+  }
   const parser = createCsvTokenizer(fn, resolveDelimiter(fn, "options.delimiter", options.delimiter));
-  const rows: string[][] = [];
-  for (const record of parser.push(text)) rows.push(record.fields);
-  for (const record of parser.end()) rows.push(record.fields);
-  return rows;
+  const records = [...parser.push(text), ...parser.end()];
+  if (!header) return records.map((record) => record.fields);
+  return tableRows(fn, records, options.numbers);
+}
+
+// Strict number cells: decimal or exponent notation, no hex, no blanks inside.
+const NUMBER_CELL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function tableRows(fn: string, records: readonly CsvRecord[], numbers: unknown): CsvTableRow[] {
+  const head = records[0];
+  if (head === undefined) return [];
+  const names = head.fields.map((name) => name.trim());
+  names.forEach((name, c) => {
+    if (names.indexOf(name) !== c) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${head.line} (the header) must name each column once, got ${describeValue(name)} in columns ${names.indexOf(name) + 1} and ${c + 1}`);
+    }
+  });
+  const body = records.slice(1);
+  for (const record of body) {
+    if (record.fields.length !== names.length) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${record.line} must have ${names.length} fields like the header, got ${record.fields.length}`);
+    }
+  }
+  let numeric: boolean[];
+  if (numbers === undefined) numeric = names.map(() => false);
+  else if (numbers === "auto") {
+    numeric = names.map((_, c) => {
+      let any = false;
+      for (const record of body) {
+        const cell = record.fields[c]!.trim();
+        if (cell === "") continue;
+        if (!NUMBER_CELL.test(cell)) return false;
+        any = true;
+      }
+      return any;
+    });
+  } else if (Array.isArray(numbers) && numbers.every((name) => typeof name === "string")) {
+    for (const name of numbers as string[]) {
+      if (!names.includes(name)) {
+        throw new NextbestError("E_BAD_INPUT", `${fn}: options.numbers must name header columns, got ${describeValue(name)} (columns ${names.map((n) => describeValue(n)).join(", ")})`);
+      }
+    }
+    numeric = names.map((name) => (numbers as string[]).includes(name));
+  } else {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.numbers must be "auto" or an array of column names, got ${describeValue(numbers)}`);
+  }
+  return body.map((record) => {
+    const row: CsvTableRow = new Map();
+    record.fields.forEach((field, c) => {
+      const cell = field.trim();
+      if (cell === "") return;
+      if (!numeric[c]) {
+        row.set(names[c]!, field);
+        return;
+      }
+      const value = NUMBER_CELL.test(cell) ? Number(cell) : Number.NaN;
+      if (!Number.isFinite(value)) {
+        throw new NextbestError("E_BAD_INPUT", `${fn}: line ${record.line}, column ${describeValue(names[c])} must be a finite number (options.numbers), got ${describeValue(field)}`);
+      }
+      row.set(names[c]!, value);
+    });
+    return row;
+  });
 }

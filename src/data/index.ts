@@ -54,10 +54,13 @@ export {
   type CsvParserOptions,
   type CsvRecord,
   type CsvRowParser,
+  type CsvTableOptions,
+  type CsvTableRow,
 } from "./csv.ts";
 export {
   createInteractionsCsvReader,
   parseInteractionsCsv,
+  type InvalidRow,
   parseInteractionsCsvAsync,
   type InteractionsCsvColumns,
   type InteractionsCsvReader,

@@ -5,7 +5,9 @@
  * @module node
  */
 export {
+  readFeatureTableFile,
   readInteractionsFile,
+  type ReadFeatureTableFileOptions,
   readMovieLens100k,
   readMovieLens100kSplit,
   type ReadInteractionsFileOptions,

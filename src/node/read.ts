@@ -10,6 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { alignToTrain } from "../data/align-to-train.ts";
+import { parseFeatureTableFor, type FeatureTable, type FeatureTableOptions } from "../content/table.ts";
 import { createInteractionsCsvReaderFor, type ParseInteractionsCsvOptions } from "../data/interactions-csv.ts";
 import { movieLens100kCsvOptions, type ParseMovieLens100kOptions } from "../data/movielens.ts";
 import type { InteractionsSplit, SplitOptions } from "../data/split-common.ts";
@@ -175,6 +176,38 @@ export async function readInteractionsFile(path: string, options: ReadInteractio
   const { encoding, ...csv } = options ?? {};
   const reader = createInteractionsCsvReaderFor(fn, csv, { source: ` of ${JSON.stringify(path)}` });
   return streamFile(fn, path, reader, encodingOption(fn, encoding));
+}
+
+/** Options of {@link readFeatureTableFile}: those of `parseFeatureTable`, plus the file's encoding. @category node */
+export interface ReadFeatureTableFileOptions extends FeatureTableOptions {
+  /** The file's text encoding (strict UTF-8 by default). @defaultValue "utf-8" */
+  encoding?: TextEncodingName;
+}
+
+/**
+ * Reads a product or account table file (CSV/TSV, `.gz` gunzipped) with `parseFeatureTable`: an id column and feature
+ * columns encoded to unit-norm rows, ready for `fitContentRecommender` (products) or `fitLookAlikeModel` (accounts).
+ * Errors name the file, the line and the column.
+ *
+ * @param path - the file path
+ * @param options - see `FeatureTableOptions` in `nextbest/content` (delimiter, id column, categorical and tag columns)
+ * @returns a promise of the table
+ * @throws {@link core!NextbestError} as `parseFeatureTable`, and `E_BAD_INPUT` when the file cannot be read
+ * @example
+ * ```ts
+ * import { readFeatureTableFile } from "nextbest/node";
+ * const products = await readFeatureTableFile("products.csv", { idColumn: "sku" });
+ * products.features.rows === products.ids.length; // => true
+ * ```
+ * @category node
+ */
+export async function readFeatureTableFile(path: string, options: ReadFeatureTableFileOptions = {}): Promise<FeatureTable> {
+  const fn = "readFeatureTableFile";
+  checkPath(fn, "path", path);
+  const { encoding, ...tableOptions } = options ?? {};
+  const chunks: string[] = [];
+  await streamTextFile(fn, path, (chunk) => chunks.push(chunk), path.endsWith(".gz"), encodingOption(fn, encoding));
+  return parseFeatureTableFor(fn, chunks.join(""), ` of ${JSON.stringify(path)}`, tableOptions);
 }
 
 /** Options of {@link readMovieLens100k}. @category node */
