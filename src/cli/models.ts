@@ -15,6 +15,7 @@ import { bprFromJSON, bprRecommender, bprToJSON, fitBpr } from "../factorization
 import { fitImplicitAls, implicitAlsFromJSON, implicitAlsRecommender, implicitAlsToJSON } from "../factorization/implicit-als.ts";
 import { blendFromSpec, blendRecommenders } from "../hybrid/blend.ts";
 import { learnBlendWeights, type BlendComponentFactory } from "../hybrid/learn-weights.ts";
+import { hybridModelFromJSON, hybridModelToJSON, type SavableModel } from "../pipeline/hybrid-json.ts";
 import {
   fitItemItemImplicit,
   itemItemImplicitFromJSON,
@@ -59,7 +60,7 @@ export interface ModelContext {
   readonly warn: (message: string) => void;
 }
 
-/** A fitted model: its recommender, and its JSON form for `--model-out` (undefined for the hybrid). @internal */
+/** A fitted model: its recommender, and its JSON form for `--model-out` (the hybrid's is the whole-hybrid document). @internal */
 export interface FittedModel {
   /** The recommender on the shared contract. */
   readonly recommender: Recommender;
@@ -177,9 +178,10 @@ function fitHybrid(train: Interactions, context: ModelContext): FittedModel {
     // Refitted on all of train last, so `fitted` holds the models behind the final components.
     const components = new Map(factories.map((f) => [f.name, f.factory(train)] as const));
     const weights = learned.spec.components.map((c) => `${c.name}=${Number(c.weight.toFixed(3))}`).join(", ");
+    const recommender = blendFromSpec(learned.spec, components);
     return {
-      recommender: blendFromSpec(learned.spec, components),
-      json: undefined,
+      recommender,
+      json: hybridModelToJSON(recommender, fitted as ReadonlyMap<string, SavableModel>),
       note: `learned weights ${weights} (validation ndcg@10 ${learned.value.toFixed(4)}, equal weights ${learned.baseline.toFixed(4)})`,
       narratable: fitted,
     };
@@ -187,7 +189,8 @@ function fitHybrid(train: Interactions, context: ModelContext): FittedModel {
   const names = HYBRID_COMPONENTS.filter((name) => (context.weights.get(name) ?? 0) > 0);
   const factories = hybridFactories(context, names, fitted);
   const components = factories.map((f) => ({ name: f.name, recommender: f.factory(train), weight: context.weights.get(f.name)! }));
-  return { recommender: blendRecommenders(components), json: undefined, note: undefined, narratable: fitted };
+  const recommender = blendRecommenders(components);
+  return { recommender, json: hybridModelToJSON(recommender, fitted as ReadonlyMap<string, SavableModel>), note: undefined, narratable: fitted };
 }
 
 /** The model JSON kinds `--model-in` reads, by the CLI's model name. @internal */
@@ -198,6 +201,7 @@ export const JSON_KINDS: ReadonlyMap<string, ModelKind> = new Map([
   ["implicit-als", "als"],
   ["bpr", "bpr"],
   ["content", "content"],
+  ["hybrid", "hybrid"],
 ]);
 
 /**
@@ -232,6 +236,12 @@ export function loadModel(json: unknown, accounts: FeatureTable | undefined): { 
     }
     case "bpr":
       return { kind, recommender: bprRecommender(bprFromJSON(json)), narratable: new Map() };
+    case "hybrid": {
+      const loaded = hybridModelFromJSON(json, {
+        recommender: (_name, model) => (model.kind === "content" ? contentWithAccounts(model, accounts) : undefined),
+      });
+      return { kind, recommender: loaded.recommender, narratable: loaded.models as ReadonlyMap<string, NarratableModel> };
+    }
     default: {
       const model = contentFromJSON(json);
       return { kind, recommender: contentWithAccounts(model, accounts), narratable: new Map([[kind, model]]) };

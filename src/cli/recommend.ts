@@ -53,7 +53,7 @@ export const RECOMMEND: CommandSpec = {
     { name: "explain", description: "add source and reason columns: a sentence per product from the model's evidence (scores to 3 significant digits)" },
     { name: "format", value: "FORMAT", defaultValue: "csv", description: "csv or json" },
     { name: "output", value: "FILE", description: "write the results to FILE instead of stdout" },
-    { name: "model-out", value: "FILE", description: "save the fitted model as JSON (single models, not the hybrid)" },
+    { name: "model-out", value: "FILE", description: "save the fitted model as JSON (the hybrid as one document with every component)" },
     { name: "model-in", value: "FILE", description: "load a model saved with --model-out instead of fitting one" },
     ...COMMON_OPTIONS,
   ],
@@ -219,9 +219,6 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
   }
   if ((kind === "content" || kind === "hybrid") && modelIn === undefined && stringOption(options, "items") === undefined) {
     throw new UsageError(`--model ${kind} needs a product table: add --items FILE (an id column and feature columns)`, command);
-  }
-  if (modelOut !== undefined && kind === "hybrid") {
-    throw new UsageError("--model-out saves single models (popularity, random, item-knn, als, bpr, content), got --model hybrid", command);
   }
 
   const tables = await readTablesOption(options, command);

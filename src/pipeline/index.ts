@@ -29,3 +29,11 @@ export {
   type NextBestProducts,
   type RecommendNextBestOptions,
 } from "./next-best-products.ts";
+export {
+  hybridModelToJSON,
+  hybridModelFromJSON,
+  type SavableModel,
+  type HybridModelJSON,
+  type LoadedHybrid,
+  type HybridModelFromJSONOptions,
+} from "./hybrid-json.ts";

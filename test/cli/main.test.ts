@@ -170,7 +170,7 @@ describe("nextbest errors: one line on stderr, exit code 2", () => {
     );
     const other = writeFixture(scratch, "other.json", '{"kind":"tfidf","version":1}');
     expect(expectOneLineError(await cli(["recommend", "--model-in", other]))).toBe(
-      'nextbest: --model-in: json.kind must be one of "popularity", "random", "item-item-implicit", "implicit-als", "bpr", "content", got "tfidf"',
+      'nextbest: --model-in: json.kind must be one of "popularity", "random", "item-item-implicit", "implicit-als", "bpr", "content", "hybrid", got "tfidf"',
     );
     const broken = writeFixture(scratch, "broken.json", '{"kind":"popularity","version":1,"measure":"distinct-users"}');
     expect(expectOneLineError(await cli(["recommend", "--model-in", broken]))).toMatch(/^nextbest: popularityFromJSON: json\.users /);

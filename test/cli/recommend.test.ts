@@ -153,11 +153,12 @@ describe("nextbest recommend", () => {
     checkLists(csvRows(run.stdout).rows, seenOf(b2bPurchases().replace(/,[^,\n]*,[^,\n]*$/gm, "")), 2);
   });
 
-  for (const model of ["popularity", "random", "item-knn", "als", "bpr", "content"]) {
+  for (const model of ["popularity", "random", "item-knn", "als", "bpr", "content", "hybrid", "hybrid --learn-weights"]) {
     it(`--model-out then --model-in gives identical output (${model})`, async () => {
-      const file = path.join(scratch, `${model}.json`);
-      const extra = model === "content" ? ["--items", products] : [];
-      const fitted = await cli(["recommend", "--interactions", purchases, "--model", model, "--model-out", file, "--k", "3", "--users", "acct-0,acct-5,newco", ...extra]);
+      const file = path.join(scratch, `${model.replace(/\W+/g, "-")}.json`);
+      const [name, ...flags] = model.split(" ");
+      const extra = [...(name === "content" || name === "hybrid" ? ["--items", products] : []), ...flags];
+      const fitted = await cli(["recommend", "--interactions", purchases, "--model", name!, "--model-out", file, "--k", "3", "--users", "acct-0,acct-5,newco", ...extra]);
       expect(fitted.code, fitted.stderr).toBe(0);
       expect((JSON.parse(readFileSync(file, "utf8")) as { version: number }).version).toBe(1);
       const loaded = await cli(["recommend", "--model-in", file, "--k", "3", "--users", "acct-0,acct-5,newco"]);
