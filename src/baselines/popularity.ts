@@ -265,6 +265,11 @@ export function popularityRecommender(model: PopularityModel): Recommender {
       checkUserIndex("popularityRecommender.seenItems", user, userCount);
       return seenIndices.subarray(seenIndptr[user]!, seenIndptr[user + 1]!);
     },
+    // A new account gets the same ranking; its own items are left out by the caller.
+    scoreHistory(_history: unknown, out: Float64Array): void {
+      checkScoreBuffer("popularityRecommender.scoreHistory", out, itemCount);
+      out.set(scores);
+    },
     fallback: Object.freeze({
       source: "popularity",
       scoreInto(_user: unknown, out: Float64Array): void {

@@ -17,8 +17,8 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import type { Recommender } from "../recommend/types.ts";
-import { checkFittedFinite, checkModelHeader, popularityFallback } from "../recommend/contract.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
+import { checkFittedFinite, checkHistoryValues, checkModelHeader, popularityFallback } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import { conjugateGradientAls, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
@@ -377,7 +377,23 @@ function checkImplicitAls(fn: string, model: ImplicitAlsModel): void {
 export function implicitAlsRecommender(model: ImplicitAlsModel): Recommender {
   const fn = "implicitAlsRecommender";
   checkImplicitAls(fn, model);
-  return factorRecommender(fn, "implicit-als", model, model.userFactors, model.itemFactors, model.factors);
+  const base = factorRecommender(fn, "implicit-als", model, model.userFactors, model.itemFactors, model.factors);
+  const itemCount = model.items.ids.length;
+  const Y = Float64Array.from(model.itemFactors);
+  return Object.freeze({
+    ...base,
+    // A new account: fold it in (one ridge solve against the item factors, as foldInUser), then score x·yᵢ.
+    scoreHistory(history: ItemHistory, out: Float64Array): void {
+      checkScoreBuffer(`${fn}.scoreHistory`, out, itemCount);
+      checkHistoryValues(`${fn}.scoreHistory`, history, model.items);
+      const x = foldInIndices(model, Y, history.items, history.values);
+      for (let i = 0; i < itemCount; i++) {
+        let s = 0;
+        for (let k = 0; k < model.factors; k++) s += x[k]! * Y[i * model.factors + k]!;
+        out[i] = s;
+      }
+    },
+  });
 }
 
 /** The adapter shared by the implicit factor models (scores x_uᵀ y_i, popularity fallback). @internal */
@@ -501,14 +517,18 @@ export function foldInUser(model: ImplicitAlsModel, interactions: Iterable<FoldI
     }
     position++;
   }
-  const x = new Float64Array(f);
-  if (summed.size === 0) return x;
   const order = [...summed.keys()].sort((a, b) => a - b);
-  const indices = Int32Array.from(order);
+  return foldInIndices(model, Float64Array.from(model.itemFactors), Int32Array.from(order), Float64Array.from(order, (i) => summed.get(i)!));
+}
+
+/** The folded-in user vector for item indices (ascending) with raw summed values; `Y` the item factors as float64. */
+function foldInIndices(model: ImplicitAlsModel, Y: Float64Array, indices: Int32Array, rawValues: Float64Array): Float64Array {
+  const f = model.factors;
+  const x = new Float64Array(f);
+  if (indices.length === 0) return x;
   const transform = model.hyperparameters.values ?? "raw";
-  const values = Float64Array.from(order, (i) => transformedValue(transform, summed.get(i)!));
+  const values = rawValues.map((value) => transformedValue(transform, value));
   const itemCount = model.items.ids.length;
-  const Y = Float64Array.from(model.itemFactors);
   const scratch = createAlsScratch(f);
   gramOf(Y, itemCount, f, scratch.gram);
   for (let k = 0; k < f; k++) scratch.gram[k * f + k]! += model.regularization;

@@ -6,9 +6,10 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { assertOneOf } from "../internal/validate.ts";
-import type { Recommender } from "../recommend/types.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import {
   NORMALIZATIONS,
+  allScoreHistory,
   alignComponents,
   checkBuffer,
   checkName,
@@ -197,6 +198,14 @@ export function combinedRecommender<T extends object>(
       checkUser(`${fn}.seenItems`, user, userCount);
       return unionSeen(components, user);
     },
+    ...(allScoreHistory(components)
+      ? {
+          scoreHistory(history: ItemHistory, out: Float64Array): void {
+            checkBuffer(`${fn}.scoreHistory`, out, itemCount);
+            state.combine(-1, "new account", out, history);
+          },
+        }
+      : {}),
     ...(hasFallback
       ? {
           fallback: Object.freeze({
@@ -287,14 +296,14 @@ function blendFor(fn: string, components: readonly HybridComponent[], options: B
     parts: normalized,
     fill,
     sources,
-    combine(user, userId, out) {
+    combine(user, userId, out, history) {
       out.fill(0);
       scored.fill(0);
       const itemCount = out.length;
       for (let c = 0; c < parts.length; c++) {
         const part = parts[c]!;
         const norm = normalized[c]!;
-        const filler = normalizedComponentScores(part, user, userId, raw[c]!, norm, normalization, missing, sorted, sources, c);
+        const filler = normalizedComponentScores(part, user, userId, raw[c]!, norm, normalization, missing, sorted, sources, c, history);
         fill[c] = filler;
         const w = weights[c]!;
         const back = part.itemBack;

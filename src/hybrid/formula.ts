@@ -361,9 +361,9 @@ function buildFormulaBlend(
     parts: normalized,
     fill,
     sources,
-    combine(user, userId, out) {
+    combine(user, userId, out, history) {
       for (let c = 0; c < count; c++) {
-        fill[c] = normalizedComponentScores(parts[c]!, user, userId, raw[c]!, normalized[c]!, normalization, missing, sorted, sources, c);
+        fill[c] = normalizedComponentScores(parts[c]!, user, userId, raw[c]!, normalized[c]!, normalization, missing, sorted, sources, c, history);
       }
       for (let h = 0; h < out.length; h++) {
         let scored = false;

@@ -89,7 +89,7 @@ export function reciprocalRankFusion(components: readonly HybridComponent[], opt
     parts: fused,
     fill,
     sources,
-    combine(user, userId, out) {
+    combine(user, userId, out, history) {
       out.fill(0);
       scored.fill(0);
       seenMask.fill(0);
@@ -101,7 +101,7 @@ export function reciprocalRankFusion(components: readonly HybridComponent[], opt
         const part = parts[c]!;
         const scores = raw[c]!;
         const reciprocal = fused[c]!;
-        sources[c] = componentScores(part, user, userId, scores);
+        sources[c] = componentScores(part, user, userId, scores, history);
         const map = part.itemMap;
         let m = 0;
         for (let i = 0; i < scores.length; i++) {

@@ -3,7 +3,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createIdIndex, type Id, type IdIndex } from "../core/id-index.ts";
 import { checkRecommender } from "../recommend/engine.ts";
-import type { Recommender } from "../recommend/types.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 
 /** How one component's raw scores of one user are mapped to a common scale before weighting. */
 export type Normalization = "z-score" | "min-max" | "rank-percentile" | "none";
@@ -69,7 +69,11 @@ export type ScoreSource = "model" | "fallback" | "none";
  * Writes the component's raw scores for a user into `out` (component item order): its own scores when it knows the
  * user, its fallback's otherwise, all NaN when it has neither. Returns where they came from.
  */
-export function componentScores(component: AlignedComponent, user: number, userId: Id, out: Float64Array): ScoreSource {
+export function componentScores(component: AlignedComponent, user: number, userId: Id, out: Float64Array, history?: ItemHistory): ScoreSource {
+  if (history !== undefined) {
+    component.recommender.scoreHistory!(historyIn(component, history), out);
+    return "model";
+  }
   const own = user >= 0 ? component.userMap[user]! : -1;
   if (own >= 0) {
     component.recommender.scoreUser(own, out);
@@ -193,8 +197,9 @@ export function normalizedComponentScores(
   sorted: Float64Array,
   sources: ScoreSource[],
   c: number,
+  history?: ItemHistory,
 ): number {
-  sources[c] = componentScores(component, user, userId, raw);
+  sources[c] = componentScores(component, user, userId, raw, history);
   normalized.set(raw);
   const min = normalizeInPlace(normalized, normalization, sorted);
   return min !== min ? 0 : missing === "min" ? min : 0;
@@ -232,4 +237,22 @@ export function checkBuffer(fn: string, out: unknown, length: number): asserts o
       `${fn}: out must be a Float64Array of length ${length} (one per item), got ${out instanceof Float64Array ? `length ${out.length}` : describeValue(out)}`,
     );
   }
+}
+
+/** A history in hybrid item indices, mapped to the component's own item space (items it lacks dropped). */
+function historyIn(component: AlignedComponent, history: ItemHistory): ItemHistory {
+  const back = component.itemBack;
+  const order: number[] = [];
+  for (let k = 0; k < history.items.length; k++) if (back[history.items[k]!]! >= 0) order.push(k);
+  order.sort((a, b) => back[history.items[a]!]! - back[history.items[b]!]!);
+  return {
+    items: Int32Array.from(order, (k) => back[history.items[k]!]!),
+    values: Float64Array.from(order, (k) => history.values[k]!),
+    timestamps: history.timestamps === undefined ? undefined : Float64Array.from(order, (k) => history.timestamps![k]!),
+  };
+}
+
+/** Whether every component can score a new account's history (then the hybrid can). */
+export function allScoreHistory(components: readonly AlignedComponent[]): boolean {
+  return components.every((component) => typeof component.recommender.scoreHistory === "function");
 }

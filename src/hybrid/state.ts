@@ -1,7 +1,7 @@
 // The internal state behind a blended or fused recommender, kept in a WeakMap keyed by the adapter so that the
 // adapter stays a plain Recommender and explainBlend can recompute a user's per-component parts. Not exported.
 import type { Id } from "../core/id-index.ts";
-import type { Recommender } from "../recommend/types.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import type { Alignment, ScoreSource } from "./shared.ts";
 
 /** Per-call results kept in scratch buffers (component item order) so that the explainer can read them. */
@@ -23,7 +23,7 @@ export interface CombineState {
    */
   readonly attribute?: (values: Float64Array, contributions: Float64Array, weights: Float64Array) => number;
   /** Writes the combined scores of a hybrid user index (−1 for an unknown user) into `out`. */
-  readonly combine: (user: number, userId: Id, out: Float64Array) => void;
+  readonly combine: (user: number, userId: Id, out: Float64Array, history?: ItemHistory) => void;
 }
 
 const registry = new WeakMap<Recommender, CombineState>();

@@ -19,8 +19,8 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertFiniteNumber } from "../internal/validate.ts";
-import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
-import type { Recommender } from "../recommend/types.ts";
+import { checkHistoryValues, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, historyValue, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
 
 /**
@@ -400,7 +400,42 @@ export function easeRecommender(model: EaseModel): Recommender {
       return ui.subarray(up[user]!, up[user + 1]!);
     },
     fallback: popularityFallback(items, ui),
+    // A new account's rows weighted as a training account's (value transform, recency decay when it has times).
+    ...(historyWeights(model) === undefined
+      ? {}
+      : {
+          scoreHistory(history: ItemHistory, out: Float64Array): void {
+            checkScoreBuffer("easeRecommender.scoreHistory", out, n);
+            const weights = historyWeights(model)!("easeRecommender.scoreHistory", history);
+            out.fill(0);
+            for (let k = 0; k < history.items.length; k++) {
+              const w = weights[k]!;
+              if (w === 0) continue;
+              const o = history.items[k]! * n;
+              for (let j = 0; j < n; j++) out[j]! += w * B[o + j]!;
+            }
+          },
+        }),
   });
+}
+
+/**
+ * How a new account's rows are weighted, as `inputMatrix` and the recency decay weighted a training account's; undefined
+ * for the corpus-wide transforms (bm25, tfidf), whose weights a single new row cannot reproduce.
+ */
+function historyWeights(model: EaseModel): ((fn: string, history: ItemHistory) => Float64Array) | undefined {
+  const { values: transform, dropNegative, recency } = model;
+  if (transform !== "raw" && transform !== "binary" && transform !== "log1p") return undefined;
+  return (fn, history) => {
+    if (transform === "log1p" && !dropNegative) checkHistoryValues(fn, history, model.items);
+    const scale = recency.halfLifeDays * dayLength(recency.timeUnit);
+    return history.values.map((value, k) => {
+      if (dropNegative && value < 0) return 0;
+      const weight = historyValue(transform, value);
+      const time = history.timestamps?.[k];
+      return recency.asOf === null || time === undefined ? weight : weight * Math.pow(0.5, Math.max(0, recency.asOf - time) / scale);
+    });
+  };
 }
 
 /**

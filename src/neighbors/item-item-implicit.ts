@@ -30,7 +30,7 @@ function allValuesEqual(matrix: CsrMatrix): boolean {
   for (let p = 1; p < nnz; p++) if (matrix.values[p] !== matrix.values[0]) return false;
   return true;
 }
-import { integerFromJSON, neighborListsFromJSON, sparseItemWeightsRecommender } from "./shared.ts";
+import { elementwiseHistoryWeights, integerFromJSON, neighborListsFromJSON, sparseItemWeightsRecommender } from "./shared.ts";
 
 /**
  * How the item × user matrix is weighted before item-item similarities are taken (as implicit does):
@@ -371,7 +371,7 @@ export function itemItemImplicitRecommender(model: ItemItemImplicitModel): Recom
       checkScoreBuffer(`${fn}.fallback.scoreInto`, out, itemCount);
       out.set(popularity);
     },
-  }));
+  }), elementwiseHistoryWeights(model.values, false, items));
 }
 
 /**

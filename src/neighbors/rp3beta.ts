@@ -21,7 +21,7 @@ import { checkInteractions, checkModelHeader, popularityFallback, seenFromJSON, 
 import type { Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
 import { computeNeighborLists } from "./kernel.ts";
-import { integerFromJSON, neighborListsFromJSON, sparseItemWeightsRecommender } from "./shared.ts";
+import { elementwiseHistoryWeights, integerFromJSON, neighborListsFromJSON, sparseItemWeightsRecommender } from "./shared.ts";
 
 /**
  * Options of {@link fitRp3Beta}. The defaults were chosen on the Online Retail II validation cut (train before
@@ -313,7 +313,13 @@ function checkRp3BetaModel(fn: string, model: unknown): asserts model is Rp3Beta
 export function rp3BetaRecommender(model: Rp3BetaModel): Recommender {
   const fn = "rp3BetaRecommender";
   checkRp3BetaModel(fn, model);
-  return sparseItemWeightsRecommender(fn, "rp3beta", model, popularityFallback(model.items, model.seenIndices));
+  return sparseItemWeightsRecommender(
+    fn,
+    "rp3beta",
+    model,
+    popularityFallback(model.items, model.seenIndices),
+    elementwiseHistoryWeights(model.values, model.dropNegative, model.items),
+  );
 }
 
 /**

@@ -2,8 +2,8 @@
 // the barrel.
 import type { IdIndex } from "../core/id-index.ts";
 import { float64ArrayFromJSON, int32ArrayFromJSON, badModel } from "../internal/serialize.ts";
-import { checkScoreBuffer, checkUserIndex } from "../recommend/contract.ts";
-import type { Recommender, RecommenderFallback } from "../recommend/types.ts";
+import { checkHistoryValues, checkScoreBuffer, checkUserIndex, historyValue } from "../recommend/contract.ts";
+import type { ItemHistory, Recommender, RecommenderFallback } from "../recommend/types.ts";
 
 /**
  * The recommender of a sparse item-item model (item-item cosine / TF-IDF / BM25, RP3β): the score of item i for user
@@ -23,6 +23,7 @@ export function sparseItemWeightsRecommender(
     readonly seenValues: Float64Array;
   },
   fallback: RecommenderFallback,
+  historyWeights?: (fn: string, history: ItemHistory) => Float64Array,
 ): Recommender {
   const { users, items, neighborIndptr: np, neighborIndices: ni, neighborSimilarities: ns, seenIndptr: up, seenIndices: ui, seenValues: uv } = model;
   const itemCount = items.ids.length;
@@ -46,7 +47,39 @@ export function sparseItemWeightsRecommender(
       return ui.subarray(up[user]!, up[user + 1]!);
     },
     fallback,
+    // A new account: its rows weighted as a training account's, summed over their neighbour lists.
+    ...(historyWeights === undefined
+      ? {}
+      : {
+          scoreHistory(history: ItemHistory, out: Float64Array): void {
+            checkScoreBuffer(`${fn}.scoreHistory`, out, itemCount);
+            const weights = historyWeights(`${fn}.scoreHistory`, history);
+            out.fill(0);
+            for (let k = 0; k < history.items.length; k++) {
+              const j = history.items[k]!;
+              const w = weights[k]!;
+              for (let q = np[j]!; q < np[j + 1]!; q++) out[ni[q]!]! += w * ns[q]!;
+            }
+          },
+        }),
   });
+}
+
+/**
+ * The weights of a new account's rows under an elementwise value transform (raw, binary, log1p; `dropNegative` sets
+ * negative values to 0); undefined for the corpus-wide transforms (bm25, tfidf), which a single account cannot
+ * reproduce, so such models do not score histories.
+ */
+export function elementwiseHistoryWeights(
+  transform: string,
+  dropNegative: boolean,
+  items: IdIndex,
+): ((fn: string, history: ItemHistory) => Float64Array) | undefined {
+  if (transform !== "raw" && transform !== "binary" && transform !== "log1p") return undefined;
+  return (fn, history) => {
+    if (transform === "log1p" && !dropNegative) checkHistoryValues(fn, history, items);
+    return history.values.map((value) => (dropNegative && value < 0 ? 0 : historyValue(transform, value)));
+  };
 }
 
 /** Reads a neighbour-list structure: offsets, indices in range and never the entity itself, similarities > 0. */

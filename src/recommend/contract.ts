@@ -187,3 +187,18 @@ export function checkFittedFinite(fn: string, what: string, values: ArrayLike<nu
     }
   }
 }
+
+/** Throws E_BAD_INPUT naming the item when a history value is negative (implicit models weigh values >= 0). */
+export function checkHistoryValues(fn: string, history: { readonly items: Int32Array; readonly values: Float64Array }, items: IdIndex): void {
+  for (let k = 0; k < history.values.length; k++) {
+    const value = history.values[k]!;
+    if (!(value >= 0)) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: history values must be >= 0, got ${describeValue(value)} for item ${describeValue(items.ids[history.items[k]!])}`);
+    }
+  }
+}
+
+/** A value transform applied to one history value, as the fit applied it to a training value. */
+export function historyValue(transform: string, value: number): number {
+  return transform === "binary" ? 1 : transform === "log1p" ? Math.log1p(value) : value;
+}

@@ -191,6 +191,12 @@ export function recommendOne(
   return displayable({ user, items: collect(recommender, scores, order), fallback: null, excludedSeen });
 }
 
+/** A result from scores already written (by `scoreHistory`, say): checked for ±∞, cut at NaN, shown as a table. */
+export function recommendationOf(fn: string, recommender: Recommender, user: Id, scores: Float64Array, order: Int32Array, excludedSeen: number): Recommendation {
+  checkScores(fn, recommender, "recommender.scoreHistory", user, scores);
+  return displayable({ user, items: collect(recommender, scores, order), fallback: null, excludedSeen });
+}
+
 // Notebooks (Deno's Jupyter kernel) show a recommendation as a table; JSON and equality never see the hook.
 function displayable(result: Recommendation): Recommendation {
   return attachDisplay(result, () => {

@@ -7,6 +7,7 @@
  */
 export { recommend } from "./recommend.ts";
 export { recommendMany } from "./recommend-many.ts";
+export { recommendForHistory, type AccountHistory, type HistoryRecommendation } from "./history.ts";
 export { scoreItems } from "./score-items.ts";
 export {
   predict,
@@ -28,4 +29,5 @@ export type {
   RecommendOptions,
   ScoreItemsOptions,
   UserScores,
+  ItemHistory,
 } from "./types.ts";

@@ -139,6 +139,30 @@ export interface Recommender {
    * answer (then unknown users get an empty, marked result unless the caller asked for strictness).
    */
   readonly fallback?: RecommenderFallback;
+  /**
+   * Writes a score for every item into `out` for an account the model was not trained on, from that account's own
+   * history (items it bought, with values and times), weighted as the model weighted a training account's rows: ALS
+   * folds the account in, item-kNN, EASE and RP3β sum their item weights, content builds the account's profile,
+   * popularity ignores the history. Optional: `recommendForHistory` uses it and says so when a model lacks it.
+   *
+   * @param history - the account's items (indices, ascending, no repeats), summed raw values, latest timestamps
+   * @param out - a buffer of length `items.ids.length`, overwritten entirely
+   */
+  scoreHistory?(history: ItemHistory, out: Float64Array): void;
+}
+
+/**
+ * A new account's history in a model's item index space, as {@link Recommender.scoreHistory} reads it.
+ *
+ * @category recommend
+ */
+export interface ItemHistory {
+  /** Item indices, ascending, without repeats. */
+  readonly items: Int32Array;
+  /** The summed raw value of each item (1 for a row without a value), on the training data's scale. */
+  readonly values: Float64Array;
+  /** The latest timestamp of each item, in the training data's unit, or undefined when not given. */
+  readonly timestamps: Float64Array | undefined;
 }
 
 /**
