@@ -61,8 +61,31 @@ const onlineRetailFile = resolve(repository, "../shared/data/online-retail-ii-20
 const outputDirectory = resolve(repository, "demo-output");
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
+// Bold titles on a terminal only: a log file or a pipe gets plain text, never raw escape codes.
+const terminal = process.stdout.isTTY === true;
+
 function section(title: string): void {
-  console.log(`\n\u001b[1m${title}\u001b[0m`);
+  console.log(terminal ? `\n\u001b[1m${title}\u001b[0m` : `\n${title}`);
+}
+
+/** "80,000" and "0.1234": one number format in every table and line. */
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 4 });
+}
+
+/** The demo's one table style: a header, aligned columns, numbers right-aligned in one format. */
+function printTable(rows: readonly Record<string, string | number>[]): void {
+  if (rows.length === 0) return;
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cells = rows.map((row) => columns.map((column) => {
+    const value = row[column];
+    return value === undefined ? "" : typeof value === "number" ? formatNumber(value) : value;
+  }));
+  const numeric = columns.map((column) => rows.every((row) => row[column] === undefined || typeof row[column] === "number"));
+  const widths = columns.map((column, c) => Math.max(column.length, ...cells.map((line) => line[c]!.length)));
+  const line = (values: readonly string[]) => `  ${values.map((value, c) => (numeric[c] ? value.padStart(widths[c]!) : value.padEnd(widths[c]!))).join("  ")}`.trimEnd();
+  console.log(line(columns));
+  for (const values of cells) console.log(line(values));
 }
 
 /** A progress bar on a terminal; one line per finished step otherwise (so logs stay readable). */
@@ -126,12 +149,13 @@ async function realAccounts(): Promise<AccountReportInput | undefined> {
     ["buy-again", buyAgainRecommender(fitBuyAgain(split.train)), buyAgainRecommender(fitBuyAgain(split.train))],
     ["pipeline", nextBestProductsRecommender(model, { task: "new-products" }), nextBestProductsRecommender(model, { task: "all-products" })],
   ];
-  console.log(`  ${"model".padEnd(12)} ${"new products".padStart(13)} ${"all products".padStart(13)}`);
-  for (const [name, forNew, forAll] of rows) {
-    const t1 = evaluateNextPurchases(forNew, split, { task: "new-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!;
-    const t2 = evaluateNextPurchases(forAll, split, { task: "all-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!;
-    console.log(`  ${name.padEnd(12)} ${t1.toFixed(3).padStart(13)} ${t2.toFixed(3).padStart(13)}`);
-  }
+  printTable(
+    rows.map(([name, forNew, forAll]) => ({
+      model: name,
+      "ndcg@10, new products": Number(evaluateNextPurchases(forNew, split, { task: "new-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!.toFixed(3)),
+      "ndcg@10, all products": Number(evaluateNextPurchases(forAll, split, { task: "all-products", metrics: ["ndcg"], bootstrap: false }).mean["ndcg@10"]!.toFixed(3)),
+    })),
+  );
   return realAccountBook(data, model, names);
 }
 
@@ -197,8 +221,8 @@ async function main(): Promise<void> {
   const sample = generateB2bSample({ months: 36, seed: 42 });
   const purchases = b2bPurchaseInteractions(sample.purchases);
   const summary = interactionsSummary(purchases);
-  console.log(`  ${sample.accounts.length} accounts, ${sample.products.length} products, ${sample.purchases.length} purchases over 36 months,`);
-  console.log(`  ${sample.intent.length} intent signals, ${sample.opportunities.length} opportunities; density ${(summary.density * 100).toFixed(1)}%`);
+  console.log(`  ${formatNumber(sample.accounts.length)} accounts, ${formatNumber(sample.products.length)} products, ${formatNumber(sample.purchases.length)} purchases over 36 months,`);
+  console.log(`  ${formatNumber(sample.intent.length)} intent signals, ${formatNumber(sample.opportunities.length)} opportunities; density ${(summary.density * 100).toFixed(1)}%`);
 
   section("2. Next best product: a hybrid of purchase history, product fit, look-alikes and buyer intent");
   const { train, test } = splitTemporal(purchases, { testFraction: 0.2 });
@@ -240,7 +264,7 @@ async function main(): Promise<void> {
     const result = evaluateRanking(recommender, test, { k: ks, metrics: ["ndcg", "hitRate", "recall"] });
     return { name, result, values: ks.map((k) => result.mean[`ndcg@${k}`]!) };
   });
-  console.table(
+  printTable(
     curves.map(({ name, result }) => ({
       model: name,
       "ndcg@10": Number(result.mean["ndcg@10"]!.toFixed(4)),
@@ -250,7 +274,7 @@ async function main(): Promise<void> {
   );
   const account = test.users.ids.find((id) => components.get("cf")!.users.lookup.has(id))!;
   console.log(`  Next best products for ${String(account)}, and where each score comes from:`);
-  console.table(
+  printTable(
     recommend(hybrid, account, { k: 3 }).items.map((entry) => {
       const why = explainBlend(hybrid, account, entry.item);
       return {
@@ -299,7 +323,7 @@ async function main(): Promise<void> {
       "lift top 10%": Number(liftAtDecile(p, y, { decile: 1 }).toFixed(2)),
     };
   });
-  console.table(scorerRows);
+  printTable(scorerRows);
 
   section("4. The ranked account book: who to call, what to bring up, and why");
   const allPart = labelled([9, 12, 15, 18, 21, 24, 27, 30].map(month));
@@ -326,7 +350,7 @@ async function main(): Promise<void> {
       },
     },
   );
-  console.table(
+  printTable(
     book.map((e) => ({
       account: e.account,
       "next best product": e.nextBestProduct?.item ?? "-",

@@ -160,7 +160,39 @@ export async function runEvaluate(options: ParsedOptions, io: CliIo): Promise<nu
     ]),
   );
   const comparison = compareModels(pair, factories, { metrics });
+  warnAboutComparison(comparison, pair.train.items.ids.length, context.warn);
   await writeResult(formatComparison(comparison, format, about), stringOption(options, "output"), io.stdout);
   progress("done");
   return 0;
+}
+
+/**
+ * Warnings a reader of the table needs: an evaluation that cannot tell models apart (every ranking value 1, as with 7
+ * products and k = 10), and models that score below popularity on a ranking metric (when popularity is compared).
+ */
+function warnAboutComparison(comparison: ModelComparison, catalogue: number, warn: (message: string) => void): void {
+  const ranking = comparison.metrics.filter((metric) => !/^(rmse|mae|mse)$/.test(metric));
+  if (ranking.length === 0) return;
+  const whole = ranking.filter((metric) => Number(metric.split("@")[1] ?? Number.NaN) >= catalogue);
+  if (whole.length > 0) {
+    warn(
+      `${whole.join(", ")} ${whole.length === 1 ? "cuts" : "cut"} lists at or beyond the whole catalogue (${catalogue.toLocaleString("en-US")} products), so every model recalls every test product: use a k below ${catalogue.toLocaleString("en-US")}`,
+    );
+  }
+  const values = comparison.rows.flatMap((row) => ranking.map((metric) => row.values[metric]!));
+  if (values.length > 0 && values.every((value) => value === 1)) {
+    warn(
+      `every ranking metric is 1 for every model, so this evaluation cannot tell them apart (${catalogue.toLocaleString("en-US")} products in the training data): use a smaller k than the catalogue, a larger test set or more products`,
+    );
+  }
+  const popularity = comparison.rows.find((row) => row.model === "popularity");
+  if (popularity === undefined) return;
+  const metric = ranking[0]!;
+  const baseline = popularity.values[metric]!;
+  for (const row of comparison.rows) {
+    const value = row.values[metric]!;
+    if (row !== popularity && value < baseline) {
+      warn(`${row.model} scores below popularity on ${metric} (${value.toFixed(4)} vs ${baseline.toFixed(4)}): check its settings, or whether the data has enough history per account`);
+    }
+  }
 }

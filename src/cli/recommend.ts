@@ -268,10 +268,40 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
       for (const id of tables.accounts.ids) if (!known.has(id)) targets.push(id);
     }
   }
-  progress(`recommending ${k} products for ${targets.length} accounts`);
+  if (users !== undefined) {
+    // An id given on purpose that no data knows is usually a typo or another system's id: say so, never silently.
+    const known = new Set<Id>([...recommender.users.ids, ...(tables.accounts?.ids ?? [])]);
+    const unknown = users.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      const fallback = recommender.fallback;
+      const sources = fallback === undefined ? [] : [...new Set(unknown.map((id) => fallback.sourceFor?.(id) ?? fallback.source))];
+      const source = fallback === undefined ? "no fallback, so no rows" : `the cold-start fallback (${sources.join(", ")})`;
+      context.warn(
+        `${formatCount(unknown.length)} of the ${formatCount(users.length)} --users ${unknown.length === 1 ? "is" : "are"} not in the interactions${tables.accounts === undefined ? "" : " or the account table"}: ${quoteList(unknown)}; ${unknown.length === 1 ? "it gets" : "they get"} ${source}`,
+      );
+    }
+  }
+  progress(`recommending ${k} products for ${formatCount(targets.length)} accounts`);
   const lists = recommendMany(recommender, targets, { k, excludeSeen: !flagOption(options, "include-seen") });
+  const empty = lists.filter((list) => list.items.length === 0 && list.excludedSeen > 0);
+  if (empty.length > 0) {
+    context.warn(
+      `${formatCount(empty.length)} account${empty.length === 1 ? "" : "s"} got no rows: ${empty.length === 1 ? "it already owns" : "they already own"} every product the model scores (${quoteList(empty.map((list) => list.user))}); --include-seen lists them anyway`,
+    );
+  }
   const rows = explainRows(recommender, modelKindUsed, narratable, lists, explain);
   await writeResult(formatRows(rows, explain, format), stringOption(options, "output"), io.stdout);
   progress(`wrote ${rows.length} rows${stringOption(options, "output") === undefined ? "" : ` to ${stringOption(options, "output")}`}`);
   return 0;
+}
+
+/** "80,000": one number format in every message. */
+function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}
+
+/** The first few ids, quoted, and how many more. */
+function quoteList(ids: readonly Id[]): string {
+  const shown = ids.slice(0, 5).map((id) => JSON.stringify(String(id)));
+  return ids.length > 5 ? `${shown.join(", ")} and ${formatCount(ids.length - 5)} more` : shown.join(", ");
 }

@@ -232,3 +232,20 @@ describe("nextbest reading a CRM export: --where, --skip-invalid, --date-format,
     expect(expectOneLineError(await cli(["recommend", ...common, "--where", "Won"]))).toMatch(/--where must be COLUMN=VALUE, got "Won"/);
   });
 });
+
+describe("nextbest warns instead of staying silent", () => {
+  it("an account id no data knows, and accounts that own every product", async () => {
+    const run = await cli(["recommend", "--interactions", tiny, "--model", "popularity", "--users", "Hooli,a"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('nextbest: warning: 1 of the 2 --users is not in the interactions: "Hooli"; it gets the cold-start fallback (popularity)');
+  });
+
+  it("an evaluation whose k covers the whole catalogue, and a model below popularity", async () => {
+    const run = await cli(["evaluate", "--interactions", purchases, "--models", "popularity,random", "--metrics", "ndcg@10,recall@1000", "--format", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/nextbest: warning: (ndcg@10, )?recall@1000 cuts? lists at or beyond the whole catalogue \([0-9,]+ products\)/);
+    const rows = (JSON.parse(run.stdout) as { rows: { model: string; values: Record<string, number> }[] }).rows;
+    const [popularity, random] = ["popularity", "random"].map((name) => rows.find((row) => row.model === name)!.values["ndcg@10"]!);
+    expect(run.stderr.includes("nextbest: warning: random scores below popularity on ndcg@10")).toBe(random! < popularity!);
+  });
+});
