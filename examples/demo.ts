@@ -77,9 +77,15 @@ function formatNumber(value: number): string {
 function printTable(rows: readonly Record<string, string | number>[]): void {
   if (rows.length === 0) return;
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cells = rows.map((row) => columns.map((column) => {
+  // Numbers of a column share their decimals (0.060 under 0.145, not 0.06), at most 4.
+  const decimals = columns.map((column) =>
+    Math.min(4, Math.max(0, ...rows.map((row) => (typeof row[column] === "number" ? (String(row[column]).split(".")[1] ?? "").length : 0)))),
+  );
+  const cells = rows.map((row) => columns.map((column, c) => {
     const value = row[column];
-    return value === undefined ? "" : typeof value === "number" ? formatNumber(value) : value;
+    if (value === undefined) return "";
+    if (typeof value === "string") return value;
+    return decimals[c] === 0 ? formatNumber(value) : value.toLocaleString("en-US", { minimumFractionDigits: decimals[c], maximumFractionDigits: decimals[c] });
   }));
   const numeric = columns.map((column) => rows.every((row) => row[column] === undefined || typeof row[column] === "number"));
   const widths = columns.map((column, c) => Math.max(column.length, ...cells.map((line) => line[c]!.length)));

@@ -19,9 +19,10 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertFiniteNumber } from "../internal/validate.ts";
-import { checkHistoryValues, checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, historyValue, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
+import { elementwiseHistoryWeights } from "./shared.ts";
 
 /**
  * λ as a multiple of the mean diagonal of XᵀX when no `regularization` is given. Chosen on the Online Retail II
@@ -424,18 +425,15 @@ export function easeRecommender(model: EaseModel): Recommender {
  * for the corpus-wide transforms (bm25, tfidf), whose weights a single new row cannot reproduce.
  */
 function historyWeights(model: EaseModel): ((fn: string, history: ItemHistory) => Float64Array) | undefined {
-  const { values: transform, dropNegative, recency } = model;
-  if (transform !== "raw" && transform !== "binary" && transform !== "log1p") return undefined;
-  return (fn, history) => {
-    if (transform === "log1p" && !dropNegative) checkHistoryValues(fn, history, model.items);
-    const scale = recency.halfLifeDays * dayLength(recency.timeUnit);
-    return history.values.map((value, k) => {
-      if (dropNegative && value < 0) return 0;
-      const weight = historyValue(transform, value);
+  const { recency } = model;
+  const weights = elementwiseHistoryWeights(model.values, model.dropNegative, model.items);
+  if (weights === undefined) return undefined;
+  const scale = recency.halfLifeDays * dayLength(recency.timeUnit);
+  return (fn, history) =>
+    weights(fn, history).map((weight, k) => {
       const time = history.timestamps?.[k];
       return recency.asOf === null || time === undefined ? weight : weight * Math.pow(0.5, Math.max(0, recency.asOf - time) / scale);
     });
-  };
 }
 
 /**
