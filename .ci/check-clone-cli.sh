@@ -34,7 +34,7 @@ crm=../shared/data/crm-sales-opportunities/sales_pipeline.csv
 if [ -f "$crm" ]; then
   "$nb" report --interactions "$crm" --user-column account --item-column product --value-column close_value \
     --timestamp-column close_date --where deal_stage=Won --skip-invalid --out "$scratch/report.html" >/dev/null
-  grep -q 'call list' "$scratch/report.html" || { echo "nextbest report wrote no call list" >&2; exit 1; }
+  grep -q 'id="call-list"' "$scratch/report.html" || { echo "nextbest report wrote no call list" >&2; exit 1; }
 else
   echo "skipped nextbest report on the CRM export: $crm is absent"
 fi
