@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, permutation, randomNormal, type Seed } from "../core/random.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
@@ -22,6 +23,8 @@ const ACTIVATIONS: readonly MlpActivation[] = ["relu", "tanh"];
  * @category classifiers
  */
 export interface MlpClassifierOptions {
+  /** Called after each epoch (`phase` `"epoch"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /**
    * Hidden units, an integer in [1, 4,096], and (inputs + classes) × hiddenUnits at most 10,000,000 weights.
    * @defaultValue 16
@@ -338,6 +341,7 @@ export function fitMlpClassifier(features: DenseMatrix, labels: ArrayLike<number
   let bestLoss = Number.POSITIVE_INFINITY;
   let sinceBest = 0;
   let epochsRun = 0;
+  const onProgress = progressOption(fn, options.onProgress);
   for (let epoch = 0; epoch < epochs; epoch++) {
     epochsRun = epoch + 1;
     const order = permutation(trainRows.length, random);
@@ -387,6 +391,7 @@ export function fitMlpClassifier(features: DenseMatrix, labels: ArrayLike<number
         }
       }
     }
+    onProgress?.({ phase: "epoch", step: epoch + 1, total: epochs });
     if (validationRows.length === 0) continue;
     const current = loss(validationRows, 1);
     if (current < bestLoss - 1e-12) {

@@ -159,7 +159,7 @@ export async function runEvaluate(options: ParsedOptions, io: CliIo): Promise<nu
       },
     ]),
   );
-  const comparison = compareModels(pair, factories, { metrics });
+  const comparison = compareModels(pair, factories, { metrics, onProgress: progress.steps("evaluating") });
   warnAboutComparison(comparison, pair.train.items.ids.length, context.warn);
   await writeResult(formatComparison(comparison, format, about), stringOption(options, "output"), io.stdout);
   progress("done");

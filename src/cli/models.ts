@@ -8,6 +8,7 @@ import { fitRandom, randomFromJSON, randomRecommender, randomToJSON } from "../b
 import { fitFirmographicProjection } from "../content/projection.ts";
 import { contentFromJSON, contentRecommender, contentToJSON, fitContentRecommender, type ContentModel } from "../content/recommender.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
+import type { ProgressCallback } from "../core/progress.ts";
 import { splitRandom } from "../data/split-random.ts";
 import { splitTemporal } from "../data/split-temporal.ts";
 import type { Interactions } from "../data/types.ts";
@@ -54,8 +55,8 @@ export interface ModelContext {
   readonly weights: ReadonlyMap<string, number>;
   /** Learn the hybrid's weights on a validation split of the training data instead. */
   readonly learnWeights: boolean;
-  /** Reports a step on stderr (progress). */
-  readonly progress: (message: string) => void;
+  /** Reports a step on stderr (progress); `steps(label)` gives a fit's `onProgress` (a bar on a terminal). */
+  readonly progress: { (message: string): void; steps(label: string): ProgressCallback };
   /** Writes a warning on stderr (always; each distinct message once). */
   readonly warn: (message: string) => void;
 }
@@ -126,11 +127,11 @@ export function fitModel(kind: ModelKind, train: Interactions, context: ModelCon
       return { recommender: itemItemImplicitRecommender(model), json: itemItemImplicitToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "als": {
-      const model = fitImplicitAls(train, { seed: context.seed });
+      const model = fitImplicitAls(train, { seed: context.seed, onProgress: context.progress.steps("fitting als") });
       return { recommender: implicitAlsRecommender(model), json: implicitAlsToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "bpr": {
-      const model = fitBpr(train, { seed: context.seed });
+      const model = fitBpr(train, { seed: context.seed, onProgress: context.progress.steps("fitting bpr") });
       return { recommender: bprRecommender(model), json: bprToJSON(model), note: undefined, narratable: new Map() };
     }
     case "content": {
@@ -174,7 +175,11 @@ function fitHybrid(train: Interactions, context: ModelContext): FittedModel {
   const fitted = new Map<string, NarratableModel>();
   if (context.learnWeights) {
     const factories = hybridFactories(context, HYBRID_COMPONENTS, fitted);
-    const learned = learnBlendWeights(validationSplit(train, context.seed), factories, { metric: "ndcg@10", seed: context.seed });
+    const learned = learnBlendWeights(validationSplit(train, context.seed), factories, {
+      metric: "ndcg@10",
+      seed: context.seed,
+      onProgress: context.progress.steps("learning the hybrid's weights"),
+    });
     // Refitted on all of train last, so `fitted` holds the models behind the final components.
     const components = new Map(factories.map((f) => [f.name, f.factory(train)] as const));
     const weights = learned.spec.components.map((c) => `${c.name}=${Number(c.weight.toFixed(3))}`).join(", ");

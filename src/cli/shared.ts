@@ -6,6 +6,7 @@
  */
 import type { DuplicatePolicy } from "../data/interactions.ts";
 import type { Interactions } from "../data/types.ts";
+import type { ProgressCallback } from "../core/progress.ts";
 import type { InvalidRow } from "../data/interactions-csv.ts";
 import {
   UsageError,
@@ -39,17 +40,52 @@ export interface CliIo {
 export interface Progress {
   /** Writes `nextbest: <message>` when progress is on. */
   (message: string): void;
+  /**
+   * An `onProgress` callback for one fit or evaluation: on a terminal a bar redrawn in place with the step, the loss
+   * or metric and an ETA; with `--progress` off a terminal one plain line per quarter of the steps; nothing when
+   * progress is off.
+   */
+  steps(label: string): ProgressCallback;
 }
 
 /** Makes the progress reporter for a command run. @internal */
 export function makeProgress(io: CliIo, options: ParsedOptions): Progress {
   const on = flagOption(options, "progress") || io.isTTY === true;
   const started = performance.now();
-  return (message: string): void => {
+  const line = (message: string): void => {
     if (!on) return;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     io.stderr(`nextbest: [${seconds} s] ${message}\n`);
   };
+  const steps = (label: string): ProgressCallback => {
+    const begun = performance.now();
+    let lastQuarter = 0;
+    return (event) => {
+      if (!on) return;
+      const done = event.total > 0 ? event.step / event.total : 1;
+      const elapsed = (performance.now() - begun) / 1000;
+      const eta = done > 0 && done < 1 ? ` ETA ${formatSeconds((elapsed / done) * (1 - done))}` : "";
+      const value = event.loss !== undefined ? `, loss ${event.loss.toPrecision(4)}` : event.metric !== undefined ? `, ${event.metricName ?? "metric"} ${event.metric.toFixed(4)}` : "";
+      const what = `${event.phase} ${event.step.toLocaleString("en-US")}/${event.total.toLocaleString("en-US")}${value}`;
+      if (io.isTTY === true) {
+        const width = 20;
+        const filled = Math.round(done * width);
+        io.stderr(`\rnextbest: ${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${what}${eta}\u001b[K${done >= 1 ? "\n" : ""}`);
+        return;
+      }
+      const quarter = Math.floor(done * 4);
+      if (quarter > lastQuarter) {
+        lastQuarter = quarter;
+        line(`${label}: ${what}`);
+      }
+    };
+  };
+  return Object.assign(line, { steps });
+}
+
+/** "3 s", "2 min 5 s". */
+function formatSeconds(seconds: number): string {
+  return seconds < 60 ? `${Math.ceil(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 /** The options that read the interactions file, shared by both commands. @internal */

@@ -31,3 +31,4 @@ export {
   type IdIndexJSON,
   type CreateIdIndexOptions,
 } from "./id-index.ts";
+export { type ProgressEvent, type ProgressCallback } from "./progress.ts";

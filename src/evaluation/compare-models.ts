@@ -175,6 +175,8 @@ export function compareModels(
   for (const [model, factory] of models) {
     const { recommender, fitSeconds } = fitTimed(fn, `factories[${JSON.stringify(model)}]`, factory, train);
     const evaluation = evaluatePlanned(recommender, train, test, plan, o);
+    const first = plan.columns[0]!;
+    o.onProgress?.({ phase: `model ${model}`, step: rows.length + 1, total: models.length, metric: evaluation.values[first]!, metricName: first });
     rows.push({
       model,
       values: evaluation.values,

@@ -93,6 +93,8 @@ export function crossValidateFolds(
     const { recommender, fitSeconds } = fitTimed(fn, label, factory, train);
     if (f === 0) model = recommender.name;
     const evaluation = evaluatePlanned(recommender, train, test, plan, options);
+    const first = plan.columns[0]!;
+    options.onProgress?.({ phase: "fold", step: f + 1, total: splits.length, metric: evaluation.values[first]!, metricName: first });
     perFold.push({
       fold: f,
       values: evaluation.values,

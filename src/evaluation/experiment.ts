@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Interactions } from "../data/types.ts";
 import type { Recommender } from "../recommend/types.ts";
@@ -36,6 +37,11 @@ export interface ExperimentOptions {
    * @defaultValue {} (the defaults of {@link evaluateRatings})
    */
   ratings?: Omit<EvaluateRatingsOptions, "train">;
+  /**
+   * Called after each model (`compareModels`, `phase` `"model <name>"`) or fold (`crossValidate`, `phase` `"fold"`)
+   * is fitted and evaluated, with the first metric column as `metric`. @defaultValue none
+   */
+  onProgress?: ProgressCallback;
 }
 
 /** Metric columns resolved into what each protocol must compute. @internal */
@@ -104,6 +110,7 @@ export function planMetrics(fn: string, metrics: unknown, extra: readonly Metric
 
 /** Checks the `ranking` and `ratings` sub-options are objects. @internal */
 export function checkProtocolOptions(fn: string, options: ExperimentOptions): void {
+  progressOption(fn, options.onProgress);
   for (const name of ["ranking", "ratings"] as const) {
     const value: unknown = options[name];
     if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) {

@@ -437,6 +437,7 @@ export function conjugateGradientAls(
   regularization: number,
   iterations: number,
   steps: number,
+  afterIteration?: (iteration: number) => void,
 ): void {
   if (iterations === 0) return;
   const userCount = byUser.rows;
@@ -481,6 +482,7 @@ export function conjugateGradientAls(
       solved, rows, mirror, f, matrix.indptr, matrix.indices, matrix.values, alpha, steps,
       diagonal ? eigenvalues : gram, diagonal, scratch,
     );
+    if (half % 2 === 1) afterIteration?.((half + 1) / 2);
   }
   if (rotated) {
     multiplyRows(X, userCount, f, total, true, block, product, workspace);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import { createRandom, fillNormal, type Seed } from "../core/random.ts";
@@ -52,6 +53,8 @@ function defaultBprEpochs(interactions: number): number {
  * @category factorization
  */
 export interface BprOptions {
+  /** Called after each epoch (`phase` `"epoch"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** Latent factors per user and item. @defaultValue 64 */
   factors?: number;
   /**
@@ -255,6 +258,7 @@ export function fitBpr(interactions: Interactions, options: BprOptions = {}): Bp
   checkShrinkage(fn, "learningRate", learningRate, "regularization", regularization);
   const initStandardDeviation = numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.01, 0);
   const seed = seedOption(fn, options.seed, 0);
+  const onProgress = progressOption(fn, options.onProgress);
   const { indptr, indices, rows: userCount } = interactions.byUser;
   const itemCount = interactions.items.ids.length;
   const nnz = indptr[userCount]!;
@@ -275,6 +279,7 @@ export function fitBpr(interactions: Interactions, options: BprOptions = {}): Bp
       bprStep(P, Q, bias, f, u, indices[p]!, j, learningRate, regularization);
     }
     if (!Number.isFinite(P[0]!) || !Number.isFinite(bias[0]!)) checkConverged(fn, P, bias, learningRate);
+    onProgress?.({ phase: "epoch", step: epoch + 1, total: epochs });
   }
   checkConverged(fn, P, Q, bias, learningRate);
   return Object.freeze({

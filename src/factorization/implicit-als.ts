@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
 import { createRandom, fillNormal, type Seed } from "../core/random.ts";
@@ -58,6 +59,8 @@ const SOLVERS: readonly ImplicitAlsSolver[] = ["conjugate-gradient", "cholesky"]
  * @category factorization
  */
 export interface ImplicitAlsOptions {
+  /** Called after each alternating iteration (`phase` `"iteration"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** Latent factors per user and item. @defaultValue 64 */
   factors?: number;
   /** Alternating iterations (each solves every user, then every item). @defaultValue 15 */
@@ -259,6 +262,7 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const steps = integerOption(fn, "conjugateGradientSteps", options.conjugateGradientSteps, 2, 1, 10000);
   const initStandardDeviation = numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.01, 0);
   const seed = seedOption(fn, options.seed, 0);
+  const onProgress = progressOption(fn, options.onProgress);
   const requested = options.values ?? "auto";
   if (requested !== "auto" && !(ALS_VALUE_TRANSFORMS as readonly unknown[]).includes(requested)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.values must be one of "auto", "raw", "binary", "log1p", got ${describeValue(requested)}`);
@@ -281,12 +285,13 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const X = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: initStandardDeviation });
   const Y = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: initStandardDeviation });
   if (solver === "conjugate-gradient") {
-    conjugateGradientAls(X, Y, f, byUser, byItem, alpha, regularization, iterations, steps);
+    conjugateGradientAls(X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, (step) => onProgress?.({ phase: "iteration", step, total: iterations }));
   } else {
     const scratch = createAlsScratch(f);
     for (let iteration = 0; iteration < iterations; iteration++) {
       choleskyHalfIteration(X, userCount, Y, itemCount, f, byUser.indptr, byUser.indices, byUser.values, alpha, regularization, scratch);
       choleskyHalfIteration(Y, itemCount, X, userCount, f, byItem.indptr, byItem.indices, byItem.values, alpha, regularization, scratch);
+      onProgress?.({ phase: "iteration", step: iteration + 1, total: iterations });
     }
   }
   // Confidences 1 + alpha·value near 1e308 overflow the normal equations; Float32 tables hold at most ~3.4e38.

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError } from "../core/errors.ts";
 import type { IdIndexJSON } from "../core/id-index.ts";
 import type { Seed } from "../core/random.ts";
@@ -48,6 +49,8 @@ import {
  * @category factorization
  */
 export interface MatrixFactorizationOptions {
+  /** Called after each epoch (`phase` `"epoch"`, `loss` the epoch's training RMSE). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** Number of latent factors per user and item. @defaultValue 100 */
   factors?: number;
   /** Passes over the training ratings; each pass visits every rating once in a fresh seeded random order. @defaultValue 40 */
@@ -231,6 +234,7 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
   const fn = "fitMatrixFactorization";
   checkInteractions(fn, interactions);
   const o = resolveOptions(fn, options);
+  const onProgress = progressOption(fn, options.onProgress);
   const start = startBiasedSgd(fn, interactions, o);
   const { ratings: n, globalMean: mu, random, userFactors: P, itemFactors: Q, userBias: bu, itemBias: bi } = start;
   const { indptr, indices, values, rows: userCount } = interactions.byUser;
@@ -241,6 +245,7 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
   const { learningRate: lr, regularization: reg, biasLearningRate: lrb, biasRegularization: regb } = o;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     shuffleInPlace(order, random);
+    let squaredErrors = 0;
     for (let t = 0; t < n; t++) {
       const p = order[t]!;
       const u = rowOf[p]!;
@@ -258,6 +263,7 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
       const bU = bu[u]!;
       const bI = bi[i]!;
       const err = values[p]! - (mu + bU + bI + d0 + d1);
+      squaredErrors += err * err;
       bu[u] = bU + lrb * (err - regb * bU);
       bi[i] = bI + lrb * (err - regb * bI);
       const le = lr * err;
@@ -270,6 +276,7 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
       }
     }
     if (!Number.isFinite(bu[0]!) || !Number.isFinite(P[0]!)) divergence(fn, epoch, lr);
+    onProgress?.({ phase: "epoch", step: epoch + 1, total: o.epochs, loss: Math.sqrt(squaredErrors / n) });
   }
   checkConverged(fn, P, Q, bu, bi, lr);
   return Object.freeze({

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import { fillNormal, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
@@ -43,6 +44,8 @@ import type { MatrixFactorizationHyperparameters } from "./matrix-factorization.
  * @category factorization
  */
 export interface SvdPlusPlusOptions {
+  /** Called after each epoch (`phase` `"epoch"`, `loss` the epoch's training RMSE). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** Latent factors. @defaultValue 50 */
   factors?: number;
   /** Passes over the users (in a fresh seeded order each epoch). @defaultValue 40 */
@@ -201,6 +204,7 @@ export function fitSvdPlusPlus(interactions: Interactions, options: SvdPlusPlusO
   const fn = "fitSvdPlusPlus";
   checkInteractions(fn, interactions);
   const o = resolveOptions(fn, options);
+  const onProgress = progressOption(fn, options.onProgress);
   const start = startBiasedSgd(fn, interactions, o);
   const { ratings: n, globalMean: mu, random, userFactors: P, itemFactors: Q, userBias: bu, itemBias: bi } = start;
   const { indptr, indices, values, rows: userCount } = interactions.byUser;
@@ -214,6 +218,7 @@ export function fitSvdPlusPlus(interactions: Interactions, options: SvdPlusPlusO
   for (let p = 0; p < n; p++) positions[p] = p;
   const decayStep = 1 - lr * reg;
   for (let epoch = 0; epoch < epochs; epoch++) {
+    let squaredErrors = 0;
     shuffleInPlace(userOrder, random);
     for (let t = 0; t < userCount; t++) {
       const u = userOrder[t]!;
@@ -240,6 +245,7 @@ export function fitSvdPlusPlus(interactions: Interactions, options: SvdPlusPlusO
         const bU = bu[u]!;
         const bI = bi[i]!;
         const err = values[p]! - (mu + bU + bI + dot);
+        squaredErrors += err * err;
         bu[u] = bU + lrb * (err - regb * bU);
         bi[i] = bI + lrb * (err - regb * bI);
         const le = lr * err;
@@ -259,6 +265,7 @@ export function fitSvdPlusPlus(interactions: Interactions, options: SvdPlusPlusO
       }
     }
     if (!Number.isFinite(bu[0]!) || !Number.isFinite(P[0]!)) checkConverged(fn, P, bu, lr);
+    onProgress?.({ phase: "epoch", step: epoch + 1, total: epochs, loss: Math.sqrt(squaredErrors / Math.max(1, indptr[userCount]!)) });
   }
   checkConverged(fn, P, Q, Yf, bu, bi, lr);
   return Object.freeze({

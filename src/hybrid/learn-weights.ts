@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, permutation, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
@@ -34,6 +35,8 @@ export interface BlendComponentFactory {
  * @category hybrid
  */
 export interface LearnBlendWeightsOptions {
+  /** Called after each pass of coordinate ascent (`phase` `"pass"`, `metric` the best validation value so far). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** The ranking metric to maximise on the validation part: `"<metric>@<k>"` (e.g. `"ndcg@10"`, `"map@5"`) or `"auc"`. @defaultValue "ndcg@10" */
   metric?: string;
   /** Passes of coordinate ascent over all components (stops early after a pass without improvement). An integer >= 1. @defaultValue 3 */
@@ -338,6 +341,7 @@ export function learnBlendWeights(
   const key = (match === null ? "auc" : match[1]) as RankingMetricKey;
   const k = match === null ? 10 : Number(match[2]);
   const steps = options.steps ?? 3;
+  const onProgress = progressOption(fn, options.onProgress);
   assertInteger(fn, "options.steps", steps, 1);
   const grid = options.grid ?? [0, 0.1, 0.25, 0.5, 1, 2, 4, 10];
   if (!Array.isArray(grid) || grid.length === 0 || grid.some((w) => typeof w !== "number" || !Number.isFinite(w) || w < 0)) {
@@ -420,6 +424,7 @@ export function learnBlendWeights(
       }
       if (weights[c] !== current) history.push(Object.freeze({ pass, component: fitted[c]!.name, weight: weights[c]!, value: best }));
     }
+    onProgress?.({ phase: "pass", step: pass, total: steps, metric: best, metricName: column });
     if (!improved) break;
   }
   const total = weights.reduce((s, w) => s + w, 0);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import type { ValueTransform } from "../data/transform.ts";
@@ -36,6 +37,8 @@ const DEFAULT_RELATIVE_REGULARIZATION = 10;
  * @category neighbors
  */
 export interface EaseOptions {
+  /** Called after the item Gram matrix (`phase` `"gram"`) and after its inversion (`phase` `"inverse"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /**
    * λ, the L2 penalty added to the diagonal of the Gram matrix XᵀX, as an absolute number (> 0). Give it or
    * `relativeRegularization`, not both.
@@ -248,6 +251,7 @@ export function fitEase(interactions: Interactions, options: EaseOptions = {}): 
   const n = X.cols;
   const { indptr, indices, values } = X;
   // G = XᵀX, upper triangle, one user's outer product at a time (each user's items are ascending).
+  const onProgress = progressOption(fn, options.onProgress);
   const G = new Float64Array(n * n);
   for (let u = 0; u < X.rows; u++) {
     const end = indptr[u + 1]!;
@@ -258,10 +262,12 @@ export function fitEase(interactions: Interactions, options: EaseOptions = {}): 
       for (let q = p; q < end; q++) G[row + indices[q]!]! += xa * values[q]!;
     }
   }
+  onProgress?.({ phase: "gram", step: 1, total: 1 });
   let trace = 0;
   for (let i = 0; i < n; i++) trace += G[i * n + i]!;
   const regularization = absolute ?? (trace > 0 ? (relative * trace) / n : relative);
   const failed = invertSpdUpperInPlace(G, n, regularization);
+  onProgress?.({ phase: "inverse", step: 1, total: 1 });
   if (failed >= 0) {
     throw new NextbestError(
       "E_NOT_CONVERGED",

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, type RandomGenerator, type Seed } from "../core/random.ts";
 import { badModel, float64ArrayFromJSON, int32ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
@@ -12,6 +13,8 @@ import type { DenseMatrix } from "../linalg/types.ts";
 
 /** Options of {@link fitKMeans}. @category segments */
 export interface KMeansOptions {
+  /** Called after each restart (`phase` `"restart"`, `loss` the best inertia so far). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** The number of clusters, an integer in [1, rows]. */
   k: number;
   /** The seed of the k-means++ seeding. @defaultValue 42 */
@@ -277,9 +280,11 @@ export function fitKMeansFor(fn: string, m: DenseMatrix, options: KMeansOptions)
   assertInteger(fn, "options.maxIterations", maxIterations, 1);
   const random = createRandom(seed);
   let best: Run | undefined;
+  const onProgress = progressOption(fn, options.onProgress);
   for (let r = 0; r < restarts; r++) {
     const run = lloyd(m.data, m.rows, m.cols, k, maxIterations, random);
     if (best === undefined || run.inertia < best.inertia) best = run;
+    onProgress?.({ phase: "restart", step: r + 1, total: restarts, loss: best.inertia });
   }
   const { centroids, labels, sizes } = canonical(best!, m.rows, m.cols, k);
   return Object.freeze({

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, permutation, type Seed } from "../core/random.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
@@ -92,6 +93,11 @@ export interface LstmEpochReport {
  * @category sequence
  */
 export interface LstmOptions {
+  /**
+   * Called after each epoch (`phase` `"epoch"`, `loss` the training loss, `metric` the validation accuracy when a
+   * validation part is held out), the shared progress form of `onEpoch`. @defaultValue none
+   */
+  onProgress?: ProgressCallback;
   /** Hidden units per layer, in [1, 512]. @defaultValue 32 */
   hiddenSize?: number;
   /** LSTM layers, 1 or 2. @defaultValue 1 */
@@ -513,6 +519,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
   let epochsRun = 0;
   let trainLoss = Number.NaN;
   const started = Date.now();
+  const onProgress = progressOption(fn, options.onProgress);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     // Shuffle the training sequences in place (Fisher–Yates, seeded).
     for (let i = trainCount - 1; i > 0; i--) {
@@ -550,6 +557,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
       }
     }
     options.onEpoch?.({ epoch, loss: trainLoss, validationLoss: validation.loss, validationAccuracy: validation.accuracy, seconds: (Date.now() - started) / 1000 });
+    onProgress?.(validationCount > 0 ? { phase: "epoch", step: epoch, total: epochs, loss: trainLoss, metric: validation.accuracy, metricName: "validation accuracy" } : { phase: "epoch", step: epoch, total: epochs, loss: trainLoss });
     if (validationCount > 0 && sinceBest >= patience) break;
   }
   if (validationCount > 0 && bestEpoch > 0) parameters.set(best);

@@ -249,3 +249,18 @@ describe("nextbest warns instead of staying silent", () => {
     expect(run.stderr.includes("nextbest: warning: random scores below popularity on ndcg@10")).toBe(random! < popularity!);
   });
 });
+
+describe("nextbest shows progress while it fits", () => {
+  it("plain lines per quarter with --progress off a terminal, a bar with an ETA on a terminal", async () => {
+    const plain = await cli(["recommend", "--interactions", purchases, "--model", "als", "--k", "1", "--progress"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    const lines = plain.stderr.split("\n").filter((line) => line.includes("fitting als: iteration"));
+    expect(lines.map((line) => line.replace(/^nextbest: \[[0-9.]+ s\] /, ""))).toEqual(["fitting als: iteration 4/15", "fitting als: iteration 8/15", "fitting als: iteration 12/15", "fitting als: iteration 15/15"]);
+    expect(plain.stderr).not.toContain("\r");
+    const bar = await cli(["recommend", "--interactions", purchases, "--model", "als", "--k", "1"], { isTTY: true });
+    expect(bar.stderr).toMatch(/\rnextbest: fitting als \[#+\.*\] iteration 1\/15 ETA [0-9]+ s/);
+    expect(bar.stderr).toMatch(/\rnextbest: fitting als \[#{20}\] iteration 15\/15\u001b\[K\n/);
+    const quiet = await cli(["recommend", "--interactions", purchases, "--model", "als", "--k", "1"]);
+    expect(quiet.stderr).toBe("");
+  });
+});
