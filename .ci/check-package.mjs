@@ -19,19 +19,19 @@ const subpaths = Object.keys(pkg.exports).filter((key) => key !== "./package.jso
 
 // Budgets in bytes, minified + gzip, for the whole subpath, our code only (dependencies external) (`import * as all from "nextbest/<subpath>"`).
 const budgets = new Map([
-  [".", 165_000],
+  [".", 170_000],
   ["./core", 2_500],
   ["./linalg", 12_000],
-  ["./data", 14_800], // + the full check of hand-built Interactions, date patterns, decimal commas, where/skip-invalid (14.3 kB)
-  ["./recommend", 4_500],
+  ["./data", 15_200], // + the full check of hand-built Interactions, date patterns, decimal commas, where/skip-invalid (14.3 kB)
+  ["./recommend", 5_000], // + recommendForHistory (4.8 kB)
   ["./baselines", 7_400], // + the hand-built Interactions check (7.1 kB)
   ["./metrics", 9000],
-  ["./evaluation", 20_600], // + the hand-built Interactions check (20.1 kB)
-  ["./neighbors", 18_000], // + the hand-built Interactions check and the fitted-table check (17.5 kB)
-  ["./factorization", 32_000],
-  ["./datasets", 17_500],
-  ["./content", 18_000],
-  ["./hybrid", 20000],
+  ["./evaluation", 21_000], // + the hand-built Interactions check (20.1 kB)
+  ["./neighbors", 18_800], // + the hand-built Interactions check, the fitted-table check, scoreHistory and onProgress (18.0 kB)
+  ["./factorization", 33_000],
+  ["./datasets", 18_000],
+  ["./content", 18_600],
+  ["./hybrid", 20_600],
   ["./explain", 18_500], // narrateRecommendation tells ten model kinds and reuses the repeat explainer (17.3 kB)
   ["./experiments", 6000],
   ["./drift", 6000],
@@ -40,7 +40,7 @@ const budgets = new Map([
   ["./accounts", 21_000], // the HTML report (with the waterfall renderer) and fitAccountScorers (logistic regression): 19.7 kB
   ["./classifiers", 10000],
   ["./repeat", 12_000],
-  ["./pipeline", 55_000], // + hybridModelToJSON/FromJSON, which read and write every model kind (53.3 kB)
+  ["./pipeline", 56_000], // + hybridModelToJSON/FromJSON, which read and write every model kind (53.3 kB)
   ["./node", 20_500], // + strict UTF-8 with byte offsets, Latin-1, the CSV reader's new options, readFeatureTableFile with the feature encoder (19.7 kB)
 ]);
 // Budget for `import { cosineSimilarity } from "nextbest"`, minified, not gzipped.
