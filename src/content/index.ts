@@ -45,6 +45,7 @@ export {
   type ContentOptions,
   type ContentRecommenderOptions,
   type ContentModel,
+  type ContentProfileWeighting,
   type ContentModelJSON,
   type ValueWeighting,
 } from "./recommender.ts";

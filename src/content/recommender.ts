@@ -20,7 +20,7 @@ import {
 import { dayLength, resolveTimeUnit } from "../internal/time.ts";
 import { gemvF64 } from "../linalg/kernels.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
-import type { Recommender } from "../recommend/types.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import { checkAccountTable, unitRows } from "./similarity.ts";
 
 /**
@@ -96,6 +96,27 @@ export interface ContentModel {
   readonly seenIndptr: Int32Array;
   /** The catalog indices each account bought, ascending per account. */
   readonly seenIndices: Int32Array;
+  /**
+   * How purchases were weighted into the profiles, so a new account's history is weighted the same way
+   * (`recommendForHistory`); absent in models written before it was recorded (read as linear values, no decay).
+   */
+  readonly profileWeighting?: ContentProfileWeighting;
+}
+
+/**
+ * How a content model weighted purchases into profiles: the value weighting and the recency decay.
+ *
+ * @category content
+ */
+export interface ContentProfileWeighting {
+  /** The value weighting, see {@link ContentOptions.valueWeighting}. */
+  readonly valueWeighting: ValueWeighting;
+  /** The half-life in days, or null for no decay. */
+  readonly halfLifeDays: number | null;
+  /** The time ages were measured from, or null without decay. */
+  readonly referenceTime: number | null;
+  /** The unit of the timestamps. */
+  readonly timeUnit: "seconds" | "milliseconds";
 }
 
 /**
@@ -124,6 +145,8 @@ export interface ContentModelJSON {
   readonly seenIndptr: number[];
   /** Seen product indices. */
   readonly seenIndices: number[];
+  /** How purchases were weighted into the profiles; absent in older models. */
+  readonly profileWeighting?: ContentProfileWeighting;
 }
 
 
@@ -286,6 +309,12 @@ export function fitContentRecommender(interactions: Interactions, catalog: Conte
     popularity,
     seenIndptr,
     seenIndices: Int32Array.from(seenList),
+    profileWeighting: Object.freeze({
+      valueWeighting: weighting,
+      halfLifeDays: halfLife ?? null,
+      referenceTime: halfLife === undefined ? null : reference,
+      timeUnit,
+    }),
   });
 }
 
@@ -392,6 +421,36 @@ export function contentRecommender(model: ContentModel, options: ContentRecommen
       checkUserIndex("contentRecommender.seenItems", user, userCount);
       return seenIndices.subarray(seenIndptr[user]!, seenIndptr[user + 1]!);
     },
+    // A new account: its profile from its history, weighted as the training accounts' were, then cosines.
+    scoreHistory(history: ItemHistory, out: Float64Array): void {
+      checkScoreBuffer("contentRecommender.scoreHistory", out, itemCount);
+      const weighting = model.profileWeighting;
+      profile.fill(0);
+      for (let k = 0; k < history.items.length; k++) {
+        const value = history.values[k]!;
+        let w = 1;
+        if (weighting?.valueWeighting !== "none") {
+          if (!(value >= 0)) {
+            throw new NextbestError("E_BAD_INPUT", `contentRecommender.scoreHistory: history values must be >= 0 for value weighting, got ${describeValue(value)} for item ${describeValue(items.ids[history.items[k]!])}`);
+          }
+          w = weighting?.valueWeighting === "log1p" ? Math.log1p(value) : value;
+        }
+        const time = history.timestamps?.[k];
+        if (weighting !== undefined && weighting.halfLifeDays !== null && weighting.referenceTime !== null && time !== undefined) {
+          w *= Math.pow(2, -Math.max(0, (weighting.referenceTime - time) / dayLength(weighting.timeUnit)) / weighting.halfLifeDays);
+        }
+        if (w === 0) continue;
+        const io = history.items[k]! * dimension;
+        for (let j = 0; j < dimension; j++) profile[j] = profile[j]! + w * itemVectors[io + j]!;
+      }
+      let ss = 0;
+      for (let j = 0; j < dimension; j++) ss += profile[j]! * profile[j]!;
+      if (ss > 0 && Number.isFinite(ss)) {
+        const inverse = 1 / Math.sqrt(ss);
+        for (let j = 0; j < dimension; j++) profile[j] = profile[j]! * inverse;
+      } else profile.fill(0);
+      gemvF64(itemVectors, itemCount, dimension, profile, out);
+    },
     fallback: Object.freeze({
       source: firmographic === undefined ? "popularity" : "firmographics",
       scoreInto(user: Id, out: Float64Array): void {
@@ -494,6 +553,7 @@ export function contentToJSON(model: ContentModel): ContentModelJSON {
     popularity: typedArrayToJSON(model.popularity),
     seenIndptr: typedArrayToJSON(model.seenIndptr),
     seenIndices: typedArrayToJSON(model.seenIndices),
+    ...(model.profileWeighting === undefined ? {} : { profileWeighting: { ...model.profileWeighting } }),
   };
 }
 
@@ -532,7 +592,9 @@ export function contentFromJSON(json: unknown): ContentModel {
   const profiles = float64ArrayFromJSON(fn, "json.profiles", record["profiles"], { length: users.ids.length * dimension, lengthMeaning: "users × dimension" });
   const popularity = float64ArrayFromJSON(fn, "json.popularity", record["popularity"], { length: items.ids.length, lengthMeaning: "one per item" });
   const seen = compressedRowsFromJSON(fn, "json.seenIndptr", "json.seenIndices", record["seenIndptr"], record["seenIndices"], users.ids.length, items.ids.length);
+  const profileWeighting = record["profileWeighting"] === undefined ? undefined : profileWeightingFromJSON(fn, record["profileWeighting"]);
   return Object.freeze({
+    ...(profileWeighting === undefined ? {} : { profileWeighting }),
     kind: "content",
     version: 1,
     users,
@@ -543,5 +605,21 @@ export function contentFromJSON(json: unknown): ContentModel {
     popularity,
     seenIndptr: seen.indptr,
     seenIndices: seen.indices,
+  });
+}
+
+function profileWeightingFromJSON(fn: string, value: unknown): ContentProfileWeighting {
+  const r = value as Partial<Record<keyof ContentProfileWeighting, unknown>> | null;
+  if (typeof r !== "object" || r === null) badModel(fn, "json.profileWeighting", "be an object { valueWeighting, halfLifeDays, referenceTime, timeUnit }", value);
+  const w = r as Partial<Record<keyof ContentProfileWeighting, unknown>>;
+  if (w.valueWeighting !== "none" && w.valueWeighting !== "linear" && w.valueWeighting !== "log1p") badModel(fn, "json.profileWeighting.valueWeighting", 'be "none", "linear" or "log1p"', w.valueWeighting);
+  if (w.halfLifeDays !== null && !(typeof w.halfLifeDays === "number" && Number.isFinite(w.halfLifeDays) && w.halfLifeDays > 0)) badModel(fn, "json.profileWeighting.halfLifeDays", "be a finite number > 0 or null", w.halfLifeDays);
+  if (w.referenceTime !== null && !(typeof w.referenceTime === "number" && Number.isFinite(w.referenceTime))) badModel(fn, "json.profileWeighting.referenceTime", "be a finite number or null", w.referenceTime);
+  if (w.timeUnit !== "seconds" && w.timeUnit !== "milliseconds") badModel(fn, "json.profileWeighting.timeUnit", 'be "seconds" or "milliseconds"', w.timeUnit);
+  return Object.freeze({
+    valueWeighting: w.valueWeighting as ValueWeighting,
+    halfLifeDays: w.halfLifeDays as number | null,
+    referenceTime: w.referenceTime as number | null,
+    timeUnit: w.timeUnit as "seconds" | "milliseconds",
   });
 }

@@ -7,10 +7,17 @@ import { fitPopularity, popularityRecommender } from "../../src/baselines/index.
 import { easeRecommender, fitEase, fitItemItemImplicit, fitRp3Beta, itemItemImplicitRecommender, rp3BetaRecommender } from "../../src/neighbors/index.ts";
 import { bprRecommender, fitBpr, fitImplicitAls, foldInUser, implicitAlsRecommender } from "../../src/factorization/index.ts";
 import { blendRecommenders } from "../../src/hybrid/index.ts";
+import { contentFromJSON, contentRecommender, contentToJSON, fitContentRecommender } from "../../src/content/index.ts";
+import { denseFromRows } from "../../src/linalg/index.ts";
 import { recommend, recommendForHistory, type Recommender } from "../../src/recommend/index.ts";
 import { expectError } from "../helpers.ts";
 
 const entry = fc.record({ user: fc.integer({ min: 0, max: 6 }), item: fc.integer({ min: 0, max: 7 }), value: fc.integer({ min: 1, max: 5 }) });
+
+function catalogOf(data: Interactions) {
+  const ids = data.items.ids.map(String);
+  return { ids, features: denseFromRows(ids.map((id) => { const i = Number(id.slice(1)); return [1 + (i % 3), i % 2, i / 4]; })) };
+}
 
 function historyOf(data: Interactions, user: string) {
   const own = userItems(data, user);
@@ -24,6 +31,8 @@ describe("recommendForHistory", () => {
     ["item-kNN", (d) => itemItemImplicitRecommender(fitItemItemImplicit(d, { values: "log1p" }))],
     ["RP3β", (d) => rp3BetaRecommender(fitRp3Beta(d))],
     ["popularity", (d) => popularityRecommender(fitPopularity(d))],
+    ["content", (d) => contentRecommender(fitContentRecommender(d, catalogOf(d)))],
+    ["content (log1p values), through JSON", (d) => contentRecommender(contentFromJSON(JSON.parse(JSON.stringify(contentToJSON(fitContentRecommender(d, catalogOf(d), { valueWeighting: "log1p" }))))))],
     ["a blend of EASE and popularity", (d) => blendRecommenders([{ name: "ease", recommender: easeRecommender(fitEase(d)), weight: 0.8 }, { name: "pop", recommender: popularityRecommender(fitPopularity(d)), weight: 0.2 }])],
   ];
   for (const [name, fit] of exact) {
@@ -88,5 +97,25 @@ describe("recommendForHistory", () => {
     const own = userItems(data, "a");
     const fromHistory = recommendForHistory(ease, { items: [...own.items], timestamps: Array.from(own.timestamps!) }, { user: "a" });
     expect(fromHistory.items).toEqual(recommend(ease, "a").items);
+  });
+
+  it("content with a half-life decays dated rows as its training did; models written before the weighting still load", () => {
+    const DAY = 86_400;
+    const data = createInteractions(
+      [
+        { user: "a", item: "p0", value: 2, timestamp: 0 }, { user: "a", item: "p1", timestamp: 200 * DAY }, { user: "b", item: "p2", timestamp: 10 * DAY },
+        { user: "b", item: "p3", value: 3, timestamp: 300 * DAY }, { user: "c", item: "p1", timestamp: 310 * DAY }, { user: "c", item: "p4", timestamp: 320 * DAY },
+      ],
+      { timeUnit: "seconds" },
+    );
+    const model = fitContentRecommender(data, catalogOf(data), { halfLifeDays: 45 });
+    const content = contentRecommender(model);
+    const own = userItems(data, "a");
+    const fromHistory = recommendForHistory(content, { items: [...own.items], values: Array.from(own.values), timestamps: Array.from(own.timestamps!) }, { user: "a" });
+    expect(fromHistory.items.map((item) => item.item)).toEqual(recommend(content, "a").items.map((item) => item.item));
+    fromHistory.items.forEach((item, j) => expect(item.score).toBeCloseTo(recommend(content, "a").items[j]!.score, 10));
+    const { profileWeighting: _dropped, ...older } = contentToJSON(model);
+    expect(contentFromJSON(older).profileWeighting).toBeUndefined();
+    expectError(() => contentFromJSON({ ...contentToJSON(model), profileWeighting: { ...model.profileWeighting!, halfLifeDays: -1 } }), "E_BAD_MODEL", "contentFromJSON: json.profileWeighting.halfLifeDays must be a finite number > 0 or null");
   });
 });
