@@ -123,7 +123,7 @@ export function fitModel(kind: ModelKind, train: Interactions, context: ModelCon
       return { recommender: randomRecommender(model), json: randomToJSON(model), note: undefined, narratable: new Map() };
     }
     case "item-knn": {
-      const model = fitItemItemImplicit(train);
+      const model = fitItemItemImplicit(train, { onProgress: context.progress.steps("fitting item-knn") });
       return { recommender: itemItemImplicitRecommender(model), json: itemItemImplicitToJSON(model), note: undefined, narratable: new Map([[kind, model]]) };
     }
     case "als": {
@@ -147,7 +147,7 @@ export function fitModel(kind: ModelKind, train: Interactions, context: ModelCon
 function hybridFactories(context: ModelContext, names: readonly string[], fitted: Map<string, NarratableModel>): BlendComponentFactory[] {
   const all: Record<(typeof HYBRID_COMPONENTS)[number], (train: Interactions) => Recommender> = {
     cf: (train) => {
-      const model = fitItemItemImplicit(train);
+      const model = fitItemItemImplicit(train, { onProgress: context.progress.steps("fitting item-knn") });
       fitted.set("cf", model);
       return itemItemImplicitRecommender(model);
     },

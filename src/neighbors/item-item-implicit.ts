@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
@@ -54,6 +55,8 @@ const WEIGHTINGS: readonly ImplicitWeighting[] = ["none", "tfidf", "bm25"];
  * @category neighbors
  */
 export interface ItemItemImplicitOptions {
+  /** Called about a hundred times while the neighbour lists are computed (`phase` `"similarities"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** How the matrix is weighted, see {@link ImplicitWeighting}. @defaultValue "none" (cosine) */
   weighting?: ImplicitWeighting;
   /** K: how many neighbours each item keeps (the most similar other items, positive similarities only). @defaultValue 20 */
@@ -279,6 +282,7 @@ export function fitItemItemImplicit(interactions: Interactions, options: ItemIte
     shrinkage: 0,
     stored: neighbors,
     positiveOnly: true,
+    onProgress: progressOption(fn, options.onProgress),
   });
   const itemCount = byItem.rows;
   const popularity = new Float64Array(itemCount);

@@ -3,6 +3,7 @@
 // best `stored` are kept. No dense n × n matrix is built: per row, dense accumulators over the row entities are
 // filled through the transpose (item → its raters → their items), read back through a list of touched entities,
 // and reset. Memory: O(entities) of workspace plus the kept lists. Not exported by the barrel.
+import type { ProgressCallback } from "../core/progress.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import { createTopKWorkspace, selectTopK } from "../linalg/topk.ts";
 
@@ -35,6 +36,8 @@ export interface KernelInput {
   readonly stored: number;
   /** Keep only similarities > 0 (those that can contribute to a prediction). */
   readonly positiveOnly: boolean;
+  /** Reports progress about a hundred times over the entities (`phase` `"similarities"`). */
+  readonly onProgress?: ProgressCallback | undefined;
 }
 
 /** Per-entity neighbour lists: entity e's neighbours are `indices[indptr[e] .. indptr[e+1])`, best first. */
@@ -66,6 +69,7 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
   let outSimilarities = new Float64Array(outIndices.length);
   const indptr = new Int32Array(n + 1);
   let total = 0;
+  const every = Math.max(1, Math.floor(n / 100));
   for (let a = 0; a < n; a++) {
     let touchedCount = 0;
     const start = rp[a]!;
@@ -185,6 +189,7 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
       total++;
     }
     indptr[a + 1] = total;
+    if (input.onProgress !== undefined && ((a + 1) % every === 0 || a + 1 === n)) input.onProgress({ phase: "similarities", step: a + 1, total: n });
   }
   return { indptr, indices: outIndices.slice(0, total), similarities: outSimilarities.slice(0, total) };
 }

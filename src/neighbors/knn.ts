@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import type { Prediction } from "../recommend/predict.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
@@ -63,6 +64,8 @@ const VARIANTS: readonly KnnVariant[] = ["basic", "means", "baseline"];
  * @category neighbors
  */
 export interface KnnOptions {
+  /** Called about a hundred times while the neighbour lists are computed (`phase` `"similarities"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** The similarity, see {@link SimilarityMeasure}. @defaultValue "pearson-baseline" */
   similarity?: SimilarityMeasure;
   /** The prediction rule, see {@link KnnVariant}. @defaultValue "baseline" */
@@ -256,7 +259,7 @@ function fitKnn(fn: string, interactions: Interactions, options: KnnOptions, bas
   checkFiniteValues(fn, interactions.byUser);
   const scale = resolveRatingScale(fn, interactions.byUser, options.clip, options.ratingRange);
   const biases = fitBiasArrays(interactions.byUser, interactions.byItem, resolveBiasOptions(fn, resolved.baseline, "options.baseline"), fn);
-  const lists = neighborArraysOf(interactions, resolved, resolved.similarity === "pearson-baseline" ? biases : undefined);
+  const lists = neighborArraysOf(interactions, resolved, resolved.similarity === "pearson-baseline" ? biases : undefined, progressOption(fn, options.onProgress));
   const { indptr, indices, values } = interactions.byUser;
   const nnz = indptr[interactions.byUser.rows]!;
   return Object.freeze({

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import type { ValueTransform } from "../data/transform.ts";
@@ -36,6 +37,8 @@ import { elementwiseHistoryWeights, integerFromJSON, neighborListsFromJSON, spar
  * @category neighbors
  */
 export interface Rp3BetaOptions {
+  /** Called about a hundred times while the neighbour lists are computed (`phase` `"similarities"`). @defaultValue none */
+  onProgress?: ProgressCallback;
   /** α > 0: each transition probability is raised to this power (α > 1 sharpens the walk, α < 1 flattens it). @defaultValue 0.75 */
   alpha?: number;
   /** β ≥ 0: each target item's weight is divided by its popularity to this power (0: the plain walk). @defaultValue 0.5 */
@@ -230,6 +233,7 @@ export function fitRp3Beta(interactions: Interactions, options: Rp3BetaOptions =
     shrinkage: 0,
     stored: neighbors,
     positiveOnly: true,
+    onProgress: progressOption(fn, options.onProgress),
   });
   if (normalize) {
     const w = lists.similarities;

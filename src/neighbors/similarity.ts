@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex } from "../core/id-index.ts";
 import type { Interactions } from "../data/types.ts";
@@ -207,7 +208,12 @@ const MODES: Record<SimilarityMeasure, KernelMode> = {
  * The kernel call shared by {@link computeNeighbors} and the kNN fits: neighbour lists for the resolved options,
  * given the biases when the measure needs them.
  */
-export function neighborArraysOf(data: Interactions, options: ResolvedNeighborOptions, biases: BiasArrays | undefined): NeighborArrays {
+export function neighborArraysOf(
+  data: Interactions,
+  options: ResolvedNeighborOptions,
+  biases: BiasArrays | undefined,
+  onProgress?: ProgressCallback,
+): NeighborArrays {
   const itemBased = options.basis === "item";
   const rows = itemBased ? data.byItem : data.byUser;
   const columns = itemBased ? data.byUser : data.byItem;
@@ -225,6 +231,7 @@ export function neighborArraysOf(data: Interactions, options: ResolvedNeighborOp
     shrinkage: options.shrinkage,
     stored: options.storedNeighbors === "all" ? rows.rows : options.storedNeighbors,
     positiveOnly: options.positiveOnly,
+    onProgress,
   });
 }
 

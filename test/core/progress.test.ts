@@ -6,7 +6,7 @@ import { createInteractions, splitRandom } from "../../src/data/index.ts";
 import { denseFromRows } from "../../src/linalg/index.ts";
 import { fitPopularity, popularityRecommender } from "../../src/baselines/index.ts";
 import { fitBpr, fitImplicitAls, fitMatrixFactorization, fitSvdPlusPlus } from "../../src/factorization/index.ts";
-import { easeRecommender, fitEase } from "../../src/neighbors/index.ts";
+import { easeRecommender, fitEase, fitItemItemImplicit, fitItemKnn, fitRp3Beta, fitUserKnn } from "../../src/neighbors/index.ts";
 import { fitMlpClassifier } from "../../src/classifiers/index.ts";
 import { fitKMeans } from "../../src/segments/index.ts";
 import { fitLstm } from "../../src/sequence/index.ts";
@@ -46,6 +46,16 @@ describe("onProgress", () => {
       expect(events.at(-1)!.loss!).toBeLessThan(events[0]!.loss!);
     }
     expectSteps(collect((onProgress) => fitBpr(data, { factors: 2, epochs: 3, seed: 1, onProgress })), "epoch", 3);
+  });
+
+  it("the neighbour models report the similarity pass, ending at the last entity", () => {
+    for (const [fit, entities] of [[fitItemKnn, data.items.ids.length], [fitUserKnn, data.users.ids.length], [fitItemItemImplicit, data.items.ids.length], [fitRp3Beta, data.items.ids.length]] as const) {
+      const events = collect((onProgress) => (fit as (d: typeof data, o: object) => unknown)(data, { onProgress }));
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((event) => event.phase === "similarities" && event.total === entities)).toBe(true);
+      expect(events.at(-1)!.step).toBe(entities);
+      expect(events.map((event) => event.step)).toEqual([...events.map((event) => event.step)].sort((a, b) => a - b));
+    }
   });
 
   it("EASE, k-means, the MLP and the LSTM report their phases", () => {
