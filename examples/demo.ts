@@ -13,6 +13,8 @@
 //    ../shared/data is there), made by renderAccountReport.
 // 6. Real data (when ../shared/data is there): MovieLens 100K, the collaborative filters against popularity.
 // 7. The linear-algebra kernels scoring 100,000 products × 64 factors.
+import { makeProgress } from "../src/cli/shared.ts";
+import type { ProgressCallback } from "../src/core/progress.ts";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
@@ -94,14 +96,14 @@ function printTable(rows: readonly Record<string, string | number>[]): void {
   for (const values of cells) console.log(line(values));
 }
 
-/** A progress bar on a terminal; one line per finished step otherwise (so logs stay readable). */
+// The CLI's progress display: a bar with an ETA on a terminal; off a terminal (`--progress`) one line per quarter.
+const cliProgress = makeProgress({ stdout: (text) => process.stdout.write(text), stderr: (text) => process.stdout.write(text), isTTY: terminal }, new Map([["progress", true]]));
+const bars = new Map<string, ProgressCallback>();
+
+/** One step of a labelled task, shown the way `nextbest` shows a fit's progress. */
 function progress(label: string, done: number, total: number, what: string): void {
-  if (process.stdout.isTTY) {
-    const width = 24;
-    const filled = Math.round((done / total) * width);
-    process.stdout.write(`\r  ${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${what.padEnd(12)}`);
-    if (done === total) process.stdout.write("\n");
-  } else if (done === total) console.log(`  ${label}: ${total}/${total} done`);
+  if (!bars.has(label) || done === 1) bars.set(label, cliProgress.steps(label));
+  bars.get(label)!({ phase: what, step: done, total });
 }
 
 
