@@ -32,8 +32,8 @@ export interface HistoryRecommendation extends Recommendation {
 /**
  * Recommends for an account the model was not trained on, from the account's own history, without refitting:
  * ALS folds the account in (one ridge solve against the item factors), item-kNN, EASE and RP3β sum their item
- * weights over its items, content builds its profile from the products' features, popularity ignores the history,
- * and a blend combines components that all can. Items in the history are left out of the list (`excludeSeen`, as
+ * weights over its items, content builds its profile from the products' features, buy-again counts its dated
+ * purchases (give `timestamps`), popularity ignores the history, and a blend combines components that all can. Items in the history are left out of the list (`excludeSeen`, as
  * for a known account); items the model does not know are reported in `unknownItems` (or an error with `strict`).
  *
  * Complexity: the model's `scoreHistory` plus O(items) for the top-k.
@@ -110,7 +110,7 @@ function readHistory(fn: string, recommender: Recommender, history: unknown, str
       }
     });
   }
-  const sums = new Map<number, { value: number; time: number }>();
+  const sums = new Map<number, { value: number; time: number; times: number[] }>();
   const unknownItems: Id[] = [];
   const unknownSeen = new Set<Id>();
   h.items.forEach((item: unknown, k) => {
@@ -127,9 +127,10 @@ function readHistory(fn: string, recommender: Recommender, history: unknown, str
     const value = h.values?.[k] ?? 1;
     const time = h.timestamps?.[k] ?? Number.NEGATIVE_INFINITY;
     const entry = sums.get(index);
-    if (entry === undefined) sums.set(index, { value, time });
+    if (entry === undefined) sums.set(index, { value, time, times: [time] });
     else {
       entry.value += value;
+      entry.times.push(time);
       if (time > entry.time) entry.time = time;
     }
   });
@@ -139,5 +140,15 @@ function readHistory(fn: string, recommender: Recommender, history: unknown, str
     if (!Number.isFinite(values[k]!)) throw new NextbestError("E_NON_FINITE", `${fn}: history values of item ${describeValue(recommender.items.ids[items[k]!])} must sum to a finite number, got ${values[k]}`);
   }
   const timestamps = h.timestamps === undefined ? undefined : Float64Array.from(items, (i) => sums.get(i)!.time);
-  return { itemHistory: { items, values, timestamps }, unknownItems };
+  let events: ItemHistory["events"];
+  if (h.timestamps !== undefined) {
+    const indptr = new Int32Array(items.length + 1);
+    const times: number[] = [];
+    items.forEach((i, k) => {
+      times.push(...sums.get(i)!.times.sort((a, b) => a - b));
+      indptr[k + 1] = times.length;
+    });
+    events = { indptr, timestamps: Float64Array.from(times) };
+  }
+  return { itemHistory: { items, values, timestamps, events }, unknownItems };
 }

@@ -143,7 +143,7 @@ export interface Recommender {
    * Writes a score for every item into `out` for an account the model was not trained on, from that account's own
    * history (items it bought, with values and times), weighted as the model weighted a training account's rows: ALS
    * folds the account in, item-kNN, EASE and RP3β sum their item weights, content builds the account's profile,
-   * popularity ignores the history. Optional: `recommendForHistory` uses it and says so when a model lacks it.
+   * buy-again counts its dated purchases, popularity ignores the history. Optional: `recommendForHistory` uses it and says so when a model lacks it.
    *
    * @param history - the account's items (indices, ascending, no repeats), summed raw values, latest timestamps
    * @param out - a buffer of length `items.ids.length`, overwritten entirely
@@ -163,6 +163,11 @@ export interface ItemHistory {
   readonly values: Float64Array;
   /** The latest timestamp of each item, in the training data's unit, or undefined when not given. */
   readonly timestamps: Float64Array | undefined;
+  /**
+   * Every dated row behind each item, for models that count purchase events (buy-again): item `k`'s rows are
+   * positions `events.indptr[k]` to `events.indptr[k + 1] − 1`, times ascending. Undefined without timestamps.
+   */
+  readonly events?: { readonly indptr: Int32Array; readonly timestamps: Float64Array } | undefined;
 }
 
 /**

@@ -12,8 +12,9 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import { checkInteractions, checkModelHeader, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
-import type { Recommender } from "../recommend/types.ts";
+import { NextbestError } from "../core/errors.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import {
   activePattern,
   checkModelArray,
@@ -33,7 +34,10 @@ import {
   resolveTimeUnit,
   timeUnitFromJSON,
   type RepeatFill,
-  type TimeUnit, ownProductsRecommender } from "./history.ts";
+  type TimeUnit,
+  ownProductsRecommender,
+  popularityFill,
+} from "./history.ts";
 
 /**
  * Options of {@link fitBuyAgain}.
@@ -223,7 +227,32 @@ export function buyAgainRecommender(model: BuyAgainModel): Recommender {
   checkModelHeader(fn, model, "buy-again", 1);
   checkModelArray(fn, "decayedCounts", model.decayedCounts, model.seenIndices.length, "one per bought pair");
   checkModelArray(fn, "buyers", model.buyers, model.items.ids.length, "one per item");
-  return ownProductsRecommender(fn, "buy-again", model, model.decayedCounts);
+  const base = ownProductsRecommender(fn, "buy-again", model, model.decayedCounts);
+  const itemCount = model.items.ids.length;
+  const halfLife = model.halfLifeDays * dayLength(model.timeUnit);
+  return Object.freeze({
+    ...base,
+    // A new account: its own products scored by their decayed purchase counts, as a trained account's; ages are
+    // taken to the later of the model's asOf and the account's latest row, so recent purchases count in full.
+    scoreHistory(history: ItemHistory, out: Float64Array): void {
+      checkScoreBuffer(`${fn}.scoreHistory`, out, itemCount);
+      const events = history.events;
+      if (events === undefined) {
+        throw new NextbestError("E_BAD_INPUT", `${fn}.scoreHistory: history.timestamps must be given for buy-again (it counts dated purchases), got none`);
+      }
+      let at = model.asOf;
+      for (let e = 0; e < events.timestamps.length; e++) if (events.timestamps[e]! > at) at = events.timestamps[e]!;
+      if (model.fill === "none") out.fill(Number.NaN);
+      else for (let i = 0; i < itemCount; i++) out[i] = popularityFill(model.buyers[i]!);
+      for (let k = 0; k < history.items.length; k++) {
+        let weight = 0;
+        for (let e = events.indptr[k]!; e < events.indptr[k + 1]!; e++) {
+          weight += halfLife === Number.POSITIVE_INFINITY ? 1 : 0.5 ** ((at - events.timestamps[e]!) / halfLife);
+        }
+        out[history.items[k]!] = weight;
+      }
+    },
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { easeRecommender, fitEase, fitItemItemImplicit, fitRp3Beta, itemItemImpl
 import { bprRecommender, fitBpr, fitImplicitAls, foldInUser, implicitAlsRecommender } from "../../src/factorization/index.ts";
 import { blendRecommenders } from "../../src/hybrid/index.ts";
 import { contentFromJSON, contentRecommender, contentToJSON, fitContentRecommender } from "../../src/content/index.ts";
+import { buyAgainRecommender, fitBuyAgain } from "../../src/repeat/index.ts";
 import { denseFromRows } from "../../src/linalg/index.ts";
 import { recommend, recommendForHistory, type Recommender } from "../../src/recommend/index.ts";
 import { expectError } from "../helpers.ts";
@@ -117,5 +118,27 @@ describe("recommendForHistory", () => {
     const { profileWeighting: _dropped, ...older } = contentToJSON(model);
     expect(contentFromJSON(older).profileWeighting).toBeUndefined();
     expectError(() => contentFromJSON({ ...contentToJSON(model), profileWeighting: { ...model.profileWeighting!, halfLifeDays: -1 } }), "E_BAD_MODEL", "contentFromJSON: json.profileWeighting.halfLifeDays must be a finite number > 0 or null");
+  });
+
+  it("property (buy-again): a trained account's dated rows give its trained list; undated rows are an error naming the need", () => {
+    const DAY = 86_400;
+    const row = fc.record({ user: fc.integer({ min: 0, max: 4 }), item: fc.integer({ min: 0, max: 5 }), day: fc.integer({ min: 0, max: 400 }) });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 3, maxLength: 30 }), (rows) => {
+        const input = rows.map((r) => ({ user: `u${r.user}`, item: `p${r.item}`, timestamp: r.day * DAY }));
+        const data = createInteractions(input, { timeUnit: "seconds" });
+        const recommender = buyAgainRecommender(fitBuyAgain(data, { halfLifeDays: 30 }));
+        for (const user of data.users.ids) {
+          const own = input.filter((r) => r.user === user);
+          const trained = recommend(recommender, user, { k: 6, excludeSeen: false });
+          const fromHistory = recommendForHistory(recommender, { items: own.map((r) => r.item), timestamps: own.map((r) => r.timestamp) }, { k: 6, excludeSeen: false, user });
+          expect(fromHistory.items.map((item) => item.item)).toEqual(trained.items.map((item) => item.item));
+          fromHistory.items.forEach((item, j) => expect(item.score).toBeCloseTo(trained.items[j]!.score, 10));
+        }
+      }),
+      { numRuns: 25 },
+    );
+    const data = createInteractions([{ user: "a", item: "x", timestamp: 0 }], { timeUnit: "seconds" });
+    expectError(() => recommendForHistory(buyAgainRecommender(fitBuyAgain(data)), { items: ["x"] }), "E_BAD_INPUT", "buyAgainRecommender.scoreHistory: history.timestamps must be given for buy-again");
   });
 });
