@@ -167,7 +167,14 @@ export interface ItemHistory {
    * Every dated row behind each item, for models that count purchase events (buy-again): item `k`'s rows are
    * positions `events.indptr[k]` to `events.indptr[k + 1] − 1`, times ascending. Undefined without timestamps.
    */
-  readonly events?: { readonly indptr: Int32Array; readonly timestamps: Float64Array } | undefined;
+  readonly events?:
+    | {
+        /** Offsets: item `k`'s rows are `indptr[k]` … `indptr[k + 1] − 1`; length = items + 1. */
+        readonly indptr: Int32Array;
+        /** Each row's timestamp, ascending within an item. */
+        readonly timestamps: Float64Array;
+      }
+    | undefined;
 }
 
 /**
