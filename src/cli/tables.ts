@@ -172,9 +172,6 @@ export async function readFeatureTable(path: string, options: FeatureTableOption
     throw unreadable(fn, path, error);
   }
   const source = ` of ${JSON.stringify(path)}`;
-  const head = createCsvTokenizer(fn, options.delimiter, source);
-  const firstRecord = [...head.push(text), ...head.end()][0];
-  const header = (firstRecord?.fields ?? []).map((name) => name.trim());
-  const idColumn = options.idColumn ?? (header.includes("id") ? "id" : options.fallbackIdColumn);
-  return parseFeatureTableFor(fn, text, source, { delimiter: options.delimiter, idColumn, categorical: [...options.categorical] });
+  const tableOptions = { delimiter: options.delimiter, categorical: [...options.categorical], ...(options.idColumn === undefined ? {} : { idColumn: options.idColumn }) };
+  return parseFeatureTableFor(fn, text, source, tableOptions, options.fallbackIdColumn);
 }

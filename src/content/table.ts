@@ -5,7 +5,7 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { createCsvTokenizer, resolveDelimiter, type CsvRecord } from "../data/csv.ts";
+import { createCsvTokenizer, isNumberCell, resolveDelimiter, type CsvRecord } from "../data/csv.ts";
 import type { DenseMatrix } from "../linalg/types.ts";
 import { encodeRows, fitFeatureEncoderFor, type FeatureEncoder, type FeatureRow, type FieldSpec } from "./encoder.ts";
 
@@ -73,8 +73,12 @@ export function parseFeatureTable(text: string, options: FeatureTableOptions = {
   return parseFeatureTableFor("parseFeatureTable", text, "", options);
 }
 
-/** {@link parseFeatureTable} for the public function `fn`, `source` (` of "file.csv"`) inserted after line numbers. @internal */
-export function parseFeatureTableFor(fn: string, text: string, source: string, options: FeatureTableOptions): FeatureTable {
+/**
+ * {@link parseFeatureTable} for the public function `fn`, `source` (` of "file.csv"`) inserted after line numbers;
+ * without `options.idColumn`, a header without an `id` column uses `fallbackIdColumn` (the CLI's interactions
+ * column name). @internal
+ */
+export function parseFeatureTableFor(fn: string, text: string, source: string, options: FeatureTableOptions, fallbackIdColumn = "id"): FeatureTable {
   if (typeof text !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: text must be a string, got ${describeValue(text)}`);
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
@@ -95,7 +99,7 @@ export function parseFeatureTableFor(fn: string, text: string, source: string, o
       throw new NextbestError("E_DUPLICATE", `${fn}: line ${headerRecord.line}${source}, column ${JSON.stringify(name)} must appear once in the header, got it twice`);
     }
   });
-  const idColumn = options.idColumn ?? "id";
+  const idColumn = options.idColumn ?? (header.includes("id") ? "id" : fallbackIdColumn);
   if (typeof idColumn !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: options.idColumn must be a column name, got ${describeValue(idColumn)}`);
   const tagColumns = new Set(stringList(fn, "options.tags", options.tags ?? (header.includes("tags") ? ["tags"] : [])));
   const idAt = header.indexOf(idColumn);
@@ -133,7 +137,7 @@ export function parseFeatureTableFor(fn: string, text: string, source: string, o
     const values = body.map((record) => record.fields[c]!.trim()).filter((value) => value !== "");
     let kind: "numeric" | "categorical" | "tags";
     if (tagColumns.has(name)) kind = "tags";
-    else if (!categorical.has(name) && values.length > 0 && values.every(isNumber)) kind = "numeric";
+    else if (!categorical.has(name) && values.length > 0 && values.every(isNumberCell)) kind = "numeric";
     else kind = "categorical";
     if (values.length === 0) {
       kinds.push("skip"); // an empty column carries nothing
@@ -161,7 +165,6 @@ export function parseFeatureTableFor(fn: string, text: string, source: string, o
   return { ids: body.map((record) => record.fields[idAt]!), features: encodeRows(encoder, rows), schema, encoder };
 }
 
-const isNumber = (text: string): boolean => /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text);
 
 function stringList(fn: string, name: string, value: unknown): readonly string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {

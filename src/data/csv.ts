@@ -361,6 +361,11 @@ export function parseCsv(text: string, options: CsvParserOptions & { header?: bo
 // Strict number cells: decimal or exponent notation, no hex, no blanks inside.
 const NUMBER_CELL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** Whether a trimmed cell is a number in decimal or exponent notation (no hex, no blanks inside). @internal */
+export function isNumberCell(text: string): boolean {
+  return NUMBER_CELL.test(text);
+}
+
 function tableRows(fn: string, records: readonly CsvRecord[], numbers: unknown): CsvTableRow[] {
   const head = records[0];
   if (head === undefined) return [];

@@ -6,7 +6,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { TripletBuffer, buildInteractions } from "./build.ts";
-import { createCsvTokenizer, resolveDelimiter, type CsvRecord, type CsvRowParser } from "./csv.ts";
+import { createCsvTokenizer, isNumberCell, resolveDelimiter, type CsvRecord, type CsvRowParser } from "./csv.ts";
 import { compileDateFormat, parseDecimalComma, type DateParser } from "./dates.ts";
 import { resolveCreateOptions, type CreateInteractionsOptions, type ResolvedCreateOptions } from "./interactions.ts";
 import type { Interactions } from "./types.ts";
@@ -160,7 +160,7 @@ export function parseIsoTimestamp(text: string): number {
 // Parses a numeric cell strictly: no empty cells, no hex/binary, finite.
 function parseNumberCell(text: string): number {
   const trimmed = text.trim();
-  if (trimmed === "" || !/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?Infinity$/.test(trimmed)) return Number.NaN;
+  if (trimmed === "" || !(isNumberCell(trimmed) || /^[+-]?Infinity$/.test(trimmed))) return Number.NaN;
   return Number(trimmed);
 }
 

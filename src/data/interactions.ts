@@ -133,7 +133,7 @@ export function createInteractions(rows: Iterable<InteractionRow>, options: Crea
   }
   const resolved = resolveCreateOptions(fn, options);
   const buffer = new TripletBuffer(false, resolved.duplicates === "error");
-  let hasTimestamps: boolean | undefined;
+  const push = rowPusher(fn, resolved, buffer);
   let position = 0;
   for (const row of rows) {
     const where = `rows[${position}]`;
@@ -141,51 +141,70 @@ export function createInteractions(rows: Iterable<InteractionRow>, options: Crea
       throw new NextbestError("E_BAD_INPUT", `${fn}: ${where} must be an object with user and item, got ${describeValue(row)}`);
     }
     const { user, item, value, timestamp } = row;
-    checkId(fn, `${where}.user`, user);
-    checkId(fn, `${where}.item`, item);
-    let v = 1;
-    if (value !== undefined) {
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw new NextbestError(
-          typeof value === "number" ? "E_NON_FINITE" : "E_BAD_INPUT",
-          `${fn}: ${where}.value must be a finite number, got ${describeValue(value)}`,
-        );
-      }
-      v = value;
-    }
-    const has = timestamp !== undefined;
-    if (hasTimestamps === undefined) {
-      hasTimestamps = has;
-      if (has) buffer.enableTimestamps();
-    } else if (has !== hasTimestamps) {
-      throw new NextbestError(
-        "E_BAD_INPUT",
-        has
-          ? `${fn}: ${where}.timestamp must be omitted like on every earlier row (timestamps are all-or-none; rows[0] has none), got ${describeValue(timestamp)}`
-          : `${fn}: ${where}.timestamp must be given like on every earlier row (timestamps are all-or-none; rows[0] has one), got undefined`,
-      );
-    }
-    let t = 0;
-    if (has) {
-      if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
-        throw new NextbestError(
-          typeof timestamp === "number" ? "E_NON_FINITE" : "E_BAD_INPUT",
-          `${fn}: ${where}.timestamp must be a finite number, got ${describeValue(timestamp)}`,
-        );
-      }
-      t = timestamp;
-    }
-    const u = resolved.users.indexOf(user);
-    if (u < 0) throw unknownIdError(fn, `${where}.user`, user, "user");
-    const i = resolved.items.indexOf(item);
-    if (i < 0) throw unknownIdError(fn, `${where}.item`, item, "item");
-    buffer.push(u, i, v, t, position);
+    push(position, { user: `${where}.user`, item: `${where}.item`, value: `${where}.value`, timestamp: `${where}.timestamp` }, user, item, value, timestamp);
     position++;
   }
   if (position === 0) {
     throw new NextbestError("E_EMPTY", `${fn}: rows must hold at least one interaction, got none`);
   }
   return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `rows[${k}]`, resolved.timeUnit);
+}
+
+/** The argument paths of one row's fields, for messages (`rows[3].user`, `purchases[3].account`). @internal */
+export interface RowPaths {
+  readonly user: string;
+  readonly item: string;
+  readonly value: string;
+  readonly timestamp: string;
+}
+
+/**
+ * The row step shared by `createInteractions` and the readers of row objects: checks the ids, the value (1 when
+ * undefined) and the timestamp (all rows or none), maps the ids and pushes the row at `position`. @internal
+ */
+export function rowPusher(
+  fn: string,
+  resolved: ResolvedCreateOptions,
+  buffer: TripletBuffer,
+): (position: number, paths: RowPaths, user: unknown, item: unknown, value: unknown, timestamp: unknown) => void {
+  let hasTimestamps: boolean | undefined;
+  let first = "";
+  return (position, paths, user, item, value, timestamp) => {
+    checkId(fn, paths.user, user);
+    checkId(fn, paths.item, item);
+    let v = 1;
+    if (value !== undefined) {
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new NextbestError(typeof value === "number" ? "E_NON_FINITE" : "E_BAD_INPUT", `${fn}: ${paths.value} must be a finite number, got ${describeValue(value)}`);
+      }
+      v = value;
+    }
+    const has = timestamp !== undefined;
+    if (hasTimestamps === undefined) {
+      hasTimestamps = has;
+      first = paths.timestamp;
+      if (has) buffer.enableTimestamps();
+    } else if (has !== hasTimestamps) {
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        has
+          ? `${fn}: ${paths.timestamp} must be omitted like on every earlier row (timestamps are all-or-none; ${first} is absent), got ${describeValue(timestamp)}`
+          : `${fn}: ${paths.timestamp} must be given like on every earlier row (timestamps are all-or-none; ${first} is given), got undefined`,
+      );
+    }
+    let t = 0;
+    if (has) {
+      if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
+        throw new NextbestError(typeof timestamp === "number" ? "E_NON_FINITE" : "E_BAD_INPUT", `${fn}: ${paths.timestamp} must be a finite number, got ${describeValue(timestamp)}`);
+      }
+      t = timestamp;
+    }
+    const u = resolved.users.indexOf(user);
+    if (u < 0) throw unknownIdError(fn, paths.user, user, "user");
+    const i = resolved.items.indexOf(item);
+    if (i < 0) throw unknownIdError(fn, paths.item, item, "item");
+    buffer.push(u, i, v, t, position);
+  };
 }
 
 /** The most entries a column may hold: the largest typed array index range nextbest allocates (2^31 − 1). */

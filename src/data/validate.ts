@@ -5,6 +5,7 @@
 // disagrees with `byUser` is an error naming the function called and the field, never a silently broken model.
 // Not exported from the barrel.
 import { NextbestError, describeValue } from "../core/errors.ts";
+import type { IdIndex } from "../core/id-index.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import type { Interactions } from "./types.ts";
 
@@ -17,7 +18,8 @@ export function brandInteractions<T extends object>(data: T): T {
   return data;
 }
 
-function isIdIndex(value: unknown): boolean {
+/** Whether a value has the shape of an IdIndex (`ids` array, `lookup` Map). @internal */
+export function isIdIndex(value: unknown): value is IdIndex {
   const index = value as { ids?: unknown; lookup?: unknown } | null;
   return typeof index === "object" && index !== null && Array.isArray(index.ids) && index.lookup instanceof Map;
 }

@@ -6,9 +6,8 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, type RandomGenerator, type Seed } from "../core/random.ts";
-import { checkId } from "../core/id-index.ts";
 import { TripletBuffer, buildInteractions } from "../data/build.ts";
-import { resolveCreateOptions, unknownIdError, type CreateInteractionsOptions } from "../data/interactions.ts";
+import { resolveCreateOptions, rowPusher, type CreateInteractionsOptions } from "../data/interactions.ts";
 import type { Interactions } from "../data/types.ts";
 import { assertFiniteNumber, assertInRange, assertInteger, assertSeed } from "../internal/validate.ts";
 
@@ -606,32 +605,16 @@ export function b2bPurchaseInteractions(
   // Built with createInteractions' own steps so that every message names this function and purchases[k].
   const resolved = resolveCreateOptions(fn, createOptions);
   const buffer = new TripletBuffer(false, resolved.duplicates === "error");
-  let hasTimestamps: boolean | undefined;
+  const push = rowPusher(fn, resolved, buffer);
   purchases.forEach((p: unknown, k) => {
     const where = `purchases[${k}]`;
     if (typeof p !== "object" || p === null) {
       throw new NextbestError("E_BAD_INPUT", `${fn}: ${where} must be an object, got ${describeValue(p)}`);
     }
     const { account, product, amount, timestamp } = p as Partial<B2bPurchase>;
-    checkId(fn, `${where}.account`, account);
-    checkId(fn, `${where}.product`, product);
-    if (value === "amount") assertFiniteNumber(fn, `${where}.amount`, amount);
-    const has = timestamp !== undefined;
-    if (hasTimestamps === undefined) {
-      hasTimestamps = has;
-      if (has) buffer.enableTimestamps();
-    } else if (has !== hasTimestamps) {
-      throw new NextbestError(
-        "E_BAD_INPUT",
-        `${fn}: ${where}.timestamp must be ${hasTimestamps ? "given" : "omitted"} like on purchases[0] (timestamps are all-or-none), got ${describeValue(timestamp)}`,
-      );
-    }
-    if (has) assertFiniteNumber(fn, `${where}.timestamp`, timestamp);
-    const u = resolved.users.indexOf(account);
-    if (u < 0) throw unknownIdError(fn, `${where}.account`, account, "user");
-    const i = resolved.items.indexOf(product);
-    if (i < 0) throw unknownIdError(fn, `${where}.product`, product, "item");
-    buffer.push(u, i, value === "amount" ? (amount as number) : 1, has ? (timestamp as number) : 0, k);
+    if (value === "amount" && amount === undefined) assertFiniteNumber(fn, `${where}.amount`, amount);
+    const paths = { user: `${where}.account`, item: `${where}.product`, value: `${where}.amount`, timestamp: `${where}.timestamp` };
+    push(k, paths, account, product, value === "amount" ? amount : undefined, timestamp);
   });
   return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `purchases[${k}]`, resolved.timeUnit ?? "milliseconds");
 }

@@ -19,7 +19,7 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import type { ItemHistory, Recommender } from "../recommend/types.ts";
-import { checkFittedFinite, checkHistoryValues, checkModelHeader, popularityFallback } from "../recommend/contract.ts";
+import { checkFittedFinite, checkHistoryValues, checkModelHeader, historyValue, popularityFallback } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import { conjugateGradientAls, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
@@ -117,10 +117,6 @@ export function resolveAutoValues(interactions: Interactions): "raw" | "varied" 
 }
 
 // One value as the model's transform sees it.
-function transformedValue(transform: AlsValueTransform, value: number): number {
-  return transform === "raw" ? value : transform === "binary" ? 1 : Math.log1p(value);
-}
-
 /**
  * The resolved hyperparameters of an {@link ImplicitAlsModel} fit.
  *
@@ -532,7 +528,7 @@ function foldInIndices(model: ImplicitAlsModel, Y: Float64Array, indices: Int32A
   const x = new Float64Array(f);
   if (indices.length === 0) return x;
   const transform = model.hyperparameters.values ?? "raw";
-  const values = rawValues.map((value) => transformedValue(transform, value));
+  const values = rawValues.map((value) => historyValue(transform, value));
   const itemCount = model.items.ids.length;
   const scratch = createAlsScratch(f);
   gramOf(Y, itemCount, f, scratch.gram);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { scaleFor } from "../internal/scale.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { assertArrayLike } from "../internal/validate.ts";
@@ -392,7 +393,7 @@ export function meanOverUsers(values: ArrayLike<number>, options: MeanOverUsersO
   // then unscale; a mean of finite values is finite.
   let largest = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) largest = Math.max(largest, Math.abs(values[i]!));
-  const scale = 2 ** -Math.ceil(Math.log2(largest));
+  const scale = scaleFor(largest);
   sum = 0;
   compensation = 0;
   for (let i = 0; i < values.length; i++) {

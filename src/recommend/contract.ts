@@ -6,12 +6,7 @@ import type { Id, IdIndex } from "../core/id-index.ts";
 import { compressedRowsFromJSON, typedArrayToJSON } from "../internal/serialize.ts";
 import type { ColdPairPredictor, RecommenderFallback } from "./types.ts";
 import type { Interactions } from "../data/types.ts";
-import { validateInteractions } from "../data/validate.ts";
-
-function isIdIndex(value: unknown): value is IdIndex {
-  const index = value as Partial<IdIndex> | null;
-  return typeof index === "object" && index !== null && Array.isArray(index.ids) && index.lookup instanceof Map;
-}
+import { isIdIndex, validateInteractions } from "../data/validate.ts";
 
 /**
  * Throws unless `interactions` is an Interactions dataset: O(1) for one nextbest built, a full check of offsets,

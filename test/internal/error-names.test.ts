@@ -242,7 +242,7 @@ describe("b2bPurchaseInteractions names itself and purchases[k], not createInter
     expectNamed(
       () => b2bPurchaseInteractions([{ account: "a", product: "x", amount: 1, timestamp: 1 }, { account: "a", product: "y", amount: 1, timestamp: Number.NaN }]),
       "E_NON_FINITE",
-      "b2bPurchaseInteractions: purchases[1].timestamp must be finite, got NaN",
+      "b2bPurchaseInteractions: purchases[1].timestamp must be a finite number, got NaN",
     );
     expectNamed(
       () => b2bPurchaseInteractions([{ account: Number.NaN as never, product: "x", amount: 1, timestamp: 1 }]),
