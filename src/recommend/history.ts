@@ -33,7 +33,7 @@ export interface HistoryRecommendation extends Recommendation {
  * Recommends for an account the model was not trained on, from the account's own history, without refitting:
  * ALS folds the account in (one ridge solve against the item factors), item-kNN, EASE and RP3β sum their item
  * weights over its items, content builds its profile from the products' features, buy-again counts its dated
- * purchases (give `timestamps`), popularity ignores the history, and a blend combines components that all can. Items in the history are left out of the list (`excludeSeen`, as
+ * purchases and the repeat-purchase model scores their dates (give `timestamps`), popularity ignores the history, and a blend combines components that all can. Items in the history are left out of the list (`excludeSeen`, as
  * for a known account); items the model does not know are reported in `unknownItems` (or an error with `strict`).
  *
  * Complexity: the model's `scoreHistory` plus O(items) for the top-k.

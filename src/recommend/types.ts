@@ -143,7 +143,7 @@ export interface Recommender {
    * Writes a score for every item into `out` for an account the model was not trained on, from that account's own
    * history (items it bought, with values and times), weighted as the model weighted a training account's rows: ALS
    * folds the account in, item-kNN, EASE and RP3β sum their item weights, content builds the account's profile,
-   * buy-again counts its dated purchases, popularity ignores the history. Optional: `recommendForHistory` uses it and says so when a model lacks it.
+   * buy-again counts its dated purchases, repeat purchases scores each product's dates, popularity ignores the history. Optional: `recommendForHistory` uses it and says so when a model lacks it.
    *
    * @param history - the account's items (indices, ascending, no repeats), summed raw values, latest timestamps
    * @param out - a buffer of length `items.ids.length`, overwritten entirely

@@ -201,7 +201,7 @@ function sortRange(values: Float64Array, start: number, end: number): void {
 }
 
 /** The median of `values[start .. end)` (non-empty), sorting that range in place. */
-function medianOfRange(values: Float64Array, start: number, end: number): number {
+export function medianOfRange(values: Float64Array, start: number, end: number): number {
   sortRange(values, start, end);
   const n = end - start;
   return n % 2 === 1 ? values[start + (n - 1) / 2]! : (values[start + n / 2 - 1]! + values[start + n / 2]!) / 2;

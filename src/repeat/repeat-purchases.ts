@@ -19,8 +19,8 @@ import {
   typedArrayToJSON,
 } from "../internal/serialize.ts";
 import { assertInteger, assertSeed } from "../internal/validate.ts";
-import { checkInteractions, checkModelHeader, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
-import type { Recommender } from "../recommend/types.ts";
+import { checkInteractions, checkModelHeader, checkScoreBuffer, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
+import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import { FEATURE_COUNT, FEATURE_NAMES, writeFeatures } from "./features.ts";
 import {
   activePattern,
@@ -33,17 +33,23 @@ import {
   historySnapshot,
   itemsOfPairs,
   latestTime,
+  medianOfRange,
   nonNegativeArrayFromJSON,
   nullableArrayFromJSON,
   nullableArrayToJSON,
   pairTimes,
+  popularityFill,
   positiveDays,
+  RECENT_DAYS,
   resolveAsOf,
   resolveFill,
   resolveTimeUnit,
   timeUnitFromJSON,
+  ownProductsRecommender,
+  type HistorySnapshot,
   type RepeatFill,
-  type TimeUnit, ownProductsRecommender } from "./history.ts";
+  type TimeUnit,
+} from "./history.ts";
 
 /**
  * Options of {@link fitRepeatPurchases}.
@@ -135,6 +141,11 @@ export interface RepeatPurchaseModel {
   readonly productCycleDays: Float64Array;
   /** Per product: how many accounts bought it up to `asOf` (the fill and the unknown-account fallback). */
   readonly buyers: Float64Array;
+  /**
+   * The cycle, in days, of products no account bought twice: the median of every gap up to `asOf` (the horizon when
+   * no account bought anything twice). Kept so that a new account's history is scored as a trained account's.
+   */
+  readonly fallbackCycleDays: number;
   /** The scorer's features, in column order (see the module notes). */
   readonly featureNames: readonly string[];
   /** The scorer's coefficients on the raw features, one per feature. */
@@ -187,6 +198,8 @@ export interface RepeatPurchaseModelJSON {
   readonly productCycleDays: (number | null)[];
   /** As the model. */
   readonly buyers: number[];
+  /** As the model. */
+  readonly fallbackCycleDays: number;
   /** As the model. */
   readonly featureNames: readonly string[];
   /** As the model. */
@@ -379,6 +392,7 @@ export function fitRepeatPurchases(interactions: Interactions, options: RepeatPu
     ownCycleDays,
     productCycleDays: now.productCycleDays,
     buyers: now.buyers,
+    fallbackCycleDays: nowFallback,
     featureNames: FEATURE_NAMES,
     coefficients,
     intercept,
@@ -434,7 +448,114 @@ function checkRepeatModel(fn: string, model: unknown): asserts model is RepeatPu
 export function repeatPurchaseRecommender(model: RepeatPurchaseModel): Recommender {
   const fn = "repeatPurchaseRecommender";
   checkRepeatModel(fn, model);
-  return ownProductsRecommender(fn, "repeat-purchases", model, model.probabilities);
+  const base = ownProductsRecommender(fn, "repeat-purchases", model, model.probabilities);
+  const itemCount = model.items.ids.length;
+  let population: ProductPopulation | undefined;
+  return Object.freeze({
+    ...base,
+    // A new account: its own products scored with the trained scorer on their features at the later of asOf and its
+    // latest row, against the training population's product statistics (computed once, on the first call).
+    scoreHistory(history: ItemHistory, out: Float64Array): void {
+      checkScoreBuffer(`${fn}.scoreHistory`, out, itemCount);
+      if (history.events === undefined) {
+        throw new NextbestError(
+          "E_BAD_INPUT",
+          `${fn}.scoreHistory: history.timestamps must be given for repeat purchases (it scores each product's purchase dates), got none`,
+        );
+      }
+      population ??= productPopulation(model);
+      scoreNewAccount(model, population, history, history.events, out);
+    },
+  });
+}
+
+/** Per product: the accounts that bought it recently and more than once, as the trained scorer saw them at `asOf`. */
+interface ProductPopulation {
+  readonly recentBuyers: Float64Array;
+  readonly repeatBuyers: Float64Array;
+}
+
+/** The product statistics of the training population, from the model's pairs. O(pairs). */
+function productPopulation(model: RepeatPurchaseModel): ProductPopulation {
+  const itemCount = model.items.ids.length;
+  const recentBuyers = new Float64Array(itemCount);
+  const repeatBuyers = new Float64Array(itemCount);
+  const recent = RECENT_DAYS * dayLength(model.timeUnit);
+  for (let k = 0; k < model.seenIndices.length; k++) {
+    const item = model.seenIndices[k]!;
+    if (model.asOf - model.lastPurchase[k]! < recent) recentBuyers[item] = recentBuyers[item]! + 1;
+    if (model.purchases[k]! >= 2) repeatBuyers[item] = repeatBuyers[item]! + 1;
+  }
+  return { recentBuyers, repeatBuyers };
+}
+
+/**
+ * Scores a new account's products: builds the one-account history snapshot its features need (the product columns
+ * are the training population's) and applies the scorer. Rows after the model's asOf move the reference time forward.
+ */
+function scoreNewAccount(
+  model: RepeatPurchaseModel,
+  population: ProductPopulation,
+  history: ItemHistory,
+  events: { readonly indptr: Int32Array; readonly timestamps: Float64Array },
+  out: Float64Array,
+): void {
+  const itemCount = model.items.ids.length;
+  const count = history.items.length;
+  const day = dayLength(model.timeUnit);
+  const halfLife = model.halfLifeDays * day;
+  let at = model.asOf;
+  for (let e = 0; e < events.timestamps.length; e++) if (events.timestamps[e]! > at) at = events.timestamps[e]!;
+  const purchases = new Float64Array(count);
+  const decayed = new Float64Array(count);
+  const lastPurchase = new Float64Array(count);
+  const ownCycleDays = new Float64Array(count).fill(Number.NaN);
+  const gaps = new Float64Array(Math.max(1, events.timestamps.length));
+  const accountTimes = Float64Array.from(events.timestamps).sort();
+  let orders = 0;
+  for (let e = 0; e < accountTimes.length; e++) if (e === 0 || accountTimes[e] !== accountTimes[e - 1]) orders++;
+  for (let k = 0; k < count; k++) {
+    let distinct = 0;
+    let previous = Number.NaN;
+    let weight = 0;
+    let gapCount = 0;
+    for (let e = events.indptr[k]!; e < events.indptr[k + 1]!; e++) {
+      const t = events.timestamps[e]!;
+      weight += halfLife === Number.POSITIVE_INFINITY ? 1 : 0.5 ** ((at - t) / halfLife);
+      if (t !== previous) {
+        if (distinct > 0) gaps[gapCount++] = (t - previous) / day;
+        distinct++;
+        previous = t;
+      }
+    }
+    purchases[k] = distinct;
+    decayed[k] = weight;
+    lastPurchase[k] = previous;
+    if (gapCount >= 2) ownCycleDays[k] = medianOfRange(gaps, 0, gapCount);
+  }
+  const snapshot: HistorySnapshot = {
+    active: new Uint8Array(count).fill(1),
+    purchases,
+    decayed,
+    lastPurchase,
+    ownCycleDays,
+    productCycleDays: model.productCycleDays,
+    overallCycleDays: model.fallbackCycleDays,
+    buyers: model.buyers,
+    recentBuyers: population.recentBuyers,
+    repeatBuyers: population.repeatBuyers,
+    accountOrders: Float64Array.of(orders),
+    accountFirst: Float64Array.of(accountTimes.length > 0 ? accountTimes[0]! : at),
+  };
+  if (model.fill === "none") out.fill(Number.NaN);
+  else for (let i = 0; i < itemCount; i++) out[i] = popularityFill(model.buyers[i]!);
+  const row = new Float64Array(FEATURE_COUNT);
+  for (let k = 0; k < count; k++) {
+    writeFeatures(snapshot, k, 0, history.items[k]!, at, day, model.horizonDays, model.fallbackCycleDays, row, 0);
+    let eta = model.intercept;
+    for (let j = 0; j < FEATURE_COUNT; j++) eta += model.coefficients[j]! * row[j]!;
+    out[history.items[k]!] = 1 / (1 + Math.exp(-eta));
+  }
 }
 
 /**
@@ -478,6 +599,7 @@ export function repeatPurchasesToJSON(model: RepeatPurchaseModel): RepeatPurchas
     ownCycleDays: nullableArrayToJSON(model.ownCycleDays),
     productCycleDays: nullableArrayToJSON(model.productCycleDays),
     buyers: typedArrayToJSON(model.buyers),
+    fallbackCycleDays: model.fallbackCycleDays,
     featureNames: [...model.featureNames],
     coefficients: typedArrayToJSON(model.coefficients),
     intercept: model.intercept,
@@ -545,6 +667,10 @@ export function repeatPurchasesFromJSON(json: unknown): RepeatPurchaseModel {
   const ownCycleDays = positiveCycles(fn, "json.ownCycleDays", record["ownCycleDays"], pairs, "one per bought pair");
   const productCycleDays = positiveCycles(fn, "json.productCycleDays", record["productCycleDays"], itemCount, "one per item");
   const buyers = nonNegativeArrayFromJSON(fn, "json.buyers", record["buyers"], itemCount, "one per item");
+  const fallbackCycleDays = record["fallbackCycleDays"];
+  if (typeof fallbackCycleDays !== "number" || !Number.isFinite(fallbackCycleDays) || !(fallbackCycleDays > 0)) {
+    badModel(fn, "json.fallbackCycleDays", "be a finite number > 0", fallbackCycleDays);
+  }
   const featureNames = record["featureNames"];
   if (!Array.isArray(featureNames) || featureNames.length !== FEATURE_COUNT || featureNames.some((name, j) => name !== FEATURE_NAMES[j])) {
     badModel(fn, "json.featureNames", `be the ${FEATURE_COUNT} features of this release (${FEATURE_NAMES.join(", ")})`, featureNames);
@@ -576,6 +702,7 @@ export function repeatPurchasesFromJSON(json: unknown): RepeatPurchaseModel {
     ownCycleDays,
     productCycleDays,
     buyers,
+    fallbackCycleDays,
     featureNames: FEATURE_NAMES,
     coefficients,
     intercept,

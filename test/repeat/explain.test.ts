@@ -42,6 +42,7 @@ function modelOf(histories: readonly History[]): RepeatPurchaseModel {
     ownCycleDays: histories.map((h) => h.ownCycleDays),
     productCycleDays: [...histories.map((h) => h.productCycleDays), 14],
     buyers: [...histories.map(() => 1), 3],
+    fallbackCycleDays: 30,
     featureNames: [...FEATURE_NAMES],
     coefficients: FEATURE_NAMES.map(() => 0),
     intercept: 0,

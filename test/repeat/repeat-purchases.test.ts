@@ -280,6 +280,7 @@ describe("repeatPurchasesToJSON / repeatPurchasesFromJSON", () => {
       [{ ...json, productCycleDays: [10, 4] }, `${f}: json.productCycleDays must have length 3 (one per item), got length 2`],
       [{ ...json, productCycleDays: new Float64Array(3) }, `${f}: json.productCycleDays must be an array of numbers or nulls`],
       [{ ...json, buyers: [2, 1, -1] }, `${f}: json.buyers[2] must be a finite number >= 0, got -1`],
+      [{ ...json, fallbackCycleDays: 0 }, `${f}: json.fallbackCycleDays must be a finite number > 0, got 0`],
       [{ ...json, featureNames: ["a"] }, `${f}: json.featureNames must be the 13 features of this release`],
       [{ ...json, coefficients: [1, 2] }, `${f}: json.coefficients must have length 13 (one per feature), got length 2`],
       [{ ...json, intercept: Number.NaN }, `${f}: json.intercept must be a finite number, got NaN`],
