@@ -208,6 +208,40 @@ export function medianOfRange(values: Float64Array, start: number, end: number):
 }
 
 /**
+ * Scans one pair's purchase times `timestamps[start .. end)` (ascending) at reference time `at`: writes the distinct
+ * purchase times, the decayed count Σ 0.5^((at − t) / halfLife) over every row and the latest time into
+ * `out[0..2]`, the gaps in days between consecutive distinct times into `gaps`, and returns how many gaps. No allocation.
+ */
+export function scanPurchases(
+  timestamps: Float64Array,
+  start: number,
+  end: number,
+  at: number,
+  halfLife: number,
+  day: number,
+  gaps: Float64Array,
+  out: Float64Array,
+): number {
+  let count = 0;
+  let previous = Number.NaN;
+  let weight = 0;
+  let gapCount = 0;
+  for (let e = start; e < end; e++) {
+    const t = timestamps[e]!;
+    weight += halfLife === Number.POSITIVE_INFINITY ? 1 : 0.5 ** ((at - t) / halfLife);
+    if (t !== previous) {
+      if (count > 0) gaps[gapCount++] = (t - previous) / day;
+      count++;
+      previous = t;
+    }
+  }
+  out[0] = count;
+  out[1] = weight;
+  out[2] = previous;
+  return gapCount;
+}
+
+/**
  * Computes the {@link HistorySnapshot} of every pair from its events up to `at` (included when `inclusive`).
  * O(events · log(events per item)); a few typed arrays of size pairs, items, users and gaps.
  */
@@ -263,6 +297,7 @@ export function historySnapshot(
   const allGaps = new Float64Array(gapCount);
   let gapTotal = 0;
   const accountTimes = new Float64Array(Math.max(1, longestUser));
+  const scan = new Float64Array(3);
   for (let u = 0; u < userCount; u++) {
     let orderCount = 0;
     for (let p = userIndptr[u]!; p < userIndptr[u + 1]!; p++) {
@@ -271,26 +306,13 @@ export function historySnapshot(
       if (end === start) continue;
       active[p] = 1;
       const item = itemOfPair[p]!;
-      let count = 0;
-      let previous = Number.NaN;
-      let weight = 0;
-      let gaps = 0;
-      for (let e = start; e < end; e++) {
-        const t = timestamps[e]!;
-        weight += halfLife === Number.POSITIVE_INFINITY ? 1 : 0.5 ** ((at - t) / halfLife);
-        accountTimes[orderCount++] = t;
-        if (t !== previous) {
-          if (count > 0) {
-            const gap = (t - previous) / day;
-            pairGaps[gaps++] = gap;
-            allGaps[gapTotal++] = gap;
-          }
-          count++;
-          previous = t;
-        }
-      }
+      for (let e = start; e < end; e++) accountTimes[orderCount++] = timestamps[e]!;
+      const gaps = scanPurchases(timestamps, start, end, at, halfLife, day, pairGaps, scan);
+      for (let g = 0; g < gaps; g++) allGaps[gapTotal++] = pairGaps[g]!;
+      const count = scan[0]!;
+      const previous = scan[2]!;
       purchases[p] = count;
-      decayed[p] = weight;
+      decayed[p] = scan[1]!;
       lastPurchase[p] = previous;
       if (gaps >= 2) ownCycleDays[p] = medianOfRange(pairGaps, 0, gaps);
       buyers[item] = buyers[item]! + 1;

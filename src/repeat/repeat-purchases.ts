@@ -44,6 +44,7 @@ import {
   resolveAsOf,
   resolveFill,
   resolveTimeUnit,
+  scanPurchases,
   timeUnitFromJSON,
   ownProductsRecommender,
   type HistorySnapshot,
@@ -514,23 +515,12 @@ function scoreNewAccount(
   const accountTimes = Float64Array.from(events.timestamps).sort();
   let orders = 0;
   for (let e = 0; e < accountTimes.length; e++) if (e === 0 || accountTimes[e] !== accountTimes[e - 1]) orders++;
+  const scan = new Float64Array(3);
   for (let k = 0; k < count; k++) {
-    let distinct = 0;
-    let previous = Number.NaN;
-    let weight = 0;
-    let gapCount = 0;
-    for (let e = events.indptr[k]!; e < events.indptr[k + 1]!; e++) {
-      const t = events.timestamps[e]!;
-      weight += halfLife === Number.POSITIVE_INFINITY ? 1 : 0.5 ** ((at - t) / halfLife);
-      if (t !== previous) {
-        if (distinct > 0) gaps[gapCount++] = (t - previous) / day;
-        distinct++;
-        previous = t;
-      }
-    }
-    purchases[k] = distinct;
-    decayed[k] = weight;
-    lastPurchase[k] = previous;
+    const gapCount = scanPurchases(events.timestamps, events.indptr[k]!, events.indptr[k + 1]!, at, halfLife, day, gaps, scan);
+    purchases[k] = scan[0]!;
+    decayed[k] = scan[1]!;
+    lastPurchase[k] = scan[2]!;
     if (gapCount >= 2) ownCycleDays[k] = medianOfRange(gaps, 0, gapCount);
   }
   const snapshot: HistorySnapshot = {

@@ -26,6 +26,17 @@ function historyOf(data: Interactions, user: string) {
   return { items: [...own.items], values: Array.from(own.values) };
 }
 
+/** Each trained account's dated rows, given as a new account's history, give its trained list and scores. */
+function expectDatedRowsGiveTrainedLists(recommender: Recommender, data: Interactions, input: readonly { user: string; item: string; timestamp: number }[]): void {
+  for (const user of data.users.ids) {
+    const own = input.filter((r) => r.user === user);
+    const trained = recommend(recommender, user, { k: 6, excludeSeen: false });
+    const fromHistory = recommendForHistory(recommender, { items: own.map((r) => r.item), timestamps: own.map((r) => r.timestamp) }, { k: 6, excludeSeen: false, user });
+    expect(fromHistory.items.map((item) => item.item)).toEqual(trained.items.map((item) => item.item));
+    fromHistory.items.forEach((item, j) => expect(item.score).toBeCloseTo(trained.items[j]!.score, 10));
+  }
+}
+
 describe("recommendForHistory", () => {
   const exact: ReadonlyArray<readonly [string, (data: Interactions) => Recommender]> = [
     ["EASE", (d) => easeRecommender(fitEase(d))],
@@ -129,13 +140,7 @@ describe("recommendForHistory", () => {
         const input = rows.map((r) => ({ user: `u${r.user}`, item: `p${r.item}`, timestamp: r.day * DAY }));
         const data = createInteractions(input, { timeUnit: "seconds" });
         const recommender = buyAgainRecommender(fitBuyAgain(data, { halfLifeDays: 30 }));
-        for (const user of data.users.ids) {
-          const own = input.filter((r) => r.user === user);
-          const trained = recommend(recommender, user, { k: 6, excludeSeen: false });
-          const fromHistory = recommendForHistory(recommender, { items: own.map((r) => r.item), timestamps: own.map((r) => r.timestamp) }, { k: 6, excludeSeen: false, user });
-          expect(fromHistory.items.map((item) => item.item)).toEqual(trained.items.map((item) => item.item));
-          fromHistory.items.forEach((item, j) => expect(item.score).toBeCloseTo(trained.items[j]!.score, 10));
-        }
+        expectDatedRowsGiveTrainedLists(recommender, data, input);
       }),
       { numRuns: 25 },
     );
@@ -162,13 +167,7 @@ describe("recommendForHistory", () => {
         if (throughJson) model = repeatPurchasesFromJSON(JSON.parse(JSON.stringify(repeatPurchasesToJSON(model))));
         const recommender = repeatPurchaseRecommender(model);
         checked++;
-        for (const user of data.users.ids) {
-          const own = input.filter((r) => r.user === user);
-          const trained = recommend(recommender, user, { k: 6, excludeSeen: false });
-          const fromHistory = recommendForHistory(recommender, { items: own.map((r) => r.item), timestamps: own.map((r) => r.timestamp) }, { k: 6, excludeSeen: false, user });
-          expect(fromHistory.items.map((item) => item.item)).toEqual(trained.items.map((item) => item.item));
-          fromHistory.items.forEach((item, j) => expect(item.score).toBeCloseTo(trained.items[j]!.score, 10));
-        }
+        expectDatedRowsGiveTrainedLists(recommender, data, input);
       }),
       { numRuns: 40 },
     );
