@@ -56,7 +56,7 @@ const account = sample.accounts.find((a) => a.churnedAt === null && (purchaseCou
 const top = recommend(hybrid, account.id, { k: 3 }).items;
 const product = String(top[0]!.item);
 const family = familyOf.get(product)!;
-console.log(`Account ${account.id} (${account.industry}, ${account.employees} employees, ${purchaseCount.get(account.id)} purchases)`);
+console.log(`Account ${account.id} (${account.industry}, ${account.employees.toLocaleString("en-US")} employees, ${purchaseCount.get(account.id)!.toLocaleString("en-US")} purchases)`);
 console.log(`Next best products: ${top.map((r) => `${productName.get(String(r.item))} (${r.score.toFixed(2)})`).join(", ")}`);
 
 // ---------- 2. why this product: components, then purchases ----------
@@ -125,7 +125,7 @@ const story = narrateExplanation(why, {
   scoreFormat: "percent",
   bands: [{ min: 0.5, label: "Hot" }, { min: 0.25, label: "Warm" }, { min: 0, label: "Cool" }],
 });
-console.log(`\nPropensity to buy ${family} in the next 6 months (trained on ${labels.length} accounts as of 6 months ago, ${labels.filter((y) => y === 1).length} bought):`);
+console.log(`\nPropensity to buy ${family} in the next 6 months (trained on ${labels.length.toLocaleString("en-US")} accounts as of 6 months ago, ${labels.filter((y) => y === 1).length.toLocaleString("en-US")} bought):`);
 console.log(`  ${story.headline}`);
 for (const reason of story.reasons) console.log(`  + ${reason.text}`);
 for (const risk of story.risks) console.log(`  - ${risk.text}`);

@@ -125,4 +125,4 @@ console.log(
     `t = ${renewal.tStatistic.toFixed(2)} on ${renewal.degreesOfFreedom.toFixed(0)} df, p = ${renewal.pValue.toFixed(4)}`,
 );
 const plan = sampleSizeForMeans({ difference: 4040, standardDeviation: 61000 }, { power: 0.8 });
-console.log(`Accounts needed to detect +$4,040 (sd $61,000) at 80% power, α = 0.05: ${plan.control} per arm, ${plan.total} in total`);
+console.log(`Accounts needed to detect +$4,040 (sd $61,000) at 80% power, α = 0.05: ${plan.control.toLocaleString("en-US")} per arm, ${plan.total.toLocaleString("en-US")} in total`);

@@ -14,7 +14,7 @@ import { parseMetricName } from "../evaluation/experiment.ts";
 import type { MetricName, ModelFactory } from "../evaluation/types.ts";
 import { UsageError, choiceOption, fractionOption, listOption, stringOption, type CommandSpec, type ParsedOptions } from "./args.ts";
 import { fitModel, MODEL_KINDS, type ModelKind } from "./models.ts";
-import { csvText, writeResult } from "./output.ts";
+import { csvText, formatCount, writeResult } from "./output.ts";
 import {
   COMMON_OPTIONS,
   INPUT_OPTIONS,
@@ -146,7 +146,7 @@ export async function runEvaluate(options: ParsedOptions, io: CliIo): Promise<nu
         ? { split, testFraction }
         : { split, count: 1 };
   progress(
-    `${split} split: ${pair.train.byUser.values.length} train, ${pair.test.byUser.values.length} test interactions (${pair.droppedTestInteractions} test interactions of unknown users or items dropped)`,
+    `${split} split: ${formatCount(pair.train.byUser.values.length)} train, ${formatCount(pair.test.byUser.values.length)} test interactions (${formatCount(pair.droppedTestInteractions)} test interactions of unknown users or items dropped)`,
   );
   const factories = new Map<string, ModelFactory>(
     kinds.map((kind) => [
@@ -176,13 +176,13 @@ function warnAboutComparison(comparison: ModelComparison, catalogue: number, war
   const whole = ranking.filter((metric) => Number(metric.split("@")[1] ?? Number.NaN) >= catalogue);
   if (whole.length > 0) {
     warn(
-      `${whole.join(", ")} ${whole.length === 1 ? "cuts" : "cut"} lists at or beyond the whole catalogue (${catalogue.toLocaleString("en-US")} products), so every model recalls every test product: use a k below ${catalogue.toLocaleString("en-US")}`,
+      `${whole.join(", ")} ${whole.length === 1 ? "cuts" : "cut"} lists at or beyond the whole catalogue (${formatCount(catalogue)} products), so every model recalls every test product: use a k below ${formatCount(catalogue)}`,
     );
   }
   const values = comparison.rows.flatMap((row) => ranking.map((metric) => row.values[metric]!));
   if (values.length > 0 && values.every((value) => value === 1)) {
     warn(
-      `every ranking metric is 1 for every model, so this evaluation cannot tell them apart (${catalogue.toLocaleString("en-US")} products in the training data): use a smaller k than the catalogue, a larger test set or more products`,
+      `every ranking metric is 1 for every model, so this evaluation cannot tell them apart (${formatCount(catalogue)} products in the training data): use a smaller k than the catalogue, a larger test set or more products`,
     );
   }
   const popularity = comparison.rows.find((row) => row.model === "popularity");

@@ -25,6 +25,7 @@ import {
 } from "../neighbors/item-item-implicit.ts";
 import type { Recommender } from "../recommend/types.ts";
 import type { NarratableModel } from "../explain/recommendation-narrative.ts";
+import { formatCount } from "./output.ts";
 import type { FeatureTable } from "./tables.ts";
 
 /** The model names the CLI accepts. @internal */
@@ -87,7 +88,7 @@ function contentWithAccounts(model: ContentModel, accounts: FeatureTable | undef
   if (!accounts.ids.some((id) => known.has(id))) {
     throw new NextbestError(
       "E_BAD_INPUT",
-      `--accounts must hold at least one account of the interactions (to learn the firmographic projection), got none of ${accounts.ids.length} ids`,
+      `--accounts must hold at least one account of the interactions (to learn the firmographic projection), got none of ${formatCount(accounts.ids.length)} ids`,
     );
   }
   const projection = fitFirmographicProjection(model, accounts);
@@ -100,7 +101,7 @@ function fitContent(train: Interactions, context: ModelContext): ContentModel {
   const missing = train.items.ids.filter((id) => !catalog.has(String(id)));
   if (missing.length > 0) {
     context.warn(
-      `${missing.length} of ${train.items.ids.length} interaction items have no row in the product table (e.g. ${describeValue(missing[0])}); the content model leaves them out`,
+      `${formatCount(missing.length)} of ${formatCount(train.items.ids.length)} interaction items have no row in the product table (e.g. ${describeValue(missing[0])}); the content model leaves them out`,
     );
   }
   return fitContentRecommender(train, items, { missingItems: "ignore" });

@@ -91,3 +91,9 @@ export function packageVersion(): string {
   }
   return "unknown";
 }
+
+
+/** A count as the CLI prints every number a person reads: with thousands separators (`80,000`). */
+export function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}

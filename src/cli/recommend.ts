@@ -22,7 +22,7 @@ import {
   type ParsedOptions,
 } from "./args.ts";
 import { fitModel, loadModel, MODEL_KINDS, type ModelKind } from "./models.ts";
-import { csvText, numberText, writeResult } from "./output.ts";
+import { csvText, formatCount, numberText, writeResult } from "./output.ts";
 import {
   COMMON_OPTIONS,
   INPUT_OPTIONS,
@@ -222,8 +222,8 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
   }
 
   const tables = await readTablesOption(options, command);
-  if (tables.items !== undefined) progress(`read ${tables.items.ids.length} products (${tables.items.features.cols} features)`);
-  if (tables.accounts !== undefined) progress(`read ${tables.accounts.ids.length} accounts (${tables.accounts.features.cols} features)`);
+  if (tables.items !== undefined) progress(`read ${formatCount(tables.items.ids.length)} products (${formatCount(tables.items.features.cols)} features)`);
+  if (tables.accounts !== undefined) progress(`read ${formatCount(tables.accounts.ids.length)} accounts (${formatCount(tables.accounts.features.cols)} features)`);
   const context = modelContext(options, command, tables, progress, io);
 
   let recommender: Recommender;
@@ -291,14 +291,11 @@ export async function runRecommend(options: ParsedOptions, io: CliIo): Promise<n
   }
   const rows = explainRows(recommender, modelKindUsed, narratable, lists, explain);
   await writeResult(formatRows(rows, explain, format), stringOption(options, "output"), io.stdout);
-  progress(`wrote ${rows.length} rows${stringOption(options, "output") === undefined ? "" : ` to ${stringOption(options, "output")}`}`);
+  progress(`wrote ${formatCount(rows.length)} rows${stringOption(options, "output") === undefined ? "" : ` to ${stringOption(options, "output")}`}`);
   return 0;
 }
 
 /** "80,000": one number format in every message. */
-function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
-}
 
 /** The first few ids, quoted, and how many more. */
 function quoteList(ids: readonly Id[]): string {

@@ -24,6 +24,7 @@ import { recommend } from "../recommend/recommend.ts";
 import { UsageError, integerOption, stringOption, type CommandSpec, type ParsedOptions } from "./args.ts";
 import { fitModel } from "./models.ts";
 import { COMMON_OPTIONS, INPUT_OPTIONS, MODEL_OPTIONS, describeInteractions, makeProgress, modelContext, readInteractionsOption, readTablesOption, type CliIo } from "./shared.ts";
+import { formatCount } from "./output.ts";
 
 /** The declaration of `nextbest report`. @internal */
 export const REPORT: CommandSpec = {
@@ -89,7 +90,7 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
   const train = training.table;
   const d = train.info.length;
   const kept = training.rows;
-  progress(`trained the upsell and churn scorers on ${kept.length} account-dates`);
+  progress(`trained the upsell and churn scorers on ${formatCount(kept.length)} account-dates`);
 
   // A check the reader can trust: the same scorers on the later training date's outcomes, beside RFM.
   const checkDate = trainingDates[1]!;
@@ -105,7 +106,7 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
   const spend = today.info.findIndex((f) => f.name === `spend_${windowDays}d`);
   const rowOf = new Map(today.rows.map((row, r) => [row.account, r]));
   const book = rankAccountBook(today.rows.map((row, r) => ({ account: row.account, upsellProbability: pUp[r]!, churnProbability: pChurn[r]!, spend: today.raw.data[r * d + spend]! })), { limit: top });
-  progress(`ranked ${book.length} accounts with a positive expected value`);
+  progress(`ranked ${formatCount(book.length)} accounts with a positive expected value`);
 
   const tables = await readTablesOption(options, command);
   const context = modelContext(options, command, tables, progress, io);
@@ -150,7 +151,7 @@ export async function runReport(options: ParsedOptions, io: CliIo): Promise<numb
     const code = (error as { code?: unknown }).code;
     throw new NextbestError("E_BAD_INPUT", `--out: path must name a writable file, got ${JSON.stringify(out)}${typeof code === "string" ? ` (${code})` : ""}`);
   }
-  io.stdout(`wrote ${out}: ${book.length} accounts in the call list, ${Math.min(10, book.length)} cards\n`);
+  io.stdout(`wrote ${out}: ${formatCount(book.length)} accounts in the call list, ${Math.min(10, book.length)} cards\n`);
   return 0;
 }
 

@@ -20,6 +20,7 @@ import {
   type ParsedOptions,
 } from "./args.ts";
 import { DEFAULT_HYBRID_WEIGHTS, HYBRID_COMPONENTS, MODEL_KINDS, type ModelContext, type ModelKind } from "./models.ts";
+import { formatCount } from "./output.ts";
 import { delimiterFromName, readFeatureTable, readInteractions, type FeatureTable } from "./tables.ts";
 
 /**
@@ -66,7 +67,7 @@ export function makeProgress(io: CliIo, options: ParsedOptions): Progress {
       const elapsed = (performance.now() - begun) / 1000;
       const eta = done > 0 && done < 1 ? ` ETA ${formatSeconds((elapsed / done) * (1 - done))}` : "";
       const value = event.loss !== undefined ? `, loss ${event.loss.toPrecision(4)}` : event.metric !== undefined ? `, ${event.metricName ?? "metric"} ${event.metric.toFixed(4)}` : "";
-      const what = `${event.phase} ${event.step.toLocaleString("en-US")}/${event.total.toLocaleString("en-US")}${value}`;
+      const what = `${event.phase} ${formatCount(event.step)}/${formatCount(event.total)}${value}`;
       if (io.isTTY === true) {
         const width = 20;
         const filled = Math.round(done * width);
@@ -167,7 +168,7 @@ export async function readInteractionsOption(options: ParsedOptions, command: st
   });
   if (skipped.length > 0 && io !== undefined) {
     const shown = skipped.slice(0, 3).map((row) => `\n  ${row.message}`).join("");
-    io.stderr(`nextbest: skipped ${skipped.length.toLocaleString("en-US")} invalid row${skipped.length === 1 ? "" : "s"} of ${path} (--skip-invalid); the first:${shown}\n`);
+    io.stderr(`nextbest: skipped ${formatCount(skipped.length)} invalid row${skipped.length === 1 ? "" : "s"} of ${path} (--skip-invalid); the first:${shown}\n`);
   }
   return data;
 }
@@ -254,5 +255,5 @@ export function modelContext(
 
 /** "1,234 interactions (56 users, 78 items)". @internal */
 export function describeInteractions(data: Interactions): string {
-  return `${data.byUser.values.length.toLocaleString("en-US")} interactions (${data.users.ids.length.toLocaleString("en-US")} users, ${data.items.ids.length.toLocaleString("en-US")} items)`;
+  return `${formatCount(data.byUser.values.length)} interactions (${formatCount(data.users.ids.length)} users, ${formatCount(data.items.ids.length)} items)`;
 }
