@@ -13,6 +13,7 @@
 // products (f² per step) are removed by the eigenbasis rotation of conjugateGradientAls.
 import { createGemmWorkspace, gemm, gemvF64, type GemmWorkspace } from "../linalg/kernels.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
+import { createKernelArena, f32Stride } from "../linalg/wasm/simd.ts";
 
 /** out = YᵀY (f × f, symmetric, row-major) for Y (rows × f, row-major), float64 sums. */
 export function gramOf(Y: Float64Array, rows: number, f: number, out: Float64Array): void {
@@ -415,6 +416,20 @@ function diagonalizationPays(rows: number, otherRows: number, f: number, steps: 
   return f > 1 && (steps + 1) * rows * f * f > 0.75 * (rows + otherRows) * f * f + 40 * f * f * f;
 }
 
+/** An implicit-ALS fit for the conjugate-gradient solvers: tables X (users × f) and Y (items × f), updated in place. */
+export interface AlsProblem {
+  readonly X: Float64Array;
+  readonly Y: Float64Array;
+  readonly f: number;
+  readonly byUser: CsrMatrix;
+  readonly byItem: CsrMatrix;
+  readonly alpha: number;
+  readonly regularization: number;
+  readonly iterations: number;
+  readonly steps: number;
+  readonly afterIteration?: ((iteration: number) => void) | undefined;
+}
+
 /**
  * Implicit ALS with the conjugate-gradient solver on float64 tables X (users × f) and Y (items × f), in place: each
  * iteration re-solves every user against the items, then every item against the users (Hu, Koren & Volinsky 2008;
@@ -427,18 +442,8 @@ function diagonalizationPays(rows: number, otherRows: number, f: number, steps: 
  * basis), where YᵀY + λI is the diagonal Λ + λI and its product with a vector costs f instead of f². The rotations
  * are accumulated and undone at the end, so the tables come back in the basis they started in.
  */
-export function conjugateGradientAls(
-  X: Float64Array,
-  Y: Float64Array,
-  f: number,
-  byUser: CsrMatrix,
-  byItem: CsrMatrix,
-  alpha: number,
-  regularization: number,
-  iterations: number,
-  steps: number,
-  afterIteration?: (iteration: number) => void,
-): void {
+export function conjugateGradientAls(problem: AlsProblem): void {
+  const { X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, afterIteration } = problem;
   if (iterations === 0) return;
   const userCount = byUser.rows;
   const itemCount = byItem.rows;
@@ -550,5 +555,72 @@ export function solveRowCholesky(
     b[i] = s / L[i * f + i]!;
   }
   X.set(b, row * f);
+  return true;
+}
+
+/**
+ * {@link conjugateGradientAls} on the WebAssembly SIMD kernels, in float32 throughout as the `implicit` library's
+ * CPU solver (sums included; the JavaScript kernels keep float64 sums): both tables and both CSR matrices (with the
+ * confidences α·value as float32) live in one WebAssembly memory for the whole fit; each half-iteration forms YᵀY + λI
+ * (`gramF32`) and runs every row's conjugate-gradient steps (`alsConjugateGradientRows`) without returning to
+ * JavaScript. The Gram product stays f² per step (SIMD makes it cheaper than rotating both tables into the eigenbasis).
+ * Writes X and Y (float64, as given) at the end, after each iteration only when `afterIteration` asks for them.
+ * Returns false, leaving X and Y unchanged, when the kernels cannot run here or the data exceed WebAssembly's memory.
+ */
+export function conjugateGradientAlsWasm(problem: AlsProblem): boolean {
+  const { X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, afterIteration } = problem;
+  const userCount = byUser.rows;
+  const itemCount = byItem.rows;
+  const nnz = byUser.indptr[userCount]!;
+  const stride = f32Stride(f);
+  const arena = createKernelArena(
+    new Map([
+      ["userIndptr", 4 * (userCount + 1)],
+      ["userIndices", 4 * nnz],
+      ["userConf", 4 * nnz],
+      ["itemIndptr", 4 * (itemCount + 1)],
+      ["itemIndices", 4 * nnz],
+      ["itemConf", 4 * nnz],
+      ["X", 4 * userCount * stride],
+      ["Y", 4 * itemCount * stride],
+      ["gram", 4 * f * stride],
+      ["scratch", 4 * 3 * stride],
+    ]),
+  );
+  if (arena === undefined) return false;
+  for (const [side, matrix] of [["user", byUser], ["item", byItem]] as const) {
+    arena.i32(`${side}Indptr`).set(matrix.indptr);
+    arena.i32(`${side}Indices`).set(matrix.indices.subarray(0, nnz));
+    const conf = arena.f32(`${side}Conf`);
+    for (let q = 0; q < nnz; q++) conf[q] = alpha * matrix.values[q]!;
+  }
+  const tables = { X: arena.f32("X"), Y: arena.f32("Y") };
+  const copyIn = (source: Float64Array, rows: number, target: Float32Array): void => {
+    for (let row = 0; row < rows; row++) for (let k = 0; k < f; k++) target[row * stride + k] = source[row * f + k]!;
+  };
+  const copyOut = (source: Float32Array, rows: number, target: Float64Array): void => {
+    for (let row = 0; row < rows; row++) for (let k = 0; k < f; k++) target[row * f + k] = source[row * stride + k]!;
+  };
+  copyIn(X, userCount, tables.X);
+  copyIn(Y, itemCount, tables.Y);
+  const { kernels, offsets } = arena;
+  const at = (name: string): number => offsets.get(name)!;
+  const gram = arena.f32("gram");
+  for (let half = 0; half < 2 * iterations; half++) {
+    const usersHalf = half % 2 === 0;
+    const solved = usersHalf ? "X" : "Y";
+    const fixed = usersHalf ? "Y" : "X";
+    const side = usersHalf ? "user" : "item";
+    const rows = usersHalf ? userCount : itemCount;
+    kernels.gramF32(at(fixed), usersHalf ? itemCount : userCount, f, stride, at("gram"));
+    for (let k = 0; k < f; k++) gram[k * stride + k] = Math.fround(gram[k * stride + k]! + regularization);
+    kernels.alsConjugateGradientRows(
+      at(solved), rows, at(fixed), f, stride, at(`${side}Indptr`), at(`${side}Indices`), at(`${side}Conf`), steps,
+      at("gram"), 0, at("scratch"),
+    );
+    if (half % 2 === 1 && afterIteration !== undefined) afterIteration((half + 1) / 2);
+  }
+  copyOut(tables.X, userCount, X);
+  copyOut(tables.Y, itemCount, Y);
   return true;
 }

@@ -22,7 +22,8 @@ import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import { checkFittedFinite, checkHistoryValues, checkModelHeader, historyValue, popularityFallback } from "../recommend/contract.ts";
 import { gemvF32 } from "../linalg/kernels.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
-import { conjugateGradientAls, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
+import { conjugateGradientAls, conjugateGradientAlsWasm, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
+import { kernelOption, type KernelChoice } from "../linalg/wasm/simd.ts";
 import {
   checkFactorTable,
   checkFiniteValues,
@@ -97,6 +98,13 @@ export interface ImplicitAlsOptions {
    * @defaultValue "auto"
    */
   values?: AlsValueTransform | "auto";
+  /**
+   * The kernels of the conjugate-gradient solver: WebAssembly SIMD in float32 (as `implicit`'s CPU solver) or
+   * JavaScript with float64 sums; see {@link linalg!KernelChoice}. `"auto"` takes WebAssembly where the runtime has
+   * it and the confidences fit float32 comfortably (α·value < 1e30). The Cholesky solver always runs in JavaScript.
+   * @defaultValue "auto"
+   */
+  kernels?: KernelChoice;
 }
 
 /**
@@ -259,6 +267,7 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const initStandardDeviation = numberOption(fn, "initStandardDeviation", options.initStandardDeviation, 0.01, 0);
   const seed = seedOption(fn, options.seed, 0);
   const onProgress = progressOption(fn, options.onProgress);
+  const kernels = kernelOption(fn, options.kernels);
   const requested = options.values ?? "auto";
   if (requested !== "auto" && !(ALS_VALUE_TRANSFORMS as readonly unknown[]).includes(requested)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.values must be one of "auto", "raw", "binary", "log1p", got ${describeValue(requested)}`);
@@ -281,7 +290,18 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const X = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: initStandardDeviation });
   const Y = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: initStandardDeviation });
   if (solver === "conjugate-gradient") {
-    conjugateGradientAls(X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, (step) => onProgress?.({ phase: "iteration", step, total: iterations }));
+    const afterIteration = (step: number): void => onProgress?.({ phase: "iteration", step, total: iterations });
+    let largest = 0;
+    for (let q = 0; q < nnz; q++) if (byUser.values[q]! > largest) largest = byUser.values[q]!;
+    if (kernels === "webassembly" && !(alpha * largest < FLOAT32_SAFE)) {
+      throw new NextbestError(
+        "E_BAD_INPUT",
+        `${fn}: options.kernels "webassembly" computes in float32, but the largest confidence alpha × value is ${describeValue(alpha * largest)} (>= 1e30); scale the values down or use kernels "javascript"`,
+      );
+    }
+    const problem = { X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, afterIteration };
+    const wasm = kernels !== "javascript" && alpha * largest < FLOAT32_SAFE && conjugateGradientAlsWasm(problem);
+    if (!wasm) conjugateGradientAls(problem);
   } else {
     const scratch = createAlsScratch(f);
     for (let iteration = 0; iteration < iterations; iteration++) {
@@ -311,6 +331,9 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
 
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Confidences below this leave float32 arithmetic far from overflow (products of a few of them stay finite). */
+const FLOAT32_SAFE = 1e30;
 
 /** One exact half-iteration: every row of X solved by Cholesky against Y (conjugate gradient if A is not SPD). */
 function choleskyHalfIteration(

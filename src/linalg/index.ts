@@ -66,3 +66,4 @@ export {
   type TopKAgainstFactorsOptions,
   type TopKAgainstFactorsResult,
 } from "./scoring.ts";
+export { simdAvailable, type KernelChoice } from "./wasm/simd.ts";

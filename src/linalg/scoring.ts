@@ -12,7 +12,8 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import { assertArrayLike, assertInteger } from "../internal/validate.ts";
 import { createGemmWorkspace, gemm, gemvF32, gemvF64 } from "./kernels.ts";
 import { assertCsr, assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
-import { createTopKWorkspace, selectTopK } from "./topk.ts";
+import { createTopKWorkspace, selectTopK, type TopKWorkspace } from "./topk.ts";
+import { createKernelArena, f32Stride, kernelOption, type KernelChoice } from "./wasm/simd.ts";
 import type { CsrMatrix, DenseMatrix } from "./types.ts";
 
 // Called only when a score is not finite: name the factor entry responsible, or report an overflow.
@@ -168,6 +169,13 @@ export interface TopKAgainstFactorsOptions {
    * excluded pairs, typically the interactions seen in training. @defaultValue no exclusion
    */
   exclude?: CsrMatrix;
+  /**
+   * The kernels of the scoring (see {@link KernelChoice}): `"auto"` scores two float32 tables with the WebAssembly
+   * SIMD kernels in float32, as numpy's float32 matmul does, and everything else with the JavaScript kernels in float64;
+   * `"webassembly"` scores in float32 whatever the tables' type. A score that overflows float32 is recomputed in float64.
+   * @defaultValue "auto"
+   */
+  kernels?: KernelChoice;
 }
 
 /** Result of {@link topKAgainstFactors}: row u of each array holds user u's recommendations. @category linalg */
@@ -241,6 +249,12 @@ export function topKAgainstFactors(
   const counts = new Int32Array(m);
   if (m === 0 || k === 0) return { k, indices, scores, counts };
 
+  const kernels = kernelOption(fn, options.kernels);
+  const float32 = userFactors.data instanceof Float32Array && itemFactors.data instanceof Float32Array;
+  if (f > 0 && (kernels === "webassembly" || (kernels === "auto" && float32))) {
+    const result = { k, indices, scores, counts };
+    if (topKWithKernels(fn, userFactors, itemFactors, k, exclude, result)) return result;
+  }
   // Fewer users than the micro-kernel's height: one matrix–vector product per user reads the table once per user
   // in its own element type, with no packing (the one-user case is the common online request).
   const small = m < 4;
@@ -273,20 +287,108 @@ export function topKAgainstFactors(
         const s = rowScores[i]!;
         if (s - s !== 0) explainNonFinitePair(fn, userFactors, user, itemFactors, i, s);
       }
-      let start = 0;
-      let end = 0;
-      if (mask !== undefined && exclude !== undefined) {
-        start = exclude.indptr[user]!;
-        end = exclude.indptr[user + 1]!;
-        for (let q = start; q < end; q++) mask[exclude.indices[q]!] = 1;
-      }
-      const count = selectTopK(rowScores, p, mask, heap, indices, user * k);
-      if (mask !== undefined && exclude !== undefined) {
-        for (let q = start; q < end; q++) mask[exclude.indices[q]!] = 0;
-      }
-      counts[user] = count;
-      for (let t = 0; t < count; t++) scores[user * k + t] = rowScores[indices[user * k + t]!]!;
+      selectUserTopK(rowScores, p, user, k, exclude, mask, heap, indices, scores, counts);
     }
   }
   return { k, indices, scores, counts };
+}
+
+/** Writes user `user`'s top k of `row` (p scores) into the result arrays, its excluded items masked out. */
+function selectUserTopK(
+  row: Float64Array,
+  p: number,
+  user: number,
+  k: number,
+  exclude: CsrMatrix | undefined,
+  mask: Uint8Array | undefined,
+  heap: TopKWorkspace,
+  indices: Int32Array,
+  scores: Float64Array,
+  counts: Int32Array,
+): void {
+  let start = 0;
+  let end = 0;
+  if (mask !== undefined && exclude !== undefined) {
+    start = exclude.indptr[user]!;
+    end = exclude.indptr[user + 1]!;
+    for (let q = start; q < end; q++) mask[exclude.indices[q]!] = 1;
+  }
+  const count = selectTopK(row, p, mask, heap, indices, user * k);
+  if (mask !== undefined && exclude !== undefined) {
+    for (let q = start; q < end; q++) mask[exclude.indices[q]!] = 0;
+  }
+  counts[user] = count;
+  for (let t = 0; t < count; t++) scores[user * k + t] = row[indices[user * k + t]!]!;
+}
+
+/** Items per chunk of the WebAssembly scoring: a chunk of the item table (items × stride floats) stays in L2. */
+const ITEM_CHUNK = 1024;
+
+/**
+ * {@link topKAgainstFactors} on the WebAssembly SIMD kernels: both tables copied once into float32 tables in the
+ * kernels' memory, users in blocks whose float32 scores fill at most 16 MB, each block scored chunk by chunk of
+ * {@link ITEM_CHUNK} items (each chunk read from cache by every user of the block), then each user's row widened to
+ * float64 for the same top-k selection as the JavaScript path. A row with a non-finite float32 score is rescored in
+ * float64 (an overflow of float32 only) before the finiteness check names an offending entry. Returns false, having
+ * written nothing, when the kernels cannot run here or the tables exceed WebAssembly's memory.
+ */
+function topKWithKernels(
+  fn: string,
+  userFactors: DenseMatrix<Float64Array | Float32Array>,
+  itemFactors: DenseMatrix<Float64Array | Float32Array>,
+  k: number,
+  exclude: CsrMatrix | undefined,
+  result: { indices: Int32Array; scores: Float64Array; counts: Int32Array },
+): boolean {
+  const m = userFactors.rows;
+  const p = itemFactors.rows;
+  const f = userFactors.cols;
+  const stride = f32Stride(f);
+  const blockUsers = Math.max(2, Math.min(256, Math.floor((1 << 22) / p) & ~1));
+  const mbMax = Math.min(blockUsers, m);
+  const arena = createKernelArena(new Map([["items", 4 * p * stride], ["users", 4 * mbMax * stride], ["scores", 4 * mbMax * p]]));
+  if (arena === undefined) return false;
+  const items = arena.f32("items");
+  const usersBlock = arena.f32("users");
+  const blockScores = arena.f32("scores");
+  for (let i = 0; i < p; i++) for (let c = 0; c < f; c++) items[i * stride + c] = itemFactors.data[i * f + c]!;
+  const { kernels, offsets } = arena;
+  const itemsAt = offsets.get("items")!;
+  const usersAt = offsets.get("users")!;
+  const scoresAt = offsets.get("scores")!;
+  const row = new Float64Array(p);
+  const mask = exclude === undefined ? undefined : new Uint8Array(p);
+  const heap = createTopKWorkspace(k);
+  const { indices, scores, counts } = result;
+  for (let u0 = 0; u0 < m; u0 += blockUsers) {
+    const mb = Math.min(blockUsers, m - u0);
+    for (let b = 0; b < mb; b++) {
+      for (let c = 0; c < f; c++) usersBlock[b * stride + c] = userFactors.data[(u0 + b) * f + c]!;
+    }
+    for (let j0 = 0; j0 < p; j0 += ITEM_CHUNK) {
+      const nc = Math.min(ITEM_CHUNK, p - j0);
+      kernels.scoreBlockF32(usersAt, mb, itemsAt + 4 * j0 * stride, nc, stride, scoresAt + 4 * j0, p);
+    }
+    for (let b = 0; b < mb; b++) {
+      const user = u0 + b;
+      row.set(blockScores.subarray(b * p, (b + 1) * p));
+      let finite = true;
+      for (let i = 0; i < p; i++) {
+        const s = row[i]!;
+        if (s - s !== 0) finite = false;
+      }
+      if (!finite) {
+        const U = userFactors.data.subarray(user * f, (user + 1) * f);
+        const V = itemFactors.data;
+        if (V instanceof Float64Array) gemvF64(V, p, f, Float64Array.from(U), row);
+        else gemvF32(V, p, f, Float64Array.from(U), row);
+        for (let i = 0; i < p; i++) {
+          const s = row[i]!;
+          if (s - s !== 0) explainNonFinitePair(fn, userFactors, user, itemFactors, i, s);
+        }
+      }
+      selectUserTopK(row, p, user, k, exclude, mask, heap, indices, scores, counts);
+    }
+  }
+  return true;
 }

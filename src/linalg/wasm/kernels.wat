@@ -1,0 +1,393 @@
+;; nextbest's WebAssembly SIMD kernels (128-bit: f32x4, f64x2). Assembled by scripts/build-wasm.mjs (wabt) into
+;; kernels-wasm.ts (the module as base64), loaded by simd.ts. Every pointer is a byte offset into the exported memory.
+;;
+;; Float32 tables are stored with a row stride that is a multiple of 4 floats (16 bytes), the padding lanes zero, so
+;; every row is a whole number of f32x4 vectors and no kernel needs a scalar tail. Float64 kernels take a stride that
+;; is a multiple of 2 doubles.
+;;
+;; Kernels trust their arguments: the TypeScript side lays out the memory and validates every input.
+(module
+  (memory (export "memory") 1)
+
+  ;; Σ_k a[k] · b[k] over `bytes` bytes (a multiple of 16) of two f32 vectors, two accumulators.
+  (func $dotF32 (param $a i32) (param $b i32) (param $bytes i32) (result f32)
+    (local $k i32) (local $s0 v128) (local $s1 v128)
+    (local.set $k (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.gt_u (i32.add (local.get $k) (i32.const 32)) (local.get $bytes)))
+        (local.set $s0 (f32x4.add (local.get $s0)
+          (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $k))) (v128.load (i32.add (local.get $b) (local.get $k))))))
+        (local.set $s1 (f32x4.add (local.get $s1)
+          (f32x4.mul (v128.load offset=16 (i32.add (local.get $a) (local.get $k))) (v128.load offset=16 (i32.add (local.get $b) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 32)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $k) (local.get $bytes))
+      (then
+        (local.set $s0 (f32x4.add (local.get $s0)
+          (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $k))) (v128.load (i32.add (local.get $b) (local.get $k))))))))
+    (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+
+  ;; y[k] += alpha · x[k] over `bytes` bytes (a multiple of 16).
+  (func $axpyF32 (param $alpha f32) (param $x i32) (param $y i32) (param $bytes i32)
+    (local $k i32) (local $w v128)
+    (local.set $w (f32x4.splat (local.get $alpha)))
+    (local.set $k (i32.const 0))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_u (local.get $k) (local.get $bytes)))
+        (v128.store (i32.add (local.get $y) (local.get $k))
+          (f32x4.add (v128.load (i32.add (local.get $y) (local.get $k)))
+            (f32x4.mul (local.get $w) (v128.load (i32.add (local.get $x) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $chunks))))
+
+  ;; out[k] = G[k] · v[k] (diagonal) or out = G v for a symmetric G (f rows of `bytes` bytes), f32. The symmetric
+  ;; product is taken as Σ_a v[a] · G_a (rows as columns): 16 output floats at a time in four accumulators, no
+  ;; horizontal sums.
+  (func $gramTimes (param $G i32) (param $diagonal i32) (param $f i32) (param $v i32) (param $out i32) (param $bytes i32)
+    (local $k i32) (local $a i32) (local $g i32) (local $w v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (if (local.get $diagonal)
+      (then
+        (local.set $k (i32.const 0))
+        (block $done
+          (loop $chunks
+            (br_if $done (i32.ge_u (local.get $k) (local.get $bytes)))
+            (v128.store (i32.add (local.get $out) (local.get $k))
+              (f32x4.mul (v128.load (i32.add (local.get $G) (local.get $k))) (v128.load (i32.add (local.get $v) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $chunks))))
+      (else
+        ;; groups of four vectors (64 bytes), then single vectors
+        (local.set $k (i32.const 0))
+        (block $groupsDone
+          (loop $groups
+            (br_if $groupsDone (i32.gt_u (i32.add (local.get $k) (i32.const 64)) (local.get $bytes)))
+            (local.set $s0 (v128.const f32x4 0 0 0 0)) (local.set $s1 (v128.const f32x4 0 0 0 0))
+            (local.set $s2 (v128.const f32x4 0 0 0 0)) (local.set $s3 (v128.const f32x4 0 0 0 0))
+            (local.set $g (i32.add (local.get $G) (local.get $k)))
+            (local.set $a (i32.const 0))
+            (block $aDone
+              (loop $aLoop
+                (br_if $aDone (i32.ge_u (local.get $a) (local.get $f)))
+                (local.set $w (v128.load32_splat (i32.add (local.get $v) (i32.shl (local.get $a) (i32.const 2)))))
+                (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $w) (v128.load (local.get $g)))))
+                (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $g)))))
+                (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $g)))))
+                (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $g)))))
+                (local.set $g (i32.add (local.get $g) (local.get $bytes)))
+                (local.set $a (i32.add (local.get $a) (i32.const 1)))
+                (br $aLoop)))
+            (v128.store (i32.add (local.get $out) (local.get $k)) (local.get $s0))
+            (v128.store offset=16 (i32.add (local.get $out) (local.get $k)) (local.get $s1))
+            (v128.store offset=32 (i32.add (local.get $out) (local.get $k)) (local.get $s2))
+            (v128.store offset=48 (i32.add (local.get $out) (local.get $k)) (local.get $s3))
+            (local.set $k (i32.add (local.get $k) (i32.const 64)))
+            (br $groups)))
+        (block $singlesDone
+          (loop $singles
+            (br_if $singlesDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $s0 (v128.const f32x4 0 0 0 0))
+            (local.set $g (i32.add (local.get $G) (local.get $k)))
+            (local.set $a (i32.const 0))
+            (block $aDone2
+              (loop $aLoop2
+                (br_if $aDone2 (i32.ge_u (local.get $a) (local.get $f)))
+                (local.set $s0 (f32x4.add (local.get $s0)
+                  (f32x4.mul (v128.load32_splat (i32.add (local.get $v) (i32.shl (local.get $a) (i32.const 2)))) (v128.load (local.get $g)))))
+                (local.set $g (i32.add (local.get $g) (local.get $bytes)))
+                (local.set $a (i32.add (local.get $a) (i32.const 1)))
+                (br $aLoop2)))
+            (v128.store (i32.add (local.get $out) (local.get $k)) (local.get $s0))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $singles))))))
+
+  ;; out += Σ_q w_q · T[indices[q]] over q in [start, end), w_q = bias · (1 + c_q) + sign · c_q · (T[indices[q]] · v),
+  ;; c_q = conf[q] (float32): the sparse part of an implicit-ALS residual (bias 1, sign −1, v = x) or of A·p (bias 0,
+  ;; sign 1, v = p). Two entries at a time, each row's dot product on its own accumulator, so each loaded v and
+  ;; out vector serves 2 rows (measured fastest on MovieLens 100K); the last entries one at a time.
+  (func $accumulateRows (param $T i32) (param $bytes i32) (param $start i32) (param $end i32) (param $indices i32)
+      (param $conf i32) (param $bias f32) (param $sign f32) (param $v i32) (param $out i32)
+    (local $q i32) (local $k i32) (local $vk v128) (local $c f32) (local $s f32) (local $row i32)
+    (local $r0 i32) (local $a0 v128) (local $w0 v128) (local $r1 i32) (local $a1 v128) (local $w1 v128)
+    (local.set $q (local.get $start))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.gt_s (i32.add (local.get $q) (i32.const 2)) (local.get $end)))
+        (local.set $r0 (i32.add (local.get $T)
+          (i32.mul (i32.load offset=0 (i32.add (local.get $indices) (i32.shl (local.get $q) (i32.const 2)))) (local.get $bytes))))
+        (local.set $a0 (v128.const f32x4 0 0 0 0))
+        (local.set $r1 (i32.add (local.get $T)
+          (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $q) (i32.const 2)))) (local.get $bytes))))
+        (local.set $a1 (v128.const f32x4 0 0 0 0))
+        (local.set $k (i32.const 0))
+        (block $dotDone
+          (loop $dot
+            (br_if $dotDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $vk (v128.load (i32.add (local.get $v) (local.get $k))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $r0) (local.get $k))) (local.get $vk))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load (i32.add (local.get $r1) (local.get $k))) (local.get $vk))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $dot)))
+        (local.set $c (f32.load offset=0 (i32.add (local.get $conf) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+        (local.set $w0 (f32x4.splat (f32.add (f32.mul (local.get $bias) (f32.add (f32.const 1) (local.get $c)))
+          (f32.mul (f32.mul (local.get $sign) (local.get $c)) (local.get $s)))))
+        (local.set $c (f32.load offset=4 (i32.add (local.get $conf) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a1)) (f32x4.extract_lane 1 (local.get $a1)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a1)) (f32x4.extract_lane 3 (local.get $a1)))))
+        (local.set $w1 (f32x4.splat (f32.add (f32.mul (local.get $bias) (f32.add (f32.const 1) (local.get $c)))
+          (f32.mul (f32.mul (local.get $sign) (local.get $c)) (local.get $s)))))
+        (local.set $k (i32.const 0))
+        (block $addDone
+          (loop $add
+            (br_if $addDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (v128.store (i32.add (local.get $out) (local.get $k))
+              (f32x4.add (v128.load (i32.add (local.get $out) (local.get $k)))
+                (f32x4.add (f32x4.mul (local.get $w0) (v128.load (i32.add (local.get $r0) (local.get $k)))) (f32x4.mul (local.get $w1) (v128.load (i32.add (local.get $r1) (local.get $k)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $add)))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))
+        (br $blocks)))
+    (block $singlesDone
+      (loop $singles
+        (br_if $singlesDone (i32.ge_s (local.get $q) (local.get $end)))
+        (local.set $row (i32.add (local.get $T)
+          (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $q) (i32.const 2)))) (local.get $bytes))))
+        (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $s (call $dotF32 (local.get $row) (local.get $v) (local.get $bytes)))
+        (call $axpyF32
+          (f32.add (f32.mul (local.get $bias) (f32.add (f32.const 1) (local.get $c)))
+            (f32.mul (f32.mul (local.get $sign) (local.get $c)) (local.get $s)))
+          (local.get $row) (local.get $out) (local.get $bytes))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $singles))))
+
+  ;; Implicit ALS, one conjugate-gradient half-iteration in float32 (Hu, Koren & Volinsky 2008; Takács, Pilászy & Tikk
+  ;; 2011): every row x of X (rows × stride) re-solved by `steps` steps warm-started at its current value, for
+  ;; (G + Σ_i c_i y_i y_iᵀ) x = Σ_i (1 + c_i) y_i over the row's entries (CSR indptr / indices into T, confidences
+  ;; conf = α·value). G is YᵀY + λI (f rows of stride floats) or, with `diagonal`, its diagonal (stride floats).
+  ;; `scratch` holds 3 · stride floats (r, p, Ap). A row without entries gets its exact solution, 0.
+  (func (export "alsConjugateGradientRows")
+      (param $X i32) (param $rows i32) (param $T i32) (param $f i32) (param $stride i32)
+      (param $indptr i32) (param $indices i32) (param $conf i32) (param $steps i32)
+      (param $G i32) (param $diagonal i32) (param $scratch i32)
+    (local $bytes i32) (local $row i32) (local $x i32) (local $start i32) (local $end i32) (local $r i32) (local $p i32)
+    (local $ap i32) (local $k i32) (local $it i32) (local $rsold f32) (local $rsnew f32) (local $pap f32) (local $a f32)
+    (local $beta f32) (local $zero v128)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $r (local.get $scratch))
+    (local.set $p (i32.add (local.get $r) (local.get $bytes)))
+    (local.set $ap (i32.add (local.get $p) (local.get $bytes)))
+    (local.set $row (i32.const 0))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $x (i32.add (local.get $X) (i32.mul (local.get $row) (local.get $bytes))))
+        (local.set $start (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $row) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $indptr) (i32.shl (local.get $row) (i32.const 2)))))
+        (block $rowDone
+          (if (i32.eq (local.get $start) (local.get $end))
+            (then
+              (local.set $k (i32.const 0))
+              (block $zeroDone
+                (loop $zeroLoop
+                  (br_if $zeroDone (i32.ge_u (local.get $k) (local.get $bytes)))
+                  (v128.store (i32.add (local.get $x) (local.get $k)) (local.get $zero))
+                  (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                  (br $zeroLoop)))
+              (br $rowDone)))
+          ;; r = b − A x = Σ_i (1 + c_i − c_i (y_i·x)) y_i − G x
+          (call $gramTimes (local.get $G) (local.get $diagonal) (local.get $f) (local.get $x) (local.get $r) (local.get $bytes))
+          (local.set $k (i32.const 0))
+          (block $negDone
+            (loop $negLoop
+              (br_if $negDone (i32.ge_u (local.get $k) (local.get $bytes)))
+              (v128.store (i32.add (local.get $r) (local.get $k)) (f32x4.neg (v128.load (i32.add (local.get $r) (local.get $k)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 16)))
+              (br $negLoop)))
+          (call $accumulateRows (local.get $T) (local.get $bytes) (local.get $start) (local.get $end) (local.get $indices)
+            (local.get $conf) (f32.const 1) (f32.const -1) (local.get $x) (local.get $r))
+          (memory.copy (local.get $p) (local.get $r) (local.get $bytes))
+          (local.set $rsold (call $dotF32 (local.get $r) (local.get $r) (local.get $bytes)))
+          (br_if $rowDone (f32.lt (local.get $rsold) (f32.const 1e-20)))
+          (local.set $it (i32.const 0))
+          (block $stepsDone
+            (loop $stepLoop
+              (br_if $stepsDone (i32.ge_u (local.get $it) (local.get $steps)))
+              ;; Ap = G p + Σ_i c_i (y_i·p) y_i
+              (call $gramTimes (local.get $G) (local.get $diagonal) (local.get $f) (local.get $p) (local.get $ap) (local.get $bytes))
+              (call $accumulateRows (local.get $T) (local.get $bytes) (local.get $start) (local.get $end) (local.get $indices)
+                (local.get $conf) (f32.const 0) (f32.const 1) (local.get $p) (local.get $ap))
+              (local.set $pap (call $dotF32 (local.get $p) (local.get $ap) (local.get $bytes)))
+              (br_if $stepsDone (i32.eqz (f32.gt (local.get $pap) (f32.const 0))))
+              (local.set $a (f32.div (local.get $rsold) (local.get $pap)))
+              (call $axpyF32 (local.get $a) (local.get $p) (local.get $x) (local.get $bytes))
+              (call $axpyF32 (f32.neg (local.get $a)) (local.get $ap) (local.get $r) (local.get $bytes))
+              (local.set $rsnew (call $dotF32 (local.get $r) (local.get $r) (local.get $bytes)))
+              (br_if $stepsDone (f32.lt (local.get $rsnew) (f32.const 1e-20)))
+              (local.set $beta (f32.div (local.get $rsnew) (local.get $rsold)))
+              ;; p = r + β p
+              (local.set $k (i32.const 0))
+              (block $pDone
+                (loop $pLoop
+                  (br_if $pDone (i32.ge_u (local.get $k) (local.get $bytes)))
+                  (v128.store (i32.add (local.get $p) (local.get $k))
+                    (f32x4.add (v128.load (i32.add (local.get $r) (local.get $k)))
+                      (f32x4.mul (f32x4.splat (local.get $beta)) (v128.load (i32.add (local.get $p) (local.get $k))))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                  (br $pLoop)))
+              (local.set $rsold (local.get $rsnew))
+              (local.set $it (i32.add (local.get $it) (i32.const 1)))
+              (br $stepLoop))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; G (f rows of stride floats) = Σ_r t_r t_rᵀ over the rows t_r of T (rows × stride, float32): four rows at a time,
+  ;; each G row updated once per four rank-one terms. Only the first f rows of G are written; padding lanes stay 0.
+  (func (export "gramF32") (param $T i32) (param $rows i32) (param $f i32) (param $stride i32) (param $G i32)
+    (local $bytes i32) (local $r i32) (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $a i32)
+    (local $g i32) (local $k i32) (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $aOff i32)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
+    (memory.fill (local.get $G) (i32.const 0) (i32.mul (local.get $f) (local.get $bytes)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        ;; rows r .. r+3; past the end a row is the first one again with weight 0 (w = 0 below)
+        (local.set $t0 (i32.add (local.get $T) (i32.mul (local.get $r) (local.get $bytes))))
+        (local.set $t1 (select (i32.add (local.get $t0) (local.get $bytes)) (local.get $t0)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows))))
+        (local.set $t2 (select (i32.add (local.get $t0) (i32.shl (local.get $bytes) (i32.const 1))) (local.get $t0)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows))))
+        (local.set $t3 (select (i32.add (local.get $t0) (i32.mul (local.get $bytes) (i32.const 3))) (local.get $t0)
+          (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows))))
+        (local.set $a (i32.const 0))
+        (block $aDone
+          (loop $aLoop
+            (br_if $aDone (i32.ge_u (local.get $a) (local.get $f)))
+            (local.set $aOff (i32.shl (local.get $a) (i32.const 2)))
+            (local.set $w0 (v128.load32_splat (i32.add (local.get $t0) (local.get $aOff))))
+            (local.set $w1 (select (v128.load32_splat (i32.add (local.get $t1) (local.get $aOff))) (v128.const f32x4 0 0 0 0)
+              (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows))))
+            (local.set $w2 (select (v128.load32_splat (i32.add (local.get $t2) (local.get $aOff))) (v128.const f32x4 0 0 0 0)
+              (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows))))
+            (local.set $w3 (select (v128.load32_splat (i32.add (local.get $t3) (local.get $aOff))) (v128.const f32x4 0 0 0 0)
+              (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows))))
+            (local.set $g (i32.add (local.get $G) (i32.mul (local.get $a) (local.get $bytes))))
+            (local.set $k (i32.const 0))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $k) (local.get $bytes)))
+                (v128.store (i32.add (local.get $g) (local.get $k))
+                  (f32x4.add (v128.load (i32.add (local.get $g) (local.get $k)))
+                    (f32x4.add
+                      (f32x4.add (f32x4.mul (local.get $w0) (v128.load (i32.add (local.get $t0) (local.get $k))))
+                        (f32x4.mul (local.get $w1) (v128.load (i32.add (local.get $t1) (local.get $k)))))
+                      (f32x4.add (f32x4.mul (local.get $w2) (v128.load (i32.add (local.get $t2) (local.get $k))))
+                        (f32x4.mul (local.get $w3) (v128.load (i32.add (local.get $t3) (local.get $k))))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $kLoop)))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br $aLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rowLoop))))
+
+  ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
+  ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight
+  ;; f32x4 accumulators, each loaded vector feeding two or four multiply-adds.
+  (func (export "scoreBlockF32")
+      (param $A i32) (param $m i32) (param $B i32) (param $n i32) (param $stride i32) (param $C i32) (param $ldc i32)
+    (local $bytes i32) (local $i i32) (local $j i32) (local $k i32) (local $a0 i32) (local $a1 i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $c i32)
+    (local $x0 v128) (local $x1 v128) (local $y v128)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
+    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $iDone
+      (loop $iLoop
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $bytes))))
+        ;; the second row of the pair: row i + 1, or row i again at the end of an odd m (its results are not stored)
+        (local.set $a1 (select (i32.add (local.get $a0) (local.get $bytes)) (local.get $a0)
+          (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $m))))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+            (local.set $b0 (i32.add (local.get $B) (i32.mul (local.get $j) (local.get $bytes))))
+            (local.set $b1 (i32.add (local.get $b0) (local.get $bytes)))
+            (local.set $b2 (i32.add (local.get $b1) (local.get $bytes)))
+            (local.set $b3 (i32.add (local.get $b2) (local.get $bytes)))
+            (local.set $s00 (v128.const f32x4 0 0 0 0)) (local.set $s01 (v128.const f32x4 0 0 0 0))
+            (local.set $s02 (v128.const f32x4 0 0 0 0)) (local.set $s03 (v128.const f32x4 0 0 0 0))
+            (local.set $s10 (v128.const f32x4 0 0 0 0)) (local.set $s11 (v128.const f32x4 0 0 0 0))
+            (local.set $s12 (v128.const f32x4 0 0 0 0)) (local.set $s13 (v128.const f32x4 0 0 0 0))
+            (local.set $k (i32.const 0))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $k) (local.get $bytes)))
+                (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $k))))
+                (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $k))))
+                (local.set $y (v128.load (i32.add (local.get $b0) (local.get $k))))
+                (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $y (v128.load (i32.add (local.get $b1) (local.get $k))))
+                (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $y (v128.load (i32.add (local.get $b2) (local.get $k))))
+                (local.set $s02 (f32x4.add (local.get $s02) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $s12 (f32x4.add (local.get $s12) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $y (v128.load (i32.add (local.get $b3) (local.get $k))))
+                (local.set $s03 (f32x4.add (local.get $s03) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $s13 (f32x4.add (local.get $s13) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $kLoop)))
+            ;; transpose-and-add: lane t of the result = Σ of accumulator s0t
+            (local.set $c (i32.add (local.get $C) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $c) (call $horizontal4 (local.get $s00) (local.get $s01) (local.get $s02) (local.get $s03)))
+            (if (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $m))
+              (then
+                (v128.store (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 2)))
+                  (call $horizontal4 (local.get $s10) (local.get $s11) (local.get $s12) (local.get $s13)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $jLoop)))
+        ;; the last n mod 4 rows of B, one at a time
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $b0 (i32.add (local.get $B) (i32.mul (local.get $j) (local.get $bytes))))
+            (local.set $c (i32.add (local.get $C) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+            (f32.store (local.get $c) (call $dotF32 (local.get $a0) (local.get $b0) (local.get $bytes)))
+            (if (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $m))
+              (then
+                (f32.store (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 2)))
+                  (call $dotF32 (local.get $a1) (local.get $b0) (local.get $bytes)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tail)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $iLoop))))
+
+  ;; The four lane sums of four accumulators, as one vector: (Σ a, Σ b, Σ c, Σ d).
+  (func $horizontal4 (param $a v128) (param $b v128) (param $c v128) (param $d v128) (result v128)
+    ;; interleave: (a0 b0 a1 b1) + (a2 b2 a3 b3) = (a0+a2, b0+b2, a1+a3, b1+b3), same for c, d
+    (local $ab v128) (local $cd v128)
+    (local.set $ab (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b))
+      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))))
+    (local.set $cd (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d))
+      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d))))
+    ;; (ab0 ab1 cd0 cd1) + (ab2 ab3 cd2 cd3)
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab) (local.get $cd))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab) (local.get $cd))))
+)

@@ -1,0 +1,160 @@
+// Loads the WebAssembly SIMD kernels (kernels.wat, shipped as base64 in kernels-wasm.ts) and lays out their memory.
+// Not exported by the barrel. Each caller gets its own instance and memory: nothing is shared between fits, so two
+// fits never see each other's data and the results do not depend on what ran before. The compiled module (immutable
+// code, about 3 kB) is cached after the first use; it compiles synchronously, within the 4 kB that browsers allow on
+// the main thread.
+import { NextbestError, describeValue } from "../../core/errors.ts";
+import { KERNELS_WASM_BASE64 } from "./kernels-wasm.ts";
+
+// The few WebAssembly JavaScript API members used here, declared so the core modules need neither the DOM nor the
+// Node type libraries (every runtime nextbest supports has them; kernelsModule() checks at run time).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+declare const atob: (base64: string) => string;
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, never>) => { readonly exports: unknown };
+};
+
+/** The exports of the kernels module (see kernels.wat for each kernel's contract). */
+export interface KernelExports {
+  readonly memory: WasmMemory;
+  alsConjugateGradientRows(
+    X: number, rows: number, T: number, f: number, stride: number, indptr: number, indices: number, conf: number,
+    steps: number, G: number, diagonal: number, scratch: number,
+  ): void;
+  gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
+  scoreBlockF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number): void;
+}
+
+/**
+ * Which compute kernels a fit or scoring call runs: `"auto"` takes the WebAssembly SIMD kernels where the runtime has
+ * them (Node ≥ 16.4, Deno, current browsers) and the JavaScript kernels elsewhere; `"webassembly"` requires the
+ * former (an error where they are missing), `"javascript"` forces the latter. The two compute the same mathematics;
+ * the WebAssembly kernels work in float32 with float32 sums, the JavaScript kernels sum in float64, so results agree
+ * to float32 rounding, not bit for bit.
+ *
+ * @category linalg
+ */
+export type KernelChoice = "auto" | "webassembly" | "javascript";
+
+const KERNEL_CHOICES: readonly KernelChoice[] = Object.freeze(["auto", "webassembly", "javascript"]);
+
+/** Reads a `kernels` option (default `"auto"`); `"webassembly"` where the kernels cannot run is an error. */
+export function kernelOption(fn: string, value: unknown): KernelChoice {
+  if (value === undefined) return "auto";
+  if (!(KERNEL_CHOICES as readonly unknown[]).includes(value)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.kernels must be "auto", "webassembly" or "javascript", got ${describeValue(value)}`);
+  }
+  if (value === "webassembly" && !simdAvailable()) {
+    throw new NextbestError(
+      "E_BAD_INPUT",
+      `${fn}: options.kernels is "webassembly" but this runtime has no WebAssembly SIMD (128-bit); use "auto" to fall back to the JavaScript kernels`,
+    );
+  }
+  return value as KernelChoice;
+}
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled kernels module, or null where WebAssembly or its SIMD instructions are missing. */
+function kernelsModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== "object" || typeof atob !== "function") return compiled;
+  const text = atob(KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
+  try {
+    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  } catch {
+    compiled = null; // a runtime that forbids WebAssembly compilation (content security policy): the JavaScript kernels
+  }
+  return compiled;
+}
+
+/**
+ * Whether this runtime can run nextbest's WebAssembly SIMD kernels (WebAssembly with 128-bit SIMD and bulk memory,
+ * compilation allowed). Where it cannot, `kernels: "auto"` runs the JavaScript kernels.
+ *
+ * @returns true when the kernels compile and validate here
+ * @example
+ * ```ts
+ * import { simdAvailable } from "nextbest/linalg";
+ * typeof simdAvailable(); // => "boolean"
+ * ```
+ * @category linalg
+ */
+export function simdAvailable(): boolean {
+  return kernelsModule() !== null;
+}
+
+/** Bytes of WebAssembly memory per page. */
+const PAGE = 65_536;
+
+/** The largest WebAssembly memory (32-bit addresses, 65,536 pages), less one page. */
+const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
+
+/** A kernels instance with its memory laid out: `offsets[name]` is the byte offset of each requested region. */
+export interface KernelArena {
+  readonly kernels: KernelExports;
+  readonly offsets: ReadonlyMap<string, number>;
+  /** A Float32Array view of region `name` (valid until the memory grows; arenas never grow after creation). */
+  f32(name: string): Float32Array;
+  /** An Int32Array view of region `name`. */
+  i32(name: string): Int32Array;
+}
+
+/**
+ * A fresh kernels instance whose memory holds the regions `sizes` (name → bytes, each 16-byte aligned), or
+ * undefined when the kernels cannot run here or the regions exceed WebAssembly's 4 GiB (the caller then runs its
+ * JavaScript kernels).
+ */
+export function createKernelArena(sizes: ReadonlyMap<string, number>): KernelArena | undefined {
+  const module = kernelsModule();
+  if (module === null) return undefined;
+  const offsets = new Map<string, number>();
+  const lengths = new Map<string, number>();
+  let total = 16; // offset 0 is left unused
+  for (const [name, size] of sizes) {
+    offsets.set(name, total);
+    lengths.set(name, size);
+    total += Math.ceil(size / 16) * 16;
+  }
+  if (total > MAX_BYTES) return undefined;
+  const instance = new WebAssembly.Instance(module, {});
+  const kernels = instance.exports as unknown as KernelExports;
+  const pages = Math.ceil(total / PAGE);
+  const current = kernels.memory.buffer.byteLength / PAGE;
+  try {
+    if (pages > current) kernels.memory.grow(pages - current);
+  } catch {
+    return undefined; // the runtime refused the memory: the JavaScript kernels need less at once
+  }
+  const buffer = kernels.memory.buffer;
+  // Callers name only the regions they laid out.
+  const region = (name: string): [number, number] => [offsets.get(name)!, lengths.get(name)!];
+  return {
+    kernels,
+    offsets,
+    f32(name) {
+      const [offset, bytes] = region(name);
+      return new Float32Array(buffer, offset, bytes >> 2);
+    },
+    i32(name) {
+      const [offset, bytes] = region(name);
+      return new Int32Array(buffer, offset, bytes >> 2);
+    },
+  };
+}
+
+/** The row stride, in floats, of a float32 table of `f` columns in the kernels' layout: `f` rounded up to 4. */
+export function f32Stride(f: number): number {
+  return (f + 3) & ~3;
+}

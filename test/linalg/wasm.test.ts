@@ -1,0 +1,152 @@
+// Issue 17: the WebAssembly SIMD kernels. Each kernel against a plain float64 loop, the shipped module against its
+// source, and both paths of every computation that has them (ALS, top-k scoring) for the same results within float32
+// rounding.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { createInteractions } from "../../src/data/index.ts";
+import { fitImplicitAls } from "../../src/factorization/index.ts";
+import { denseMatrix, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
+import { createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
+import { expectError } from "../helpers.ts";
+// @ts-expect-error: a JavaScript build script without type declarations
+import { assembleKernels } from "../../scripts/build-wasm.mjs";
+import { readFileSync } from "node:fs";
+
+/** A float32 table in the kernels' layout (rows × stride, padding zero) from a rows × f generator. */
+function fillTable(target: Float32Array, rows: number, f: number, value: (row: number, col: number) => number): void {
+  const stride = f32Stride(f);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < f; c++) target[r * stride + c] = value(r, c);
+}
+
+const sizes = fc.record({ m: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 11 }), f: fc.integer({ min: 1, max: 13 }) });
+
+describe("WebAssembly SIMD kernels", () => {
+  it("this runtime (Node 20) has them", () => {
+    expect(simdAvailable()).toBe(true);
+  });
+
+  it("the shipped module is the assembly of kernels.wat", async () => {
+    const shipped = readFileSync(new URL("../../src/linalg/wasm/kernels-wasm.ts", import.meta.url), "utf8");
+    expect(await assembleKernels()).toBe(shipped);
+  });
+
+  it("property: scoreBlockF32 gives every dot product, for any m, n and f (padding, odd rows, partial blocks)", () => {
+    fc.assert(
+      fc.property(sizes, fc.integer({ min: 1, max: 1000 }), ({ m, n, f }, seed) => {
+        const stride = f32Stride(f);
+        const ldc = n + 3;
+        const arena = createKernelArena(new Map([["A", 4 * m * stride], ["B", 4 * n * stride], ["C", 4 * m * ldc]]))!;
+        const a = (r: number, c: number) => Math.fround(Math.sin(seed + 7 * r + c));
+        const b = (r: number, c: number) => Math.fround(Math.cos(seed + 3 * r - c));
+        fillTable(arena.f32("A"), m, f, a);
+        fillTable(arena.f32("B"), n, f, b);
+        arena.f32("C").fill(-99);
+        arena.kernels.scoreBlockF32(arena.offsets.get("A")!, m, arena.offsets.get("B")!, n, stride, arena.offsets.get("C")!, ldc);
+        const C = arena.f32("C");
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let expected = 0;
+            for (let c = 0; c < f; c++) expected += a(i, c) * b(j, c);
+            expect(C[i * ldc + j]).toBeCloseTo(expected, 4);
+          }
+          for (let j = n; j < ldc; j++) expect(C[i * ldc + j]).toBe(-99); // nothing written beyond n
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("property: gramF32 gives TᵀT with zero padding, for any rows and f", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 1, max: 13 }), (rows, f) => {
+        const stride = f32Stride(f);
+        const arena = createKernelArena(new Map([["T", 4 * Math.max(1, rows) * stride], ["G", 4 * f * stride]]))!;
+        const t = (r: number, c: number) => Math.fround((r + 1) * 0.25 - c * 0.125);
+        fillTable(arena.f32("T"), rows, f, t);
+        arena.f32("G").fill(7);
+        arena.kernels.gramF32(arena.offsets.get("T")!, rows, f, stride, arena.offsets.get("G")!);
+        const G = arena.f32("G");
+        for (let a = 0; a < f; a++) {
+          for (let b = 0; b < stride; b++) {
+            let expected = 0;
+            if (b < f) for (let r = 0; r < rows; r++) expected += t(r, a) * t(r, b);
+            expect(G[a * stride + b]).toBeCloseTo(expected, 3);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("both kernel paths give the same results", () => {
+  const entry = fc.record({ user: fc.integer({ min: 0, max: 12 }), item: fc.integer({ min: 0, max: 15 }), value: fc.integer({ min: 1, max: 9 }) });
+
+  it("property: implicit ALS scores agree within float32 rounding (any factor count, with and without values)", () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 5, maxLength: 80 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), (rows, factors, withValues) => {
+        const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, ...(withValues ? { value: r.value } : {}) })));
+        const options = { factors, iterations: 6, regularization: 0.5 };
+        const js = fitImplicitAls(data, { ...options, kernels: "javascript" });
+        const wasm = fitImplicitAls(data, { ...options, kernels: "webassembly" });
+        const users = data.users.ids.length;
+        const items = data.items.ids.length;
+        let largest = 0;
+        let worst = 0;
+        for (let u = 0; u < users; u++) {
+          for (let i = 0; i < items; i++) {
+            let a = 0;
+            let b = 0;
+            for (let c = 0; c < factors; c++) {
+              a += js.userFactors[u * factors + c]! * js.itemFactors[i * factors + c]!;
+              b += wasm.userFactors[u * factors + c]! * wasm.itemFactors[i * factors + c]!;
+            }
+            largest = Math.max(largest, Math.abs(a));
+            worst = Math.max(worst, Math.abs(a - b));
+          }
+        }
+        // Stated tolerance: 1e-3 of the largest score (float32 sums against float64 sums over six iterations).
+        expect(worst).toBeLessThanOrEqual(1e-3 * largest + 1e-7);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("property: top-k lists agree (scores within float32 rounding; order equal up to near-ties)", () => {
+    fc.assert(
+      fc.property(sizes, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1000 }), ({ m, n, f }, k, seed) => {
+        const users = denseMatrix(m, f, Float32Array.from({ length: m * f }, (_, q) => Math.sin(seed + q * 1.7)));
+        const items = denseMatrix(n, f, Float32Array.from({ length: n * f }, (_, q) => Math.cos(seed + q * 0.9)));
+        const js = topKAgainstFactors(users, items, { k, kernels: "javascript" });
+        const wasm = topKAgainstFactors(users, items, { k, kernels: "webassembly" });
+        expect(wasm.counts).toEqual(js.counts);
+        for (let q = 0; q < js.indices.length; q++) {
+          expect(wasm.scores[q]).toBeCloseTo(js.scores[q]!, 4);
+          // the same item, or an item whose float64 score is within float32 rounding of it (a near-tie)
+          if (wasm.indices[q] !== js.indices[q]) expect(Math.abs(wasm.scores[q]! - js.scores[q]!)).toBeLessThan(1e-4);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a float32 overflow is rescored in float64; a real non-finite entry is still named", () => {
+    const users = denseMatrix(2, 2, Float32Array.from([3e38, 3e38, 1, 0]));
+    const items = denseMatrix(2, 2, Float32Array.from([1e-30, 1e-30, 1, 1]));
+    // 3e38 + 3e38 overflows float32 but not float64: the float64 rescoring gives the true scores.
+    const top = topKAgainstFactors(users, items, { k: 2, kernels: "webassembly" });
+    expect(top.scores[0]).toBeCloseTo(6e38, -33);
+    const bad = denseMatrix(2, 2, Float32Array.from([1, 1, 1, 0]));
+    bad.data[1] = Number.NaN; // corrupted after construction: found when its scores are
+    expectError(() => topKAgainstFactors(bad, items, { k: 1, kernels: "webassembly" }), "E_NON_FINITE", "topKAgainstFactors: userFactors entry (0, 1) must be finite, got NaN");
+  });
+
+  it("options.kernels is validated, and webassembly refuses confidences beyond float32", () => {
+    const data = createInteractions([{ user: "a", item: "x", value: 1e35 }, { user: "b", item: "y", value: 2 }]);
+    expectError(() => fitImplicitAls(data, { kernels: "gpu" as never }), "E_BAD_INPUT", 'fitImplicitAls: options.kernels must be "auto", "webassembly" or "javascript", got "gpu"');
+    expectError(() => fitImplicitAls(data, { kernels: "webassembly", values: "raw" }), "E_BAD_INPUT", "fitImplicitAls: options.kernels \"webassembly\" computes in float32");
+    // auto falls back to the float64 JavaScript kernels for them
+    expect(fitImplicitAls(data, { values: "raw", factors: 2, regularization: 1 }).userFactors.every(Number.isFinite)).toBe(true);
+    expectError(() => topKAgainstFactors(denseMatrix(1, 1, [1]), denseMatrix(1, 1, [1]), { k: 1, kernels: "fast" as never }), "E_BAD_INPUT", "topKAgainstFactors: options.kernels must be");
+  });
+});
