@@ -8,6 +8,7 @@ import { NextbestError } from "../core/errors.ts";
 import type { IdIndexJSON } from "../core/id-index.ts";
 import type { Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
+import { createKernelArena, kernelOption, type KernelChoice } from "../linalg/wasm/simd.ts";
 import { readModelEnvelope } from "../internal/serialize.ts";
 import type { IdIndex } from "../core/id-index.ts";
 import type { Recommender } from "../recommend/types.ts";
@@ -69,6 +70,11 @@ export interface MatrixFactorizationOptions {
   clip?: boolean;
   /** Seed of the initialization and of the order of the ratings in each epoch. @defaultValue 0 */
   seed?: Seed;
+  /**
+   * The kernels of the SGD epochs (see {@link linalg!KernelChoice}). Both compute in float64, operation for operation
+   * the same, so the models are identical; the WebAssembly SIMD kernels are faster. @defaultValue "auto"
+   */
+  kernels?: KernelChoice;
 }
 
 /**
@@ -243,7 +249,14 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
   const order = new Int32Array(n);
   for (let p = 0; p < n; p++) order[p] = p;
   const { learningRate: lr, regularization: reg, biasLearningRate: lrb, biasRegularization: regb } = o;
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
+  const kernels = kernelOption(fn, options.kernels);
+  const afterEpoch = (epoch: number, squaredErrors: number, bU0: number, P0: number): void => {
+    if (!Number.isFinite(bU0) || !Number.isFinite(P0)) divergence(fn, epoch, lr);
+    onProgress?.({ phase: "epoch", step: epoch + 1, total: o.epochs, loss: Math.sqrt(squaredErrors / n) });
+  };
+  const wasm = kernels !== "javascript" && o.epochs > 0 &&
+    sgdEpochsWasm({ P, Q, bu, bi, f, order, rowOf, indices, values, n, mu, lr, reg, lrb, regb, epochs: o.epochs, random, afterEpoch });
+  for (let epoch = 0; epoch < o.epochs && !wasm; epoch++) {
     shuffleInPlace(order, random);
     let squaredErrors = 0;
     for (let t = 0; t < n; t++) {
@@ -275,8 +288,7 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
         Q[io + k] = decay * qi + le * pu;
       }
     }
-    if (!Number.isFinite(bu[0]!) || !Number.isFinite(P[0]!)) divergence(fn, epoch, lr);
-    onProgress?.({ phase: "epoch", step: epoch + 1, total: o.epochs, loss: Math.sqrt(squaredErrors / n) });
+    afterEpoch(epoch, squaredErrors, bu[0]!, P[0]!);
   }
   checkConverged(fn, P, Q, bu, bi, lr);
   return Object.freeze({
@@ -285,6 +297,81 @@ export function fitMatrixFactorization(interactions: Interactions, options: Matr
     ...fittedFactorPart(interactions, o, start),
     ...fittedTrainingPart(interactions, o, start),
   });
+}
+
+/** The SGD fit's tables and settings, for {@link sgdEpochsWasm}. */
+interface SgdEpochs {
+  readonly P: Float64Array;
+  readonly Q: Float64Array;
+  readonly bu: Float64Array;
+  readonly bi: Float64Array;
+  readonly f: number;
+  readonly order: Int32Array;
+  readonly rowOf: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+  readonly n: number;
+  readonly mu: number;
+  readonly lr: number;
+  readonly reg: number;
+  readonly lrb: number;
+  readonly regb: number;
+  readonly epochs: number;
+  readonly random: () => number;
+  readonly afterEpoch: (epoch: number, squaredErrors: number, bU0: number, P0: number) => void;
+}
+
+/**
+ * The epochs of {@link fitMatrixFactorization} on the WebAssembly SIMD kernel `mfSgdEpoch`, which performs the
+ * JavaScript loop's operations in the same order (bit-identical models): the tables live in the kernels' memory
+ * (rows padded to an even number of doubles) for the whole fit, each epoch's order is shuffled there by the same
+ * seeded generator, and the tables are copied back at the end. Returns false, having changed nothing, when the
+ * kernels cannot run here.
+ */
+function sgdEpochsWasm(run: SgdEpochs): boolean {
+  const { P, Q, bu, bi, f, n } = run;
+  const users = bu.length;
+  const items = bi.length;
+  const stride = (f + 1) & ~1;
+  const arena = createKernelArena(
+    new Map([
+      ["P", 8 * users * stride],
+      ["Q", 8 * items * stride],
+      ["bu", 8 * users],
+      ["bi", 8 * items],
+      ["values", 8 * n],
+      ["order", 4 * n],
+      ["rowOf", 4 * n],
+      ["indices", 4 * n],
+    ]),
+  );
+  if (arena === undefined) return false;
+  const tables = { P: arena.f64("P"), Q: arena.f64("Q") };
+  for (let r = 0; r < users; r++) for (let k = 0; k < f; k++) tables.P[r * stride + k] = P[r * f + k]!;
+  for (let r = 0; r < items; r++) for (let k = 0; k < f; k++) tables.Q[r * stride + k] = Q[r * f + k]!;
+  const userBias = arena.f64("bu");
+  const itemBias = arena.f64("bi");
+  userBias.set(bu);
+  itemBias.set(bi);
+  arena.f64("values").set(run.values.subarray(0, n));
+  const order = arena.i32("order");
+  order.set(run.order);
+  arena.i32("rowOf").set(run.rowOf);
+  arena.i32("indices").set(run.indices.subarray(0, n));
+  const at = (name: string): number => arena.offsets.get(name)!;
+  for (let epoch = 0; epoch < run.epochs; epoch++) {
+    shuffleInPlace(order, run.random);
+    const squaredErrors = arena.kernels.mfSgdEpoch(
+      at("P"), at("Q"), at("bu"), at("bi"), at("order"), at("rowOf"), at("indices"), at("values"), n, stride,
+      run.mu, run.lr, run.reg, run.lrb, run.regb,
+    );
+    run.afterEpoch(epoch, squaredErrors, userBias[0]!, tables.P[0]!);
+  }
+  for (let r = 0; r < users; r++) for (let k = 0; k < f; k++) P[r * f + k] = tables.P[r * stride + k]!;
+  for (let r = 0; r < items; r++) for (let k = 0; k < f; k++) Q[r * f + k] = tables.Q[r * stride + k]!;
+  bu.set(userBias);
+  bi.set(itemBias);
+  return true;
 }
 
 function divergence(fn: string, epoch: number, lr: number): never {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createInteractions } from "../../src/data/index.ts";
-import { fitImplicitAls } from "../../src/factorization/index.ts";
+import { fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
 import { denseMatrix, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
 import { createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
 import { expectError } from "../helpers.ts";
@@ -107,6 +107,22 @@ describe("both kernel paths give the same results", () => {
         }
         // Stated tolerance: 1e-3 of the largest score (float32 sums against float64 sums over six iterations).
         expect(worst).toBeLessThanOrEqual(1e-3 * largest + 1e-7);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("property: matrix factorization gives bit-identical models (same operations in the same order), odd and even factors", () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 3, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 50 }), (rows, factors, seed) => {
+        const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, value: r.value })), { duplicates: "last" });
+        const options = { factors, epochs: 7, seed, learningRate: 0.01 };
+        const js = fitMatrixFactorization(data, { ...options, kernels: "javascript" });
+        const wasm = fitMatrixFactorization(data, { ...options, kernels: "webassembly" });
+        expect(Array.from(wasm.userFactors)).toEqual(Array.from(js.userFactors));
+        expect(Array.from(wasm.itemFactors)).toEqual(Array.from(js.itemFactors));
+        expect(Array.from(wasm.userBias)).toEqual(Array.from(js.userBias));
+        expect(Array.from(wasm.itemBias)).toEqual(Array.from(js.itemBias));
       }),
       { numRuns: 40 },
     );

@@ -300,6 +300,67 @@
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $rowLoop))))
 
+  ;; One epoch of biased matrix factorization by SGD (Funk; Koren, Bell & Volinsky 2009), float64: for t < n the
+  ;; rating p = order[t] of user rowOf[p] and item indices[p] updates b_u, b_i, p_u and q_i exactly as the JavaScript
+  ;; loop does, operation for operation (f64x2 lanes hold the even and odd terms of the dot product, which the
+  ;; JavaScript loop sums in two variables), so both give bit-identical models. P and Q have `stride` doubles per row
+  ;; (a multiple of 2, padding zero). Returns the epoch's sum of squared errors.
+  (func (export "mfSgdEpoch")
+      (param $P i32) (param $Q i32) (param $bu i32) (param $bi i32) (param $order i32) (param $rowOf i32)
+      (param $indices i32) (param $values i32) (param $n i32) (param $stride i32)
+      (param $mu f64) (param $lr f64) (param $reg f64) (param $lrb f64) (param $regb f64) (result f64)
+    (local $bytes i32) (local $t i32) (local $p i32) (local $u i32) (local $i i32) (local $pu i32) (local $qi i32)
+    (local $k i32) (local $acc v128) (local $a v128) (local $b v128) (local $le v128) (local $decay v128)
+    (local $bU f64) (local $bI f64) (local $err f64) (local $squared f64) (local $pb i32) (local $ib i32)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $decay (f64x2.splat (f64.sub (f64.const 1) (f64.mul (local.get $lr) (local.get $reg)))))
+    (local.set $t (i32.const 0))
+    (block $done
+      (loop $ratings
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (local.set $p (i32.load (i32.add (local.get $order) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $u (i32.load (i32.add (local.get $rowOf) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $i (i32.load (i32.add (local.get $indices) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $pu (i32.add (local.get $P) (i32.mul (local.get $u) (local.get $bytes))))
+        (local.set $qi (i32.add (local.get $Q) (i32.mul (local.get $i) (local.get $bytes))))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $k (i32.const 0))
+        (block $dotDone
+          (loop $dot
+            (br_if $dotDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $acc (f64x2.add (local.get $acc)
+              (f64x2.mul (v128.load (i32.add (local.get $pu) (local.get $k))) (v128.load (i32.add (local.get $qi) (local.get $k))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $dot)))
+        (local.set $pb (i32.add (local.get $bu) (i32.shl (local.get $u) (i32.const 3))))
+        (local.set $ib (i32.add (local.get $bi) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $bU (f64.load (local.get $pb)))
+        (local.set $bI (f64.load (local.get $ib)))
+        (local.set $err (f64.sub (f64.load (i32.add (local.get $values) (i32.shl (local.get $p) (i32.const 3))))
+          (f64.add (f64.add (f64.add (f64.add (local.get $mu) (local.get $bU)) (local.get $bI))
+            (f64x2.extract_lane 0 (local.get $acc))) (f64x2.extract_lane 1 (local.get $acc)))))
+        (local.set $squared (f64.add (local.get $squared) (f64.mul (local.get $err) (local.get $err))))
+        (f64.store (local.get $pb) (f64.add (local.get $bU)
+          (f64.mul (local.get $lrb) (f64.sub (local.get $err) (f64.mul (local.get $regb) (local.get $bU))))))
+        (f64.store (local.get $ib) (f64.add (local.get $bI)
+          (f64.mul (local.get $lrb) (f64.sub (local.get $err) (f64.mul (local.get $regb) (local.get $bI))))))
+        (local.set $le (f64x2.splat (f64.mul (local.get $lr) (local.get $err))))
+        (local.set $k (i32.const 0))
+        (block $updateDone
+          (loop $update
+            (br_if $updateDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $a (v128.load (i32.add (local.get $pu) (local.get $k))))
+            (local.set $b (v128.load (i32.add (local.get $qi) (local.get $k))))
+            (v128.store (i32.add (local.get $pu) (local.get $k))
+              (f64x2.add (f64x2.mul (local.get $decay) (local.get $a)) (f64x2.mul (local.get $le) (local.get $b))))
+            (v128.store (i32.add (local.get $qi) (local.get $k))
+              (f64x2.add (f64x2.mul (local.get $decay) (local.get $b)) (f64x2.mul (local.get $le) (local.get $a))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $update)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $ratings)))
+    (local.get $squared))
+
   ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
   ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight
   ;; f32x4 accumulators, each loaded vector feeding two or four multiply-adds.

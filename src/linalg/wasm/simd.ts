@@ -30,6 +30,10 @@ export interface KernelExports {
     steps: number, G: number, diagonal: number, scratch: number,
   ): void;
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
+  mfSgdEpoch(
+    P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
+    stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
+  ): number;
   scoreBlockF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number): void;
 }
 
@@ -109,6 +113,8 @@ export interface KernelArena {
   f32(name: string): Float32Array;
   /** An Int32Array view of region `name`. */
   i32(name: string): Int32Array;
+  /** A Float64Array view of region `name`. */
+  f64(name: string): Float64Array;
 }
 
 /**
@@ -150,6 +156,10 @@ export function createKernelArena(sizes: ReadonlyMap<string, number>): KernelAre
     i32(name) {
       const [offset, bytes] = region(name);
       return new Int32Array(buffer, offset, bytes >> 2);
+    },
+    f64(name) {
+      const [offset, bytes] = region(name);
+      return new Float64Array(buffer, offset, bytes >> 3);
     },
   };
 }
