@@ -27,7 +27,7 @@ const movieLensDir = path.resolve(here, "../../shared/data/movielens-100k");
  * A seeded synthetic implicit matrix: `users` rows with `nnz` entries in all, item popularity following a Zipf-like
  * law (exponent 0.8), each row's items distinct and ascending, values 1. Built directly as CSR (no row objects).
  */
-function syntheticImplicit(users: number, items: number, nnz: number, seed: number): Interactions {
+export function syntheticImplicit(users: number, items: number, nnz: number, seed: number): Interactions {
   const random = createRandom(seed);
   // Zipf-like cumulative weights over items for inverse-CDF sampling.
   const cumulative = new Float64Array(items);

@@ -559,6 +559,13 @@ export function solveRowCholesky(
 }
 
 /**
+ * Rows of the fixed side a row's solve copies into a contiguous buffer before its conjugate-gradient steps (longer
+ * rows read the table in place). On a 10M-entry matrix whose fixed side does not fit in cache, one gathering pass of
+ * random reads replaces one per step.
+ */
+const GATHER_ROWS = 2048;
+
+/**
  * {@link conjugateGradientAls} on the WebAssembly SIMD kernels, in float32 throughout as the `implicit` library's
  * CPU solver (sums included; the JavaScript kernels keep float64 sums): both tables and both CSR matrices (with the
  * confidences α·value as float32) live in one WebAssembly memory for the whole fit; each half-iteration forms YᵀY + λI
@@ -585,6 +592,8 @@ export function conjugateGradientAlsWasm(problem: AlsProblem): boolean {
       ["Y", 4 * itemCount * stride],
       ["gram", 4 * f * stride],
       ["scratch", 4 * 3 * stride],
+      ["gather", 4 * GATHER_ROWS * stride],
+      ["identity", 4 * GATHER_ROWS],
     ]),
   );
   if (arena === undefined) return false;
@@ -594,6 +603,8 @@ export function conjugateGradientAlsWasm(problem: AlsProblem): boolean {
     const conf = arena.f32(`${side}Conf`);
     for (let q = 0; q < nnz; q++) conf[q] = alpha * matrix.values[q]!;
   }
+  const identity = arena.i32("identity");
+  for (let q = 0; q < GATHER_ROWS; q++) identity[q] = q;
   const tables = { X: arena.f32("X"), Y: arena.f32("Y") };
   const copyIn = (source: Float64Array, rows: number, target: Float32Array): void => {
     for (let row = 0; row < rows; row++) for (let k = 0; k < f; k++) target[row * stride + k] = source[row * f + k]!;
@@ -616,7 +627,7 @@ export function conjugateGradientAlsWasm(problem: AlsProblem): boolean {
     for (let k = 0; k < f; k++) gram[k * stride + k] = Math.fround(gram[k * stride + k]! + regularization);
     kernels.alsConjugateGradientRows(
       at(solved), rows, at(fixed), f, stride, at(`${side}Indptr`), at(`${side}Indices`), at(`${side}Conf`), steps,
-      at("gram"), 0, at("scratch"),
+      at("gram"), 0, at("scratch"), at("gather"), GATHER_ROWS, at("identity"),
     );
     if (half % 2 === 1 && afterIteration !== undefined) afterIteration((half + 1) / 2);
   }

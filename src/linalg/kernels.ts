@@ -1,5 +1,6 @@
 // Compute kernels shared by dense.ts, scoring.ts and solvers.ts. Not re-exported by the barrel.
 // Kernels trust their inputs (the public functions validate) and allocate nothing inside their loops.
+import { createKernelArena } from "./wasm/simd.ts";
 
 /** Rows of A packed per block (MC), shared dimension per block (KC), columns of B per block (NC). */
 const MC = 64;
@@ -33,8 +34,30 @@ export function createGemmWorkspace(): GemmWorkspace {
  *
  * With `upperOnly`, tiles that lie entirely below the diagonal are skipped (for symmetric results such as AᵀA;
  * the caller mirrors the upper triangle).
+ *
+ * Products of at least {@link WASM_GEMM_MIN_WORK} multiply-adds run on the WebAssembly SIMD kernel where the runtime
+ * has it, with bit-identical results ({@link gemmWithKernels}).
  */
 export function gemm(
+  m: number,
+  n: number,
+  p: number,
+  A: Float64Array,
+  aRow: number,
+  aCol: number,
+  B: Float64Array,
+  bRow: number,
+  bCol: number,
+  C: Float64Array,
+  upperOnly: boolean,
+  workspace: GemmWorkspace,
+): void {
+  if (m * n * p >= WASM_GEMM_MIN_WORK && gemmWithKernels(m, n, p, A, aRow, aCol, B, bRow, bCol, C, upperOnly)) return;
+  gemmScalar(m, n, p, A, aRow, aCol, B, bRow, bCol, C, upperOnly, workspace);
+}
+
+/** {@link gemm} in JavaScript, whatever the size (the reference of the WebAssembly kernel's tests). */
+export function gemmScalar(
   m: number,
   n: number,
   p: number,
@@ -139,6 +162,56 @@ export function gemm(
       }
     }
   }
+}
+
+/** Products of at least this many multiply-adds run on the WebAssembly kernel (below it, its set-up of about 1 ms costs more than it saves). */
+const WASM_GEMM_MIN_WORK = 192 * 192 * 192;
+
+/** The most memory the WebAssembly gemm lays out at once (A, packed B and C); larger products stay in JavaScript. */
+const WASM_GEMM_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * {@link gemm} on the WebAssembly SIMD kernel `gemmF64`: A copied in row-major with its rows padded to a multiple of 4,
+ * B packed in strips of 4 columns, C copied in and out (with `upperOnly`, only the entries of the tiles the
+ * JavaScript kernel would update are copied back). The kernel sums each tile entry's products in the same order and
+ * the same blocks of {@link KC} as the JavaScript kernel, so the results are bit-identical. Returns false, having
+ * changed nothing, when the kernels cannot run here or the operands exceed {@link WASM_GEMM_MAX_BYTES}.
+ */
+export function gemmWithKernels(
+  m: number,
+  n: number,
+  p: number,
+  A: Float64Array,
+  aRow: number,
+  aCol: number,
+  B: Float64Array,
+  bRow: number,
+  bCol: number,
+  C: Float64Array,
+  upperOnly: boolean,
+): boolean {
+  const m4 = (m + 3) & ~3;
+  const p4 = (p + 3) & ~3;
+  if (8 * (m4 * n + n * p4 + m4 * p4) > WASM_GEMM_MAX_BYTES) return false;
+  const arena = createKernelArena(new Map([["A", 8 * m4 * n], ["B", 8 * n * p4], ["C", 8 * m4 * p4]]));
+  if (arena === undefined) return false;
+  const Aw = arena.f64("A");
+  const Bw = arena.f64("B");
+  const Cw = arena.f64("C");
+  for (let i = 0; i < m; i++) for (let k = 0; k < n; k++) Aw[i * n + k] = A[i * aRow + k * aCol]!;
+  for (let j = 0; j < p; j++) {
+    const strip = (j >> 2) * n * 4 + (j & 3);
+    for (let k = 0; k < n; k++) Bw[strip + k * 4] = B[k * bRow + j * bCol]!;
+  }
+  for (let i = 0; i < m; i++) Cw.set(C.subarray(i * p, i * p + p), i * p4);
+  const at = (name: string): number => arena.offsets.get(name)!;
+  arena.kernels.gemmF64(at("A"), at("B"), at("C"), m4, n, p4);
+  for (let i = 0; i < m; i++) {
+    // With upperOnly the JavaScript kernel skips the tiles wholly below the diagonal (j0 + 3 < i0, that is j0 < i0).
+    const first = upperOnly ? i & ~3 : 0;
+    for (let j = first; j < p; j++) C[i * p + j] = Cw[i * p4 + j]!;
+  }
+  return true;
 }
 
 /**

@@ -7,6 +7,7 @@ import { createInteractions } from "../../src/data/index.ts";
 import { fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
 import { denseMatrix, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
 import { createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
+import { createGemmWorkspace, gemmScalar, gemmWithKernels } from "../../src/linalg/kernels.ts";
 import { expectError } from "../helpers.ts";
 // @ts-expect-error: a JavaScript build script without type declarations
 import { assembleKernels } from "../../scripts/build-wasm.mjs";
@@ -80,6 +81,27 @@ describe("WebAssembly SIMD kernels", () => {
 });
 
 describe("both kernel paths give the same results", () => {
+  it("property: the WebAssembly gemm is bit-identical to the JavaScript gemm (any shape, transposes, upper-only, blocks of 256)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 23 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 99 }),
+        (m, n, p, transposeA, transposeB, upperOnly, seed) => {
+          const A = Float64Array.from({ length: m * n }, (_, q) => Math.sin(seed + q) * 10 ** ((q % 7) - 3));
+          const B = Float64Array.from({ length: n * p }, (_, q) => Math.cos(seed - q * 0.7));
+          const start = Float64Array.from({ length: m * p }, (_, q) => q % 3);
+          const [aRow, aCol] = transposeA ? [1, m] : [n, 1];
+          const [bRow, bCol] = transposeB ? [1, n] : [p, 1];
+          const js = start.slice();
+          const wasm = start.slice();
+          gemmScalar(m, n, p, A, aRow, aCol, B, bRow, bCol, js, upperOnly, createGemmWorkspace());
+          expect(gemmWithKernels(m, n, p, A, aRow, aCol, B, bRow, bCol, wasm, upperOnly)).toBe(true);
+          expect(Array.from(wasm)).toEqual(Array.from(js));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   const entry = fc.record({ user: fc.integer({ min: 0, max: 12 }), item: fc.integer({ min: 0, max: 15 }), value: fc.integer({ min: 1, max: 9 }) });
 
   it("property: implicit ALS scores agree within float32 rounding (any factor count, with and without values)", () => {

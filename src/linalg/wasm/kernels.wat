@@ -174,14 +174,17 @@
   ;; 2011): every row x of X (rows × stride) re-solved by `steps` steps warm-started at its current value, for
   ;; (G + Σ_i c_i y_i y_iᵀ) x = Σ_i (1 + c_i) y_i over the row's entries (CSR indptr / indices into T, confidences
   ;; conf = α·value). G is YᵀY + λI (f rows of stride floats) or, with `diagonal`, its diagonal (stride floats).
-  ;; `scratch` holds 3 · stride floats (r, p, Ap). A row without entries gets its exact solution, 0.
+  ;; `scratch` holds 3 · stride floats (r, p, Ap); `gather` gatherRows · stride floats and `identity` the integers
+  ;; 0 .. gatherRows − 1. A row without entries gets its exact solution, 0.
   (func (export "alsConjugateGradientRows")
       (param $X i32) (param $rows i32) (param $T i32) (param $f i32) (param $stride i32)
       (param $indptr i32) (param $indices i32) (param $conf i32) (param $steps i32)
-      (param $G i32) (param $diagonal i32) (param $scratch i32)
+      (param $G i32) (param $diagonal i32) (param $scratch i32) (param $gather i32) (param $gatherRows i32)
+      (param $identity i32)
     (local $bytes i32) (local $row i32) (local $x i32) (local $start i32) (local $end i32) (local $r i32) (local $p i32)
     (local $ap i32) (local $k i32) (local $it i32) (local $rsold f32) (local $rsnew f32) (local $pap f32) (local $a f32)
-    (local $beta f32) (local $zero v128)
+    (local $beta f32) (local $zero v128) (local $tbl i32) (local $idx i32) (local $cf i32) (local $s0 i32) (local $e0 i32)
+    (local $q i32) (local $src i32) (local $dst i32)
     (local.set $bytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $r (local.get $scratch))
     (local.set $p (i32.add (local.get $r) (local.get $bytes)))
@@ -204,6 +207,32 @@
                   (local.set $k (i32.add (local.get $k) (i32.const 16)))
                   (br $zeroLoop)))
               (br $rowDone)))
+;; A row with at most gatherRows entries first copies its rows of T into the contiguous buffer `gather` (one
+          ;; pass of random reads instead of one per conjugate-gradient step), then reads them there.
+          (local.set $tbl (local.get $T)) (local.set $idx (local.get $indices)) (local.set $cf (local.get $conf))
+          (local.set $s0 (local.get $start)) (local.set $e0 (local.get $end))
+          (if (i32.le_u (i32.sub (local.get $end) (local.get $start)) (local.get $gatherRows))
+            (then
+              (local.set $q (local.get $start))
+              (local.set $dst (local.get $gather))
+              (block $gatherDone
+                (loop $gatherLoop
+                  (br_if $gatherDone (i32.ge_u (local.get $q) (local.get $end)))
+                  (local.set $src (i32.add (local.get $T)
+                    (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $q) (i32.const 2)))) (local.get $bytes))))
+                  (local.set $k (i32.const 0))
+                  (block $copyDone
+                    (loop $copyLoop
+                      (br_if $copyDone (i32.ge_u (local.get $k) (local.get $bytes)))
+                      (v128.store (i32.add (local.get $dst) (local.get $k)) (v128.load (i32.add (local.get $src) (local.get $k))))
+                      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                      (br $copyLoop)))
+                  (local.set $dst (i32.add (local.get $dst) (local.get $bytes)))
+                  (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                  (br $gatherLoop)))
+              (local.set $tbl (local.get $gather)) (local.set $idx (local.get $identity))
+              (local.set $cf (i32.add (local.get $conf) (i32.shl (local.get $start) (i32.const 2))))
+              (local.set $s0 (i32.const 0)) (local.set $e0 (i32.sub (local.get $end) (local.get $start)))))
           ;; r = b − A x = Σ_i (1 + c_i − c_i (y_i·x)) y_i − G x
           (call $gramTimes (local.get $G) (local.get $diagonal) (local.get $f) (local.get $x) (local.get $r) (local.get $bytes))
           (local.set $k (i32.const 0))
@@ -213,8 +242,8 @@
               (v128.store (i32.add (local.get $r) (local.get $k)) (f32x4.neg (v128.load (i32.add (local.get $r) (local.get $k)))))
               (local.set $k (i32.add (local.get $k) (i32.const 16)))
               (br $negLoop)))
-          (call $accumulateRows (local.get $T) (local.get $bytes) (local.get $start) (local.get $end) (local.get $indices)
-            (local.get $conf) (f32.const 1) (f32.const -1) (local.get $x) (local.get $r))
+          (call $accumulateRows (local.get $tbl) (local.get $bytes) (local.get $s0) (local.get $e0) (local.get $idx)
+            (local.get $cf) (f32.const 1) (f32.const -1) (local.get $x) (local.get $r))
           (memory.copy (local.get $p) (local.get $r) (local.get $bytes))
           (local.set $rsold (call $dotF32 (local.get $r) (local.get $r) (local.get $bytes)))
           (br_if $rowDone (f32.lt (local.get $rsold) (f32.const 1e-20)))
@@ -224,8 +253,8 @@
               (br_if $stepsDone (i32.ge_u (local.get $it) (local.get $steps)))
               ;; Ap = G p + Σ_i c_i (y_i·p) y_i
               (call $gramTimes (local.get $G) (local.get $diagonal) (local.get $f) (local.get $p) (local.get $ap) (local.get $bytes))
-              (call $accumulateRows (local.get $T) (local.get $bytes) (local.get $start) (local.get $end) (local.get $indices)
-                (local.get $conf) (f32.const 0) (f32.const 1) (local.get $p) (local.get $ap))
+              (call $accumulateRows (local.get $tbl) (local.get $bytes) (local.get $s0) (local.get $e0) (local.get $idx)
+                (local.get $cf) (f32.const 0) (f32.const 1) (local.get $p) (local.get $ap))
               (local.set $pap (call $dotF32 (local.get $p) (local.get $ap) (local.get $bytes)))
               (br_if $stepsDone (i32.eqz (f32.gt (local.get $pap) (f32.const 0))))
               (local.set $a (f32.div (local.get $rsold) (local.get $pap)))
@@ -360,6 +389,94 @@
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $ratings)))
     (local.get $squared))
+
+  ;; C += A · B in float64, for A m × n (row-major, m a multiple of 4), B packed in strips of 4 columns (strip s holds
+  ;; B[k][4s .. 4s+3] for k < n at Bp + (s·n + k)·32) and C m × p (row-major, p a multiple of 4). Blocked as Goto's
+  ;; gemm: 256 values of the shared dimension × 64 rows of A at a time (128 kB, in L2), each strip's slice (8 kB) in
+  ;; L1, and a 4 × 4 register tile (eight f64x2 accumulators) per step, so each loaded value feeds four multiply-adds.
+  ;; Each entry of a tile sums its 256 products in order from 0, then adds into C: the JavaScript gemm's arithmetic,
+  ;; so both give bit-identical products.
+  (func (export "gemmF64") (param $A i32) (param $Bp i32) (param $C i32) (param $m i32) (param $n i32) (param $p i32)
+    (local $kk i32) (local $kEnd i32) (local $ii i32) (local $iEnd i32) (local $s i32) (local $i i32) (local $k i32)
+    (local $a0 i32) (local $b i32) (local $c i32) (local $rowBytes i32) (local $cRow i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $cRow (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $kk (i32.const 0))
+    (block $kkDone
+      (loop $kkLoop
+        (br_if $kkDone (i32.ge_u (local.get $kk) (local.get $n)))
+        (local.set $kEnd (select (i32.add (local.get $kk) (i32.const 256)) (local.get $n)
+          (i32.lt_u (i32.add (local.get $kk) (i32.const 256)) (local.get $n))))
+        (local.set $ii (i32.const 0))
+        (block $iiDone
+          (loop $iiLoop
+            (br_if $iiDone (i32.ge_u (local.get $ii) (local.get $m)))
+            (local.set $iEnd (select (i32.add (local.get $ii) (i32.const 64)) (local.get $m)
+              (i32.lt_u (i32.add (local.get $ii) (i32.const 64)) (local.get $m))))
+            (local.set $s (i32.const 0))
+            (block $sDone
+              (loop $sLoop
+                (br_if $sDone (i32.ge_u (i32.shl (local.get $s) (i32.const 2)) (local.get $p)))
+                (local.set $i (local.get $ii))
+                (block $iDone
+                  (loop $iLoop
+                    (br_if $iDone (i32.ge_u (local.get $i) (local.get $iEnd)))
+                    (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))
+                    (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0))
+                    (local.set $c20 (v128.const f64x2 0 0)) (local.set $c21 (v128.const f64x2 0 0))
+                    (local.set $c30 (v128.const f64x2 0 0)) (local.set $c31 (v128.const f64x2 0 0))
+                    ;; a0: A[i][kk]; b: the strip at row kk
+                    (local.set $a0 (i32.add (local.get $A)
+                      (i32.add (i32.mul (local.get $i) (local.get $rowBytes)) (i32.shl (local.get $kk) (i32.const 3)))))
+                    (local.set $b (i32.add (local.get $Bp)
+                      (i32.shl (i32.add (i32.mul (local.get $s) (local.get $n)) (local.get $kk)) (i32.const 5))))
+                    (local.set $k (local.get $kk))
+                    (block $kDone
+                      (loop $kLoop
+                        (br_if $kDone (i32.ge_u (local.get $k) (local.get $kEnd)))
+                        (local.set $y0 (v128.load (local.get $b)))
+                        (local.set $y1 (v128.load offset=16 (local.get $b)))
+                        (local.set $x0 (v128.load64_splat (local.get $a0)))
+                        (local.set $x1 (v128.load64_splat (i32.add (local.get $a0) (local.get $rowBytes))))
+                        (local.set $x2 (v128.load64_splat (i32.add (local.get $a0) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                        (local.set $x3 (v128.load64_splat (i32.add (local.get $a0) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x0) (local.get $y0))))
+                        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x0) (local.get $y1))))
+                        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x1) (local.get $y0))))
+                        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x1) (local.get $y1))))
+                        (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x2) (local.get $y0))))
+                        (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x2) (local.get $y1))))
+                        (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x3) (local.get $y0))))
+                        (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x3) (local.get $y1))))
+                        (local.set $a0 (i32.add (local.get $a0) (i32.const 8)))
+                        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (br $kLoop)))
+                    ;; C[i .. i+3][4s .. 4s+3] += the tile
+                    (local.set $c (i32.add (local.get $C)
+                      (i32.add (i32.mul (local.get $i) (local.get $cRow)) (i32.shl (local.get $s) (i32.const 5)))))
+                    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c00)))
+                    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
+                    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+                    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c10)))
+                    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
+                    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+                    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c20)))
+                    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
+                    (local.set $c (i32.add (local.get $c) (local.get $cRow)))
+                    (v128.store (local.get $c) (f64x2.add (v128.load (local.get $c)) (local.get $c30)))
+                    (v128.store offset=16 (local.get $c) (f64x2.add (v128.load offset=16 (local.get $c)) (local.get $c31)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                    (br $iLoop)))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                (br $sLoop)))
+            (local.set $ii (i32.add (local.get $ii) (i32.const 64)))
+            (br $iiLoop)))
+        (local.set $kk (i32.add (local.get $kk) (i32.const 256)))
+        (br $kkLoop))))
 
   ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
   ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight

@@ -27,9 +27,10 @@ export interface KernelExports {
   readonly memory: WasmMemory;
   alsConjugateGradientRows(
     X: number, rows: number, T: number, f: number, stride: number, indptr: number, indices: number, conf: number,
-    steps: number, G: number, diagonal: number, scratch: number,
+    steps: number, G: number, diagonal: number, scratch: number, gather: number, gatherRows: number, identity: number,
   ): void;
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
+  gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number): void;
   mfSgdEpoch(
     P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
