@@ -38,22 +38,10 @@ export function createGemmWorkspace(): GemmWorkspace {
  * Products of at least {@link WASM_GEMM_MIN_WORK} multiply-adds run on the WebAssembly SIMD kernel where the runtime
  * has it, with bit-identical results ({@link gemmWithKernels}).
  */
-export function gemm(
-  m: number,
-  n: number,
-  p: number,
-  A: Float64Array,
-  aRow: number,
-  aCol: number,
-  B: Float64Array,
-  bRow: number,
-  bCol: number,
-  C: Float64Array,
-  upperOnly: boolean,
-  workspace: GemmWorkspace,
-): void {
+export function gemm(...args: Parameters<typeof gemmScalar>): void {
+  const [m, n, p, A, aRow, aCol, B, bRow, bCol, C, upperOnly] = args;
   if (m * n * p >= WASM_GEMM_MIN_WORK && gemmWithKernels(m, n, p, A, aRow, aCol, B, bRow, bCol, C, upperOnly)) return;
-  gemmScalar(m, n, p, A, aRow, aCol, B, bRow, bCol, C, upperOnly, workspace);
+  gemmScalar(...args);
 }
 
 /** {@link gemm} in JavaScript, whatever the size (the reference of the WebAssembly kernel's tests). */
