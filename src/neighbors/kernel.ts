@@ -6,6 +6,7 @@
 import type { ProgressCallback } from "../core/progress.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import { createTopKWorkspace, selectTopK } from "../linalg/topk.ts";
+import { createKernelArena } from "../linalg/wasm/simd.ts";
 
 /**
  * How co-rated pairs are combined.
@@ -38,6 +39,8 @@ export interface KernelInput {
   readonly positiveOnly: boolean;
   /** Reports progress about a hundred times over the entities (`phase` `"similarities"`). */
   readonly onProgress?: ProgressCallback | undefined;
+  /** `"javascript"` keeps mode "dot" off the WebAssembly kernel (tests compare both). @defaultValue "auto" */
+  readonly kernels?: "auto" | "javascript";
 }
 
 /** Per-entity neighbour lists: entity e's neighbours are `indices[indptr[e] .. indptr[e+1])`, best first. */
@@ -54,13 +57,16 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
   const stored = Math.max(0, Math.min(input.stored, n - 1));
   const { indptr: rp, indices: rc } = rows;
   const { indptr: cp, indices: ce } = columns;
-  const count = new Int32Array(n);
-  const prod = new Float64Array(n);
+  // Mode "dot" accumulates on the WebAssembly kernel where it runs (same arithmetic, same order: identical lists);
+  // its accumulators and touched list then live in the kernel's memory.
+  const wasm = mode === "dot" && n > 0 && input.kernels !== "javascript" ? coRatingKernel(rows, columns, rowValues, columnValues) : undefined;
+  const count = wasm?.count ?? new Int32Array(n);
+  const prod = wasm?.prod ?? new Float64Array(n);
   const sqA = mode === "normalized" || mode === "pearson" ? new Float64Array(n) : prod;
   const sqB = mode === "normalized" || mode === "pearson" ? new Float64Array(n) : prod;
   const sumA = mode === "pearson" ? new Float64Array(n) : prod;
   const sumB = mode === "pearson" ? new Float64Array(n) : prod;
-  const touched = new Int32Array(n);
+  const touched = wasm?.touched ?? new Int32Array(n);
   const candidateScores = new Float64Array(n);
   const candidateIndex = new Int32Array(n);
   const workspace = createTopKWorkspace(stored);
@@ -109,6 +115,8 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
           sumB[b]! += y;
         }
       }
+    } else if (wasm !== undefined) {
+      touchedCount = wasm.accumulate(a, start, end);
     } else if (mode === "dot") {
       for (let p = start; p < end; p++) {
         const c = rc[p]!;
@@ -132,9 +140,15 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
         }
       }
     }
-    // Ascending entity order, so that equal similarities keep the lower index first (deterministic lists).
-    const touchedView = touched.subarray(0, touchedCount);
-    touchedView.sort();
+    // Ascending entity order, so that equal similarities keep the lower index first (deterministic lists): sort the
+    // touched list when it is short, else (most entities touched, as on dense data) rebuild it by one ordered scan.
+    if (touchedCount * Math.log2(touchedCount + 1) < n) {
+      touched.subarray(0, touchedCount).sort();
+    } else {
+      touchedCount = 0;
+      for (let b = 0; b < n; b++) if (count[b] !== 0) touched[touchedCount++] = b;
+    }
+    const touchedView = touched;
     let candidates = 0;
     const sizeA = end - start;
     for (let t = 0; t < touchedCount; t++) {
@@ -192,4 +206,48 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
     if (input.onProgress !== undefined && ((a + 1) % every === 0 || a + 1 === n)) input.onProgress({ phase: "similarities", step: a + 1, total: n });
   }
   return { indptr, indices: outIndices.slice(0, total), similarities: outSimilarities.slice(0, total) };
+}
+
+/** The co-rating accumulation of mode "dot" on the WebAssembly kernel, with its accumulators as views of its memory. */
+interface CoRatingKernel {
+  readonly count: Int32Array;
+  readonly prod: Float64Array;
+  readonly touched: Int32Array;
+  /** Accumulates entity a's co-ratings over its entries start .. end; returns the touched count (from 0). */
+  accumulate(a: number, start: number, end: number): number;
+}
+
+/** Lays out both matrices and the accumulators in a kernels instance, or undefined where the kernels cannot run. */
+function coRatingKernel(rows: CsrMatrix, columns: CsrMatrix, rowValues: Float64Array, columnValues: Float64Array): CoRatingKernel | undefined {
+  const n = rows.rows;
+  const nnz = rows.indptr[n]!;
+  const raters = columns.rows;
+  const arena = createKernelArena(
+    new Map([
+      ["rc", 4 * nnz],
+      ["rowValues", 8 * nnz],
+      ["cp", 4 * (raters + 1)],
+      ["ce", 4 * nnz],
+      ["columnValues", 8 * nnz],
+      ["count", 4 * n],
+      ["prod", 8 * n],
+      ["touched", 4 * n],
+    ]),
+  );
+  if (arena === undefined) return undefined;
+  arena.i32("rc").set(rows.indices.subarray(0, nnz));
+  arena.f64("rowValues").set(rowValues.subarray(0, nnz));
+  arena.i32("cp").set(columns.indptr);
+  arena.i32("ce").set(columns.indices.subarray(0, nnz));
+  arena.f64("columnValues").set(columnValues.subarray(0, nnz));
+  const at = (name: string): number => arena.offsets.get(name)!;
+  const [rc, rv, cp, ce, cv, count, prod, touched] = ["rc", "rowValues", "cp", "ce", "columnValues", "count", "prod", "touched"].map(at) as [
+    number, number, number, number, number, number, number, number,
+  ];
+  return {
+    count: arena.i32("count"),
+    prod: arena.f64("prod"),
+    touched: arena.i32("touched"),
+    accumulate: (a, start, end) => arena.kernels.accumulateCoRatings(a, start, end, rc, rv, cp, ce, cv, count, prod, touched, 0),
+  };
 }

@@ -12,6 +12,7 @@ import { expectError } from "../helpers.ts";
 // @ts-expect-error: a JavaScript build script without type declarations
 import { assembleKernels } from "../../scripts/build-wasm.mjs";
 import { readFileSync } from "node:fs";
+import { computeNeighborLists } from "../../src/neighbors/kernel.ts";
 
 /** A float32 table in the kernels' layout (rows × stride, padding zero) from a rows × f generator. */
 function fillTable(target: Float32Array, rows: number, f: number, value: (row: number, col: number) => number): void {
@@ -147,6 +148,24 @@ describe("both kernel paths give the same results", () => {
         expect(Array.from(wasm.itemBias)).toEqual(Array.from(js.itemBias));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("property: the neighbour kernel's co-rating accumulation gives identical lists on both paths", () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 2, maxLength: 90 }), fc.integer({ min: 1, max: 6 }), (rows, stored) => {
+        const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, value: r.value })));
+        const input = {
+          rows: data.byItem, columns: data.byUser, rowValues: data.byItem.values, columnValues: data.byUser.values,
+          mode: "dot" as const, minSupport: 1, shrinkage: 0, stored, positiveOnly: true,
+        };
+        const js = computeNeighborLists({ ...input, kernels: "javascript" });
+        const wasm = computeNeighborLists(input);
+        expect(Array.from(wasm.indptr)).toEqual(Array.from(js.indptr));
+        expect(Array.from(wasm.indices)).toEqual(Array.from(js.indices));
+        expect(Array.from(wasm.similarities)).toEqual(Array.from(js.similarities));
+      }),
+      { numRuns: 60 },
     );
   });
 

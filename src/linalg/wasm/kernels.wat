@@ -478,6 +478,46 @@
         (local.set $kk (i32.add (local.get $kk) (i32.const 256)))
         (br $kkLoop))))
 
+  ;; The co-rating accumulation of the neighbour similarity kernel (src/neighbors/kernel.ts, mode "dot") for entity a:
+  ;; for each rater c of a (entries start .. end of rows: indices rc, values rowValues) and each other entity b rated by
+  ;; c (columns: indptr cp, indices ce, values columnValues), count[b] += 1 and prod[b] += x · y, listing each b the
+  ;; first time it is touched. The JavaScript loop's arithmetic in its order. Returns the new length of `touched`.
+  (func (export "accumulateCoRatings")
+      (param $a i32) (param $start i32) (param $end i32) (param $rc i32) (param $rowValues i32) (param $cp i32)
+      (param $ce i32) (param $columnValues i32) (param $count i32) (param $prod i32) (param $touched i32)
+      (param $touchedCount i32) (result i32)
+    (local $p i32) (local $c i32) (local $x f64) (local $q i32) (local $qEnd i32) (local $b i32) (local $countAt i32)
+    (local $n i32) (local $prodAt i32)
+    (local.set $p (local.get $start))
+    (block $raters
+      (loop $raterLoop
+        (br_if $raters (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $c (i32.load (i32.add (local.get $rc) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $x (f64.load (i32.add (local.get $rowValues) (i32.shl (local.get $p) (i32.const 3)))))
+        (local.set $q (i32.load (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
+        (local.set $qEnd (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
+        (block $entities
+          (loop $entityLoop
+            (br_if $entities (i32.ge_s (local.get $q) (local.get $qEnd)))
+            (local.set $b (i32.load (i32.add (local.get $ce) (i32.shl (local.get $q) (i32.const 2)))))
+            (if (i32.ne (local.get $b) (local.get $a))
+              (then
+                (local.set $countAt (i32.add (local.get $count) (i32.shl (local.get $b) (i32.const 2))))
+                (local.set $n (i32.load (local.get $countAt)))
+                (if (i32.eqz (local.get $n))
+                  (then
+                    (i32.store (i32.add (local.get $touched) (i32.shl (local.get $touchedCount) (i32.const 2))) (local.get $b))
+                    (local.set $touchedCount (i32.add (local.get $touchedCount) (i32.const 1)))))
+                (i32.store (local.get $countAt) (i32.add (local.get $n) (i32.const 1)))
+                (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
+                (f64.store (local.get $prodAt) (f64.add (f64.load (local.get $prodAt))
+                  (f64.mul (local.get $x) (f64.load (i32.add (local.get $columnValues) (i32.shl (local.get $q) (i32.const 3)))))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $entityLoop)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $raterLoop)))
+    (local.get $touchedCount))
+
   ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
   ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight
   ;; f32x4 accumulators, each loaded vector feeding two or four multiply-adds.

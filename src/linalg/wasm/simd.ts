@@ -31,6 +31,10 @@ export interface KernelExports {
   ): void;
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
   gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number): void;
+  accumulateCoRatings(
+    a: number, start: number, end: number, rc: number, rowValues: number, cp: number, ce: number, columnValues: number,
+    count: number, prod: number, touched: number, touchedCount: number,
+  ): number;
   mfSgdEpoch(
     P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
