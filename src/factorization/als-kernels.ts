@@ -14,6 +14,7 @@
 import { createGemmWorkspace, gemm, gemvF64, type GemmWorkspace } from "../linalg/kernels.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import { createKernelArena, f32Stride } from "../linalg/wasm/simd.ts";
+import { createThreadedArena } from "../linalg/wasm/threads.ts";
 
 /** out = YᵀY (f × f, symmetric, row-major) for Y (rows × f, row-major), float64 sums. */
 export function gramOf(Y: Float64Array, rows: number, f: number, out: Float64Array): void {
@@ -574,28 +575,31 @@ const GATHER_ROWS = 2048;
  * Writes X and Y (float64, as given) at the end, after each iteration only when `afterIteration` asks for them.
  * Returns false, leaving X and Y unchanged, when the kernels cannot run here or the data exceed WebAssembly's memory.
  */
-export function conjugateGradientAlsWasm(problem: AlsProblem): boolean {
+export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): boolean {
   const { X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, afterIteration } = problem;
   const userCount = byUser.rows;
   const itemCount = byItem.rows;
   const nnz = byUser.indptr[userCount]!;
   const stride = f32Stride(f);
-  const arena = createKernelArena(
-    new Map([
-      ["userIndptr", 4 * (userCount + 1)],
-      ["userIndices", 4 * nnz],
-      ["userConf", 4 * nnz],
-      ["itemIndptr", 4 * (itemCount + 1)],
-      ["itemIndices", 4 * nnz],
-      ["itemConf", 4 * nnz],
-      ["X", 4 * userCount * stride],
-      ["Y", 4 * itemCount * stride],
-      ["gram", 4 * f * stride],
-      ["scratch", 4 * 3 * stride],
-      ["gather", 4 * GATHER_ROWS * stride],
-      ["identity", 4 * GATHER_ROWS],
-    ]),
-  );
+  const sizes = new Map([
+    ["userIndptr", 4 * (userCount + 1)],
+    ["userIndices", 4 * nnz],
+    ["userConf", 4 * nnz],
+    ["itemIndptr", 4 * (itemCount + 1)],
+    ["itemIndices", 4 * nnz],
+    ["itemConf", 4 * nnz],
+    ["X", 4 * userCount * stride],
+    ["Y", 4 * itemCount * stride],
+    ["gram", 4 * f * stride],
+    ["identity", 4 * GATHER_ROWS],
+  ]);
+  // Each thread solves its own range of rows with its own scratch and gather buffers.
+  for (let t = 0; t < threads; t++) {
+    sizes.set(`scratch${t}`, 4 * 3 * stride);
+    sizes.set(`gather${t}`, 4 * GATHER_ROWS * stride);
+  }
+  const threaded = threads > 1 ? createThreadedArena(sizes, threads) : undefined;
+  const arena = threaded ?? createKernelArena(new Map([...sizes].filter(([name]) => !/^(scratch|gather)[1-9]/.test(name))));
   if (arena === undefined) return false;
   for (const [side, matrix] of [["user", byUser], ["item", byItem]] as const) {
     arena.i32(`${side}Indptr`).set(matrix.indptr);
@@ -617,19 +621,37 @@ export function conjugateGradientAlsWasm(problem: AlsProblem): boolean {
   const { kernels, offsets } = arena;
   const at = (name: string): number => offsets.get(name)!;
   const gram = arena.f32("gram");
-  for (let half = 0; half < 2 * iterations; half++) {
-    const usersHalf = half % 2 === 0;
-    const solved = usersHalf ? "X" : "Y";
-    const fixed = usersHalf ? "Y" : "X";
-    const side = usersHalf ? "user" : "item";
-    const rows = usersHalf ? userCount : itemCount;
-    kernels.gramF32(at(fixed), usersHalf ? itemCount : userCount, f, stride, at("gram"));
-    for (let k = 0; k < f; k++) gram[k * stride + k] = Math.fround(gram[k * stride + k]! + regularization);
-    kernels.alsConjugateGradientRows(
-      at(solved), rows, at(fixed), f, stride, at(`${side}Indptr`), at(`${side}Indices`), at(`${side}Conf`), steps,
-      at("gram"), 0, at("scratch"), at("gather"), GATHER_ROWS, at("identity"),
-    );
-    if (half % 2 === 1 && afterIteration !== undefined) afterIteration((half + 1) / 2);
+  try {
+    for (let half = 0; half < 2 * iterations; half++) {
+      const usersHalf = half % 2 === 0;
+      const solved = usersHalf ? "X" : "Y";
+      const fixed = usersHalf ? "Y" : "X";
+      const side = usersHalf ? "user" : "item";
+      const rows = usersHalf ? userCount : itemCount;
+      kernels.gramF32(at(fixed), usersHalf ? itemCount : userCount, f, stride, at("gram"));
+      for (let k = 0; k < f; k++) gram[k * stride + k] = Math.fround(gram[k * stride + k]! + regularization);
+      // Rows split into one contiguous range per thread with about equal entries; a row's solution does not depend on
+      // the split, so every thread count gives the same model.
+      const indptr = usersHalf ? byUser.indptr : byItem.indptr;
+      const parts = threaded?.threads ?? 1;
+      const calls: number[][] = [];
+      for (let t = 0, first = 0; t < parts; t++) {
+        let last = first;
+        const target = Math.round((nnz * (t + 1)) / parts);
+        while (last < rows && (t === parts - 1 || indptr[last]! < target)) last++;
+        calls.push([
+          at(solved) + 4 * stride * first, last - first, at(fixed), f, stride, at(`${side}Indptr`) + 4 * first,
+          at(`${side}Indices`), at(`${side}Conf`), steps, at("gram"), 0, at(`scratch${t}`), at(`gather${t}`), GATHER_ROWS,
+          at("identity"),
+        ]);
+        first = last;
+      }
+      if (threaded !== undefined) threaded.run("alsConjugateGradientRows", calls);
+      else (kernels.alsConjugateGradientRows as (...values: number[]) => void)(...calls[0]!);
+      if (half % 2 === 1 && afterIteration !== undefined) afterIteration((half + 1) / 2);
+    }
+  } finally {
+    threaded?.close(); // also when a progress callback throws: no worker outlives the fit
   }
   copyOut(tables.X, userCount, X);
   copyOut(tables.Y, itemCount, Y);

@@ -24,6 +24,7 @@ import { gemvF32 } from "../linalg/kernels.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import { conjugateGradientAls, conjugateGradientAlsWasm, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
 import { kernelOption, type KernelChoice } from "../linalg/wasm/simd.ts";
+import { availableThreads } from "../linalg/wasm/threads.ts";
 import {
   checkFactorTable,
   checkFiniteValues,
@@ -105,6 +106,14 @@ export interface ImplicitAlsOptions {
    * @defaultValue "auto"
    */
   kernels?: KernelChoice;
+  /**
+   * Threads of the WebAssembly conjugate-gradient solver (Node's worker threads over one shared WebAssembly memory):
+   * each half-iteration's rows are split among them. Rows are solved independently, so the model is the same for
+   * every thread count. Fits with fewer than 200,000 interactions run on one thread (starting workers costs more);
+   * where threads are unavailable (browsers, runtimes without SharedArrayBuffer) the fit runs on one.
+   * @defaultValue the available cores in Node, 1 elsewhere
+   */
+  threads?: number;
 }
 
 /**
@@ -268,6 +277,7 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const seed = seedOption(fn, options.seed, 0);
   const onProgress = progressOption(fn, options.onProgress);
   const kernels = kernelOption(fn, options.kernels);
+  const threads = integerOption(fn, "threads", options.threads, availableThreads(), 1, 256);
   const requested = options.values ?? "auto";
   if (requested !== "auto" && !(ALS_VALUE_TRANSFORMS as readonly unknown[]).includes(requested)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.values must be one of "auto", "raw", "binary", "log1p", got ${describeValue(requested)}`);
@@ -300,7 +310,7 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
       );
     }
     const problem = { X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, afterIteration };
-    const wasm = kernels !== "javascript" && alpha * largest < FLOAT32_SAFE && conjugateGradientAlsWasm(problem);
+    const wasm = kernels !== "javascript" && alpha * largest < FLOAT32_SAFE && conjugateGradientAlsWasm(problem, nnz >= THREADED_MIN_INTERACTIONS ? threads : 1);
     if (!wasm) conjugateGradientAls(problem);
   } else {
     const scratch = createAlsScratch(f);
@@ -331,6 +341,9 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
 
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Fits with fewer interactions run on one thread: starting workers (tens of milliseconds) would cost more. */
+const THREADED_MIN_INTERACTIONS = 200_000;
 
 /** Confidences below this leave float32 arithmetic far from overflow (products of a few of them stay finite). */
 const FLOAT32_SAFE = 1e30;

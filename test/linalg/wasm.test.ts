@@ -13,6 +13,8 @@ import { expectError } from "../helpers.ts";
 import { assembleKernels } from "../../scripts/build-wasm.mjs";
 import { readFileSync } from "node:fs";
 import { computeNeighborLists } from "../../src/neighbors/kernel.ts";
+import { conjugateGradientAlsWasm } from "../../src/factorization/als-kernels.ts";
+import { availableThreads, createThreadedArena } from "../../src/linalg/wasm/threads.ts";
 
 /** A float32 table in the kernels' layout (rows × stride, padding zero) from a rows × f generator. */
 function fillTable(target: Float32Array, rows: number, f: number, value: (row: number, col: number) => number): void {
@@ -27,9 +29,10 @@ describe("WebAssembly SIMD kernels", () => {
     expect(simdAvailable()).toBe(true);
   });
 
-  it("the shipped module is the assembly of kernels.wat", async () => {
-    const shipped = readFileSync(new URL("../../src/linalg/wasm/kernels-wasm.ts", import.meta.url), "utf8");
-    expect(await assembleKernels()).toBe(shipped);
+  it("the shipped modules are the assembly of kernels.wat", async () => {
+    const files: Record<string, string> = await assembleKernels();
+    expect(Object.keys(files).map((file) => file.split(/[\\/]/).pop())).toEqual(["kernels-wasm.ts", "kernels-shared-wasm.ts"]);
+    for (const [file, text] of Object.entries(files)) expect(readFileSync(file, "utf8")).toBe(text);
   });
 
   it("property: scoreBlockF32 gives every dot product, for any m, n and f (padding, odd rows, partial blocks)", () => {
@@ -205,5 +208,27 @@ describe("both kernel paths give the same results", () => {
     // auto falls back to the float64 JavaScript kernels for them
     expect(fitImplicitAls(data, { values: "raw", factors: 2, regularization: 1 }).userFactors.every(Number.isFinite)).toBe(true);
     expectError(() => topKAgainstFactors(denseMatrix(1, 1, [1]), denseMatrix(1, 1, [1]), { k: 1, kernels: "fast" as never }), "E_BAD_INPUT", "topKAgainstFactors: options.kernels must be");
+  });
+
+  it("property: ALS on worker threads gives the same model as on one thread, for any thread count", () => {
+    expect(availableThreads()).toBeGreaterThanOrEqual(1);
+    // Node 20 runs the workers (so the property below compares real threads, not a single-thread fallback).
+    const probe = createThreadedArena(new Map([["x", 16]]), 2);
+    expect(probe?.threads).toBe(2);
+    probe?.close();
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 5, maxLength: 120 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 9 }), (rows, threads, factors) => {
+        const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, value: r.value })));
+        const tables = (count: number) => {
+          const X = Float64Array.from({ length: data.users.ids.length * factors }, (_, q) => Math.sin(q) * 0.1);
+          const Y = Float64Array.from({ length: data.items.ids.length * factors }, (_, q) => Math.cos(q) * 0.1);
+          const problem = { X, Y, f: factors, byUser: data.byUser, byItem: data.byItem, alpha: 1, regularization: 0.3, iterations: 3, steps: 2 };
+          expect(conjugateGradientAlsWasm(problem, count)).toBe(true);
+          return [...X, ...Y];
+        };
+        expect(tables(threads)).toEqual(tables(1));
+      }),
+      { numRuns: 8 },
+    );
   });
 });

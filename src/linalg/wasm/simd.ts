@@ -8,18 +8,19 @@ import { KERNELS_WASM_BASE64 } from "./kernels-wasm.ts";
 
 // The few WebAssembly JavaScript API members used here, declared so the core modules need neither the DOM nor the
 // Node type libraries (every runtime nextbest supports has them; kernelsModule() checks at run time).
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmModule {
+export interface WasmModule {
   readonly __wasmModule?: never;
 }
 declare const atob: (base64: string) => string;
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, never>) => { readonly exports: unknown };
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 };
 
 /** The exports of the kernels module (see kernels.wat for each kernel's contract). */
@@ -77,15 +78,20 @@ function kernelsModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (typeof WebAssembly !== "object" || typeof atob !== "function") return compiled;
-  const text = atob(KERNELS_WASM_BASE64);
+  compiled = compileModule(KERNELS_WASM_BASE64);
+  return compiled;
+}
+
+/** Compiles a base64-encoded module, or null where it does not validate or compilation is forbidden. */
+export function compileModule(base64: string): WasmModule | null {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
   try {
-    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
-    compiled = null; // a runtime that forbids WebAssembly compilation (content security policy): the JavaScript kernels
+    return null; // a runtime that forbids WebAssembly compilation (content security policy): the JavaScript kernels
   }
-  return compiled;
 }
 
 /**
@@ -105,7 +111,7 @@ export function simdAvailable(): boolean {
 }
 
 /** Bytes of WebAssembly memory per page. */
-const PAGE = 65_536;
+export const PAGE = 65_536;
 
 /** The largest WebAssembly memory (32-bit addresses, 65,536 pages), less one page. */
 const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
@@ -130,25 +136,44 @@ export interface KernelArena {
 export function createKernelArena(sizes: ReadonlyMap<string, number>): KernelArena | undefined {
   const module = kernelsModule();
   if (module === null) return undefined;
-  const offsets = new Map<string, number>();
-  const lengths = new Map<string, number>();
-  let total = 16; // offset 0 is left unused
-  for (const [name, size] of sizes) {
-    offsets.set(name, total);
-    lengths.set(name, size);
-    total += Math.ceil(size / 16) * 16;
-  }
-  if (total > MAX_BYTES) return undefined;
+  const layout = layOut(sizes);
+  if (layout === undefined) return undefined;
   const instance = new WebAssembly.Instance(module, {});
   const kernels = instance.exports as unknown as KernelExports;
-  const pages = Math.ceil(total / PAGE);
+  const pages = Math.ceil(layout.total / PAGE);
   const current = kernels.memory.buffer.byteLength / PAGE;
   try {
     if (pages > current) kernels.memory.grow(pages - current);
   } catch {
     return undefined; // the runtime refused the memory: the JavaScript kernels need less at once
   }
+  return arenaOf(kernels, layout);
+}
+
+/** Byte offsets (16-byte aligned, from 16) and lengths of named regions, or undefined beyond WebAssembly's 4 GiB. */
+export interface ArenaLayout {
+  readonly offsets: ReadonlyMap<string, number>;
+  readonly lengths: ReadonlyMap<string, number>;
+  readonly total: number;
+}
+
+/** Lays out `sizes` (name → bytes) one after another, each 16-byte aligned; offset 0 stays unused. */
+export function layOut(sizes: ReadonlyMap<string, number>): ArenaLayout | undefined {
+  const offsets = new Map<string, number>();
+  const lengths = new Map<string, number>();
+  let total = 16;
+  for (const [name, size] of sizes) {
+    offsets.set(name, total);
+    lengths.set(name, size);
+    total += Math.ceil(size / 16) * 16;
+  }
+  return total > MAX_BYTES ? undefined : { offsets, lengths, total };
+}
+
+/** The arena of kernels whose memory already holds `layout`. */
+export function arenaOf(kernels: KernelExports, layout: ArenaLayout): KernelArena {
   const buffer = kernels.memory.buffer;
+  const { offsets, lengths } = layout;
   // Callers name only the regions they laid out.
   const region = (name: string): [number, number] => [offsets.get(name)!, lengths.get(name)!];
   return {
