@@ -164,12 +164,12 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       const ratings = await readMovieLens100k(movieLensDir);
       const implicitData = createInteractions(interactionsToRows(ratings).map((row) => ({ ...row, value: 1 })));
       if (implicitPeer) await sendCsr(implicitPeer, "ml100k", implicitData.byUser);
-      const ours = fitImplicitAls(implicitData, { factors: 64, iterations: 15 });
+      const ours = fitImplicitAls(implicitData, { factors: 64, iterations: 15, threads: 1 });
       const equalAls = { factors: 64, iterations: 15, regularization: ours.regularization, alpha: 1, cg_steps: ours.hyperparameters.conjugateGradientSteps };
       timedRows(rows, "als-ml100k-fit-seconds", "s", implicitPeer && "implicit ALS, 1 thread (same settings)",
-        await interleaved(3, () => fitImplicitAls(implicitData, { factors: 64, iterations: 15 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: equalAls, threads: 1 }))));
+        await interleaved(5, () => fitImplicitAls(implicitData, { factors: 64, iterations: 15, threads: 1 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: equalAls, threads: 1 }))));
       timedRows(rows, "als-ml100k-default-fit-seconds", "s", implicitPeer && "implicit ALS, 1 thread (its defaults)",
-        await interleaved(3, () => fitImplicitAls(implicitData), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: {}, threads: 1 }))));
+        await interleaved(5, () => fitImplicitAls(implicitData, { threads: 1 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: {}, threads: 1 }))));
       rows.push({ name: "als-ml100k-cholesky-fit-seconds", value: timeOurs(() => fitImplicitAls(implicitData, { factors: 64, iterations: 15, solver: "cholesky" })).wall, unit: "s wall" });
       rows.push({ name: "bpr-ml100k-fit-seconds", value: timeOurs(() => fitBpr(implicitData)).wall, unit: "s wall" });
 
@@ -229,18 +229,18 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       if (implicitPeer) await sendCsr(implicitPeer, "synthetic-10m", big.byUser);
       const regularization = fitImplicitAls(big, { factors: 64, iterations: 0 }).regularization;
       const params = (iterations: number) => ({ factors: 64, iterations, regularization, alpha: 1, cg_steps: 2 });
-      const one = await interleaved(2, () => fitImplicitAls(big, { factors: 64, iterations: 1 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: 1 })));
-      const zero = await interleaved(2, () => fitImplicitAls(big, { factors: 64, iterations: 0 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: 1 })));
       const minus = (a: Timing, b: Timing): Timing => ({ wall: a.wall - b.wall, cpu: a.cpu - b.cpu });
-      timedRows(rows, "als-10m-seconds-per-iteration", "s", implicitPeer && "implicit ALS, 1 thread (same settings)", {
-        ours: minus(one.ours, zero.ours),
-        peer: one.peer && zero.peer ? minus(one.peer, zero.peer) : undefined,
-      });
-      if (implicitPeer) {
-        const two = await implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: 2 });
-        const twoZero = await implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: 2 });
-        notes.push(`implicit with 2 threads: ${(two.wall! - twoZero.wall!).toFixed(2)} s wall per 10M iteration (nextbest has no threads option yet, so no -2-threads row).`);
-      }
+      const perIteration = async (threads: number, peerThreads: number) => {
+        const one = await interleaved(3, () => fitImplicitAls(big, { factors: 64, iterations: 1, threads }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: peerThreads })));
+        const zero = await interleaved(3, () => fitImplicitAls(big, { factors: 64, iterations: 0, threads }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: peerThreads })));
+        return { ours: minus(one.ours, zero.ours), peer: one.peer && zero.peer ? minus(one.peer, zero.peer) : undefined };
+      };
+      const single = await perIteration(1, 1);
+      timedRows(rows, "als-10m-seconds-per-iteration", "s", implicitPeer && "implicit ALS, 1 thread (same settings)", single);
+      // nextbest on 2 worker threads beside implicit on 1 (the issue's target) and on 2 threads (its own parallelism).
+      const twoVsTwo = await perIteration(2, 2);
+      timedRows(rows, "als-10m-seconds-per-iteration-2-threads", "s", implicitPeer && "implicit ALS, 1 thread (same settings)", { ours: twoVsTwo.ours, peer: single.peer });
+      timedRows(rows, "als-10m-seconds-per-iteration-2-threads-both", "s", implicitPeer && "implicit ALS, 2 threads (same settings)", twoVsTwo);
     }
   } finally {
     peers?.close();
@@ -258,13 +258,15 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "MovieLens 100K: MF (3 alternations) on u1.base at Surprise SVD's default settings for both (100 factors, 20 epochs, " +
       "learning rate 0.005, regularization 0.02, init sd 0.1) and at each side's own defaults (nextbest: 100 factors, 40 " +
       "epochs, regularization 0.05; Surprise: as above), RMSE on the u1.test pairs whose user and item are in u1.base. " +
-      "ALS (3 alternations) on all 100,000 ratings as value-1 interactions: same settings = nextbest's defaults given to " +
+      "ALS (5 alternations) on all 100,000 ratings as value-1 interactions: same settings = nextbest's defaults given to " +
       "implicit (64 factors, 15 iterations, regularization 0.25 x interactions per user, alpha 1, 2 CG steps); defaults " +
       "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
       "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations). top-k: top-10 for all 943 users from the same " +
       "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each). " +
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
-      "fit(1) - fit(0), 2 alternations. Defaults of nextbest's MF and SVD++ were chosen in earlier sessions on MovieLens " +
+      "fit(1) - fit(0), 3 alternations, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
+      "same model as 1 thread). nextbest's kernels: WebAssembly SIMD (the default where available; ALS in float32 as " +
+      "implicit, MF in float64). Defaults of nextbest's MF and SVD++ were chosen in earlier sessions on MovieLens " +
       "folds; re-choosing them on a validation split is still open (issue 17). " +
       notes.join(" ") +
       (haveData ? "" : " MovieLens 100K absent: its rows were skipped."),

@@ -63,6 +63,9 @@ export {
   scoreAgainstFactors,
   scoreAllAgainstFactors,
   topKAgainstFactors,
+  prepareFactorScoring,
+  type FactorScorer,
+  type FactorScoringOptions,
   type TopKAgainstFactorsOptions,
   type TopKAgainstFactorsResult,
 } from "./scoring.ts";

@@ -106,6 +106,118 @@ export function scoreAgainstFactors(
   return scores;
 }
 
+/** Options of {@link prepareFactorScoring}. @category linalg */
+export interface FactorScoringOptions {
+  /**
+   * The kernels (see {@link KernelChoice}): `"auto"` keeps a float32 table in WebAssembly memory and scores it with the
+   * SIMD kernel in float32 (as numpy's float32 matrix–vector product), and scores a float64 table in JavaScript in
+   * float64; `"webassembly"` keeps any table as float32 in WebAssembly memory. @defaultValue "auto"
+   */
+  kernels?: KernelChoice;
+}
+
+/**
+ * A prepared item-factor table that scores one user at a time; see {@link prepareFactorScoring}.
+ *
+ * @category linalg
+ */
+export interface FactorScorer {
+  /** Items (rows of the table). */
+  readonly rows: number;
+  /** Factors (columns of the table). */
+  readonly cols: number;
+  /** The kernels that score: `"webassembly"` (float32 in WebAssembly memory) or `"javascript"` (the table in place). */
+  readonly kernels: "webassembly" | "javascript";
+  /**
+   * The scores of every item for one user, as {@link scoreAgainstFactors}: out[i] = Σₖ table(i, k) · userVector[k].
+   * @throws {@link core!NextbestError} `E_SHAPE` for a wrong length, `E_NON_FINITE` for a non-finite user factor
+   */
+  score(userVector: ArrayLike<number>, out?: Float64Array): Float64Array;
+}
+
+/**
+ * Prepares an item-factor table for scoring one user at a time, the serving path of a factor model: the table is
+ * checked once (every entry finite) and, with the WebAssembly kernels, copied once into WebAssembly memory as float32,
+ * so each call reads it at close to the memory's bandwidth (`bench/linalg.ts`, row `score-one-user-100000x64`). The
+ * scorer reads the table as it was when prepared; prepare again after changing it.
+ *
+ * Complexity: O(items · factors) to prepare and per call; the WebAssembly copy holds items · factors float32 values.
+ *
+ * @param itemFactors - the item-factor table, one row per item (Float64Array or Float32Array storage)
+ * @param options - the kernels
+ * @returns a {@link FactorScorer}
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` for a malformed table or option, `E_NON_FINITE` naming a non-finite
+ *   entry
+ * @example
+ * ```ts
+ * import { denseMatrix, prepareFactorScoring } from "nextbest/linalg";
+ * const items = denseMatrix(3, 2, Float32Array.from([1, 0, 0, 1, 1, 1]));
+ * const scorer = prepareFactorScoring(items);
+ * Array.from(scorer.score([2, 3])); // => [2, 3, 5]
+ * ```
+ * @category linalg
+ */
+export function prepareFactorScoring(itemFactors: DenseMatrix<Float64Array | Float32Array>, options: FactorScoringOptions = {}): FactorScorer {
+  const fn = "prepareFactorScoring";
+  assertDense(fn, "itemFactors", itemFactors, true);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  }
+  const kernels = kernelOption(fn, options.kernels);
+  const { rows, cols, data } = itemFactors;
+  throwIfNonFiniteMatrix(fn, "itemFactors", itemFactors);
+  const prepared = cols > 0 && (kernels === "webassembly" || (kernels === "auto" && data instanceof Float32Array)) ? wasmTable(data, rows, cols) : undefined;
+  const u = new Float64Array(cols);
+  const score = (userVector: ArrayLike<number>, out?: Float64Array): Float64Array => {
+    const call = `${fn}(...).score`;
+    assertArrayLike(call, "userVector", userVector);
+    if (userVector.length !== cols) {
+      throw new NextbestError("E_SHAPE", `${call}: userVector must have length ${cols} (the table's factors), got length ${userVector.length}`);
+    }
+    throwIfNonFinite(call, "userVector", userVector);
+    const scores = out ?? new Float64Array(rows);
+    if (!(scores instanceof Float64Array) || scores.length !== rows) {
+      throw new NextbestError("E_SHAPE", `${call}: out must be a Float64Array of length ${rows}, got ${describeValue(out)}`);
+    }
+    for (let k = 0; k < cols; k++) u[k] = userVector[k]!;
+    if (prepared !== undefined && prepared.score(u, scores)) return scores;
+    // The JavaScript kernels, also when a float32 score overflowed (the float64 sums may not).
+    if (data instanceof Float64Array) gemvF64(data, rows, cols, u, scores);
+    else gemvF32(data, rows, cols, u, scores);
+    for (let i = 0; i < rows; i++) {
+      const s = scores[i]!;
+      if (s - s !== 0) explainNonFiniteScore(call, "itemFactors", itemFactors, i, s);
+    }
+    return scores;
+  };
+  return Object.freeze({ rows, cols, kernels: prepared === undefined ? "javascript" : "webassembly", score });
+}
+
+/** A float32 copy of a table in WebAssembly memory; `score` returns false when a score is not finite in float32. */
+function wasmTable(data: Float64Array | Float32Array, rows: number, cols: number): { score(u: Float64Array, out: Float64Array): boolean } | undefined {
+  const stride = f32Stride(cols);
+  const arena = createKernelArena(new Map([["table", 4 * rows * stride], ["user", 4 * stride], ["scores", 4 * rows]]));
+  if (arena === undefined) return undefined;
+  const table = arena.f32("table");
+  for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) table[i * stride + k] = data[i * cols + k]!;
+  const user = arena.f32("user");
+  const scores = arena.f32("scores");
+  const at = (name: string): number => arena.offsets.get(name)!;
+  const [tableAt, userAt, scoresAt] = [at("table"), at("user"), at("scores")];
+  return {
+    score(u, out) {
+      for (let k = 0; k < cols; k++) user[k] = u[k]!;
+      arena.kernels.gemvF32(tableAt, rows, stride, userAt, scoresAt);
+      out.set(scores);
+      for (let i = 0; i < rows; i++) {
+        const s = out[i]!;
+        if (s - s !== 0) return false;
+      }
+      return true;
+    },
+  };
+}
+
 /**
  * The scores of every item for every user: the users × items matrix U · Vᵀ, computed by the blocked matmul
  * kernel without transposing V.

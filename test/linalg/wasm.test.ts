@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createInteractions } from "../../src/data/index.ts";
 import { fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
-import { denseMatrix, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
+import { denseMatrix, prepareFactorScoring, scoreAgainstFactors, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
 import { createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
 import { createGemmWorkspace, gemmScalar, gemmWithKernels } from "../../src/linalg/kernels.ts";
 import { expectError } from "../helpers.ts";
@@ -188,6 +188,29 @@ describe("both kernel paths give the same results", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("property: a prepared scorer gives scoreAgainstFactors' scores (float32 rounding on the WebAssembly path)", () => {
+    fc.assert(
+      fc.property(sizes, fc.integer({ min: 0, max: 1000 }), ({ n, f }, seed) => {
+        const table = { rows: n, cols: f, data: Float32Array.from({ length: n * f }, (_, q) => Math.cos(seed + q * 0.9)) };
+        const user = Array.from({ length: f }, (_, k) => Math.sin(seed + k));
+        const expected = scoreAgainstFactors(user, table);
+        const wasm = prepareFactorScoring(table);
+        expect(wasm.kernels).toBe("webassembly");
+        const js = prepareFactorScoring(table, { kernels: "javascript" });
+        expect(js.kernels).toBe("javascript");
+        expect(Array.from(js.score(user))).toEqual(Array.from(expected));
+        const got = wasm.score(user);
+        for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
+      }),
+      { numRuns: 60 },
+    );
+    const table = { rows: 2, cols: 2, data: Float32Array.from([3e38, 3e38, 1, 1]) };
+    expect(prepareFactorScoring(table).score([1, 1])[0]).toBeCloseTo(6e38, -33); // float32 overflow: rescored in float64
+    expectError(() => prepareFactorScoring(table).score([1, Number.NaN]), "E_NON_FINITE", "prepareFactorScoring(...).score: userVector[1] must be a finite number, got NaN");
+    expectError(() => prepareFactorScoring(table).score([1]), "E_SHAPE", "prepareFactorScoring(...).score: userVector must have length 2 (the table's factors), got length 1");
+    expectError(() => prepareFactorScoring({ rows: 1, cols: 1, data: Float32Array.of(Number.POSITIVE_INFINITY) }), "E_NON_FINITE", "prepareFactorScoring: itemFactors");
   });
 
   it("a float32 overflow is rescored in float64; a real non-finite entry is still named", () => {

@@ -32,6 +32,7 @@ export interface KernelExports {
   ): void;
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
   gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number): void;
+  gemvF32(T: number, rows: number, stride: number, u: number, out: number): void;
   accumulateCoRatings(
     a: number, start: number, end: number, rc: number, rowValues: number, cp: number, ce: number, columnValues: number,
     count: number, prod: number, touched: number, touchedCount: number,
