@@ -45,18 +45,18 @@ const HEADER_BYTES = 64;
 const ARGUMENTS = 16;
 
 /** How long the workers may take to start before the computation runs single-threaded instead. */
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 5_000;
 
 // The worker: instantiates the kernels over the shared memory, then runs one command per generation until told to
 // stop (command −1). Failures are counted, never left hanging: the calling thread checks FAILED after each call.
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control, index, commands } = workerData;
+const { kernelsModule, memory, control, index, commands } = workerData;
 const ctl = new Int32Array(control, 0, 16);
 const args = new Float64Array(control, ${HEADER_BYTES});
-let exports;
+let kernels;
 try {
-  exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  kernels = new WebAssembly.Instance(kernelsModule, { env: { memory } }).exports;
 } catch {
   Atomics.add(ctl, ${FAILED}, 1);
 }
@@ -70,7 +70,7 @@ for (;;) {
   if (command < 0) break;
   try {
     const a = Array.from(args.subarray(index * ${ARGUMENTS}, (index + 1) * ${ARGUMENTS}));
-    exports[commands[command]](...a);
+    kernels[commands[command]](...a);
   } catch {
     Atomics.add(ctl, ${FAILED}, 1);
   }
@@ -146,7 +146,7 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
   };
   try {
     for (let w = 1; w < threads; w++) {
-      workers.push(new node.workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, index: w, commands: COMMANDS } }));
+      workers.push(new node.workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { kernelsModule: module, memory, control, index: w, commands: COMMANDS } }));
     }
   } catch {
     stop();
