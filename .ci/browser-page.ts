@@ -1,6 +1,6 @@
 // The page script of `npm run check:browser`: the ESM build (dist/) bundled for the browser computes recommendations
 // and an explanation; the result is left on window.__nextbest for the check to read.
-import { createInteractions, fitItemItemImplicit, itemItemImplicitRecommender, fitPopularity, popularityRecommender, blendRecommenders, explainBlend, recommend } from "../dist/index.js";
+import { createInteractions, fitItemItemImplicit, itemItemImplicitRecommender, fitPopularity, popularityRecommender, blendRecommenders, explainBlend, recommend, simdAvailable, fitImplicitAls } from "../dist/index.js";
 
 declare global {
   interface Window {
@@ -29,7 +29,15 @@ try {
   );
   const list = recommend(hybrid, "globex", { k: 2 });
   const why = explainBlend(hybrid, "globex", list.items[0]!.item);
+  // The WebAssembly SIMD kernels load in the browser (synchronous compile on the main thread) and agree with the
+  // JavaScript kernels; ALS runs on one thread here (the main thread may not block on workers).
+  const alsOf = (kernels: "webassembly" | "javascript") => fitImplicitAls(purchases, { factors: 3, iterations: 5, kernels });
+  const wasmAls = simdAvailable() ? alsOf("webassembly") : undefined;
+  const jsAls = alsOf("javascript");
+  const alsDifference = wasmAls === undefined ? Number.NaN : Math.max(...Array.from(wasmAls.userFactors, (v, q) => Math.abs(v - jsAls.userFactors[q]!)));
   window.__nextbest = {
+    simd: simdAvailable(),
+    alsDifference,
     userAgent: navigator.userAgent,
     items: list.items.map((entry) => entry.item),
     score: list.items[0]!.score,

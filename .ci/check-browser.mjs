@@ -67,6 +67,11 @@ try {
       failed = true;
       console.error(`FAIL the explanation's parts sum to ${result.parts}, the score is ${result.score}`);
     }
+    console.log(`WebAssembly SIMD kernels: ${result.simd ? "loaded" : "missing"}; ALS factors differ from the JavaScript kernels' by at most ${result.alsDifference}`);
+    if (result.simd !== true || !(result.alsDifference <= 1e-4)) {
+      failed = true;
+      console.error(`FAIL the WebAssembly kernels in the browser: simd ${result.simd}, ALS difference ${result.alsDifference}`);
+    }
     if (JSON.stringify(result.contributions) !== JSON.stringify(["cf", "popularity"])) {
       failed = true;
       console.error(`FAIL contributions ${JSON.stringify(result.contributions)}`);
