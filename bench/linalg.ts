@@ -224,7 +224,7 @@ export async function runLinalg(): Promise<SuiteResult> {
       "single thread; peers run in the same process on the same inputs. GFLOP/s = 2n³ / time. read-bandwidth and " +
       "bandwidth-floor: a 4-way unrolled sum over a Float64Array of the scored table's byte size (51.2 MB; 25.6 MB for f32). " +
       "ml-matrix mmul at n = 1024 is timed once (one call takes seconds). nextbest's kernels are the defaults: " +
-      "WebAssembly SIMD for float64 matmul from 192³ multiply-adds (bit-identical to the JavaScript kernel) and for the " +
+      "WebAssembly SIMD for float64 matmul from 64³ multiply-adds (bit-identical to the JavaScript kernel) and for the " +
       "prepared float32 scorer (prepareFactorScoring); score-one-user rows without 'prepared' run the JavaScript " +
       "kernels, which read the caller's table in place. The floor is JavaScript's summing speed over the bytes, not " +
       "the memory's: a table that fits the CPU's last-level cache can be scored faster than it." + numpyNote,

@@ -566,6 +566,9 @@ export function solveRowCholesky(
  */
 const GATHER_ROWS = 2048;
 
+/** Fixed-side tables smaller than this (float32 bytes) are read in place: they stay in the CPU's caches. */
+const GATHER_MIN_TABLE_BYTES = 4 * 1024 * 1024;
+
 /**
  * {@link conjugateGradientAls} on the WebAssembly SIMD kernels, in float32 throughout as the `implicit` library's
  * CPU solver (sums included; the JavaScript kernels keep float64 sums): both tables and both CSR matrices (with the
@@ -630,6 +633,8 @@ export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): bool
       const rows = usersHalf ? userCount : itemCount;
       kernels.gramF32(at(fixed), usersHalf ? itemCount : userCount, f, stride, at("gram"));
       for (let k = 0; k < f; k++) gram[k * stride + k] = Math.fround(gram[k * stride + k]! + regularization);
+      // Gathering pays only when the fixed side does not stay in cache (measured: it costs ~5% on MovieLens 100K).
+      const gatherRows = 4 * stride * (usersHalf ? itemCount : userCount) > GATHER_MIN_TABLE_BYTES ? GATHER_ROWS : 0;
       // Rows split into one contiguous range per thread with about equal entries; a row's solution does not depend on
       // the split, so every thread count gives the same model.
       const indptr = usersHalf ? byUser.indptr : byItem.indptr;
@@ -641,7 +646,7 @@ export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): bool
         while (last < rows && (t === parts - 1 || indptr[last]! < target)) last++;
         calls.push([
           at(solved) + 4 * stride * first, last - first, at(fixed), f, stride, at(`${side}Indptr`) + 4 * first,
-          at(`${side}Indices`), at(`${side}Conf`), steps, at("gram"), 0, at(`scratch${t}`), at(`gather${t}`), GATHER_ROWS,
+          at(`${side}Indices`), at(`${side}Conf`), steps, at("gram"), 0, at(`scratch${t}`), at(`gather${t}`), gatherRows,
           at("identity"),
         ]);
         first = last;
