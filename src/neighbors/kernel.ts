@@ -67,8 +67,8 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
   const sumA = mode === "pearson" ? new Float64Array(n) : prod;
   const sumB = mode === "pearson" ? new Float64Array(n) : prod;
   const touched = wasm?.touched ?? new Int32Array(n);
-  const candidateScores = new Float64Array(n);
-  const candidateIndex = new Int32Array(n);
+  const candidateScores = wasm?.candidateScores ?? new Float64Array(n);
+  const candidateIndex = wasm?.candidateIndex ?? new Int32Array(n);
   const workspace = createTopKWorkspace(stored);
   const picked = new Int32Array(stored);
   let outIndices = new Int32Array(Math.min(n * stored, 1 << 16));
@@ -142,49 +142,54 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
     }
     // Ascending entity order, so that equal similarities keep the lower index first (deterministic lists): sort the
     // touched list when it is short, else (most entities touched, as on dense data) rebuild it by one ordered scan.
-    if (touchedCount * Math.log2(touchedCount + 1) < n) {
+    const dense = touchedCount * Math.log2(touchedCount + 1) >= n;
+    let candidates = 0;
+    if (wasm !== undefined && dense) {
+      candidates = wasm.collect(minSupport, shrinkage, positiveOnly);
+    } else if (!dense) {
       touched.subarray(0, touchedCount).sort();
     } else {
       touchedCount = 0;
       for (let b = 0; b < n; b++) if (count[b] !== 0) touched[touchedCount++] = b;
     }
-    const touchedView = touched;
-    let candidates = 0;
-    const sizeA = end - start;
-    for (let t = 0; t < touchedCount; t++) {
-      const b = touchedView[t]!;
-      const support = count[b]!;
-      let similarity = 0;
-      if (support >= minSupport) {
-        if (mode === "normalized") {
-          const denominator = Math.sqrt(sqA[b]! * sqB[b]!);
-          similarity = denominator > 0 ? prod[b]! / denominator : 0;
-        } else if (mode === "pearson") {
-          const numerator = support * prod[b]! - sumA[b]! * sumB[b]!;
-          const varianceA = support * sqA[b]! - sumA[b]! * sumA[b]!;
-          const varianceB = support * sqB[b]! - sumB[b]! * sumB[b]!;
-          const denominator = Math.sqrt(varianceA * varianceB);
-          similarity = varianceA > 0 && varianceB > 0 && denominator > 0 ? numerator / denominator : 0;
-        } else if (mode === "dot") {
-          similarity = prod[b]!;
-        } else {
-          similarity = support / (sizeA + (rp[b + 1]! - rp[b]!) - support);
+    if (!(wasm !== undefined && dense)) {
+      const touchedView = touched;
+      const sizeA = end - start;
+      for (let t = 0; t < touchedCount; t++) {
+        const b = touchedView[t]!;
+        const support = count[b]!;
+        let similarity = 0;
+        if (support >= minSupport) {
+          if (mode === "normalized") {
+            const denominator = Math.sqrt(sqA[b]! * sqB[b]!);
+            similarity = denominator > 0 ? prod[b]! / denominator : 0;
+          } else if (mode === "pearson") {
+            const numerator = support * prod[b]! - sumA[b]! * sumB[b]!;
+            const varianceA = support * sqA[b]! - sumA[b]! * sumA[b]!;
+            const varianceB = support * sqB[b]! - sumB[b]! * sumB[b]!;
+            const denominator = Math.sqrt(varianceA * varianceB);
+            similarity = varianceA > 0 && varianceB > 0 && denominator > 0 ? numerator / denominator : 0;
+          } else if (mode === "dot") {
+            similarity = prod[b]!;
+          } else {
+            similarity = support / (sizeA + (rp[b + 1]! - rp[b]!) - support);
+          }
+          if (mode !== "dot") similarity = similarity > 1 ? 1 : similarity < -1 ? -1 : similarity;
+          if (shrinkage > 0) similarity *= (support - 1) / (support - 1 + shrinkage);
         }
-        if (mode !== "dot") similarity = similarity > 1 ? 1 : similarity < -1 ? -1 : similarity;
-        if (shrinkage > 0) similarity *= (support - 1) / (support - 1 + shrinkage);
+        // reset the accumulators for the next row
+        count[b] = 0;
+        prod[b] = 0;
+        sqA[b] = 0;
+        sqB[b] = 0;
+        sumA[b] = 0;
+        sumB[b] = 0;
+        if (support < minSupport || similarity !== similarity) continue;
+        if (positiveOnly && similarity <= 0) continue;
+        candidateScores[candidates] = similarity;
+        candidateIndex[candidates] = b;
+        candidates++;
       }
-      // reset the accumulators for the next row
-      count[b] = 0;
-      prod[b] = 0;
-      sqA[b] = 0;
-      sqB[b] = 0;
-      sumA[b] = 0;
-      sumB[b] = 0;
-      if (support < minSupport || similarity !== similarity) continue;
-      if (positiveOnly && similarity <= 0) continue;
-      candidateScores[candidates] = similarity;
-      candidateIndex[candidates] = b;
-      candidates++;
     }
     const kept = stored === 0 ? 0 : selectTopK(candidateScores, candidates, undefined, workspace, picked, 0);
     if (total + kept > outIndices.length) {
@@ -213,8 +218,12 @@ interface CoRatingKernel {
   readonly count: Int32Array;
   readonly prod: Float64Array;
   readonly touched: Int32Array;
+  readonly candidateScores: Float64Array;
+  readonly candidateIndex: Int32Array;
   /** Accumulates entity a's co-ratings over its entries start .. end; returns the touched count (from 0). */
   accumulate(a: number, start: number, end: number): number;
+  /** Writes the candidates of every touched entity in ascending order and resets the accumulators; returns their count. */
+  collect(minSupport: number, shrinkage: number, positiveOnly: boolean): number;
 }
 
 /** Lays out both matrices and the accumulators in a kernels instance, or undefined where the kernels cannot run. */
@@ -232,6 +241,8 @@ function coRatingKernel(rows: CsrMatrix, columns: CsrMatrix, rowValues: Float64A
       ["count", 4 * n],
       ["prod", 8 * n],
       ["touched", 4 * n],
+      ["candidateScores", 8 * n],
+      ["candidateIndex", 4 * n],
     ]),
   );
   if (arena === undefined) return undefined;
@@ -241,13 +252,17 @@ function coRatingKernel(rows: CsrMatrix, columns: CsrMatrix, rowValues: Float64A
   arena.i32("ce").set(columns.indices.subarray(0, nnz));
   arena.f64("columnValues").set(columnValues.subarray(0, nnz));
   const at = (name: string): number => arena.offsets.get(name)!;
-  const [rc, rv, cp, ce, cv, count, prod, touched] = ["rc", "rowValues", "cp", "ce", "columnValues", "count", "prod", "touched"].map(at) as [
-    number, number, number, number, number, number, number, number,
-  ];
+  const [rc, rv, cp, ce, cv, count, prod, touched, scores, index] = [
+    "rc", "rowValues", "cp", "ce", "columnValues", "count", "prod", "touched", "candidateScores", "candidateIndex",
+  ].map(at) as [number, number, number, number, number, number, number, number, number, number];
   return {
     count: arena.i32("count"),
     prod: arena.f64("prod"),
     touched: arena.i32("touched"),
+    candidateScores: arena.f64("candidateScores"),
+    candidateIndex: arena.i32("candidateIndex"),
     accumulate: (a, start, end) => arena.kernels.accumulateCoRatings(a, start, end, rc, rv, cp, ce, cv, count, prod, touched, 0),
+    collect: (minSupport, shrinkage, positiveOnly) =>
+      arena.kernels.collectDotCandidates(n, count, prod, scores, index, minSupport, shrinkage, positiveOnly ? 1 : 0),
   };
 }

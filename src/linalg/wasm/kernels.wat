@@ -595,6 +595,43 @@
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
           (call $dotF32 (i32.add (local.get $T) (i32.mul (local.get $i) (local.get $bytes))) (local.get $u) (local.get $bytes))))))
 
+  ;; The candidates of entity a in the neighbour kernel's mode "dot" after accumulateCoRatings, for a dense touched set:
+  ;; every entity b < n with count[b] > 0 in ascending order, its similarity prod[b] shrunk by (s − 1) / (s − 1 + λ)
+  ;; when λ > 0 (s = count[b]), kept when s ≥ minSupport, not NaN and (unless positiveOnly is 0) > 0; count and prod
+  ;; are reset to 0. The JavaScript loop's arithmetic. Returns the number of candidates written.
+  (func (export "collectDotCandidates")
+      (param $n i32) (param $count i32) (param $prod i32) (param $scores i32) (param $index i32) (param $minSupport i32)
+      (param $shrinkage f64) (param $positiveOnly i32) (result i32)
+    (local $b i32) (local $support i32) (local $similarity f64) (local $kept i32) (local $countAt i32) (local $prodAt i32)
+    (local.set $b (i32.const 0))
+    (block $done
+      (loop $entities
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (local.set $countAt (i32.add (local.get $count) (i32.shl (local.get $b) (i32.const 2))))
+        (local.set $support (i32.load (local.get $countAt)))
+        (if (local.get $support)
+          (then
+            (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
+            (local.set $similarity (f64.load (local.get $prodAt)))
+            (i32.store (local.get $countAt) (i32.const 0))
+            (f64.store (local.get $prodAt) (f64.const 0))
+            (if (i32.ge_s (local.get $support) (local.get $minSupport))
+              (then
+                (if (f64.gt (local.get $shrinkage) (f64.const 0))
+                  (then
+                    (local.set $similarity (f64.mul (local.get $similarity)
+                      (f64.div (f64.convert_i32_s (i32.sub (local.get $support) (i32.const 1)))
+                        (f64.add (f64.convert_i32_s (i32.sub (local.get $support) (i32.const 1))) (local.get $shrinkage)))))))
+                (if (i32.and (f64.eq (local.get $similarity) (local.get $similarity))
+                      (i32.or (i32.eqz (local.get $positiveOnly)) (f64.gt (local.get $similarity) (f64.const 0))))
+                  (then
+                    (f64.store (i32.add (local.get $scores) (i32.shl (local.get $kept) (i32.const 3))) (local.get $similarity))
+                    (i32.store (i32.add (local.get $index) (i32.shl (local.get $kept) (i32.const 2))) (local.get $b))
+                    (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $entities)))
+    (local.get $kept))
+
   ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
   ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight
   ;; f32x4 accumulators, each loaded vector feeding two or four multiply-adds.

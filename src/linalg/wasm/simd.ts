@@ -37,6 +37,10 @@ export interface KernelExports {
     a: number, start: number, end: number, rc: number, rowValues: number, cp: number, ce: number, columnValues: number,
     count: number, prod: number, touched: number, touchedCount: number,
   ): number;
+  collectDotCandidates(
+    n: number, count: number, prod: number, scores: number, index: number, minSupport: number, shrinkage: number,
+    positiveOnly: number,
+  ): number;
   mfSgdEpoch(
     P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
