@@ -231,8 +231,8 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       const params = (iterations: number) => ({ factors: 64, iterations, regularization, alpha: 1, cg_steps: 2 });
       const minus = (a: Timing, b: Timing): Timing => ({ wall: a.wall - b.wall, cpu: a.cpu - b.cpu });
       const perIteration = async (threads: number, peerThreads: number) => {
-        const one = await interleaved(3, () => fitImplicitAls(big, { factors: 64, iterations: 1, threads }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: peerThreads })));
-        const zero = await interleaved(3, () => fitImplicitAls(big, { factors: 64, iterations: 0, threads }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: peerThreads })));
+        const one = await interleaved(5, () => fitImplicitAls(big, { factors: 64, iterations: 1, threads }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(1), threads: peerThreads })));
+        const zero = await interleaved(5, () => fitImplicitAls(big, { factors: 64, iterations: 0, threads }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "synthetic-10m", params: params(0), threads: peerThreads })));
         return { ours: minus(one.ours, zero.ours), peer: one.peer && zero.peer ? minus(one.peer, zero.peer) : undefined };
       };
       const single = await perIteration(1, 1);
@@ -264,7 +264,7 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations). top-k: top-10 for all 943 users from the same " +
       "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each). " +
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
-      "fit(1) - fit(0), 3 alternations, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
+      "fit(1) - fit(0), medians of 5 alternations each, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
       "same model as 1 thread). nextbest's kernels: WebAssembly SIMD (the default where available; ALS in float32 as " +
       "implicit, MF in float64). Defaults of nextbest's MF and SVD++ were chosen in earlier sessions on MovieLens " +
       "folds; re-choosing them on a validation split is still open (issue 17). " +
