@@ -225,6 +225,9 @@ export function bprStep(
  * interactions (bootstrap sampling, as in the paper and in implicit) and j uniformly among all items, redrawn when
  * the user has seen it. All draws come from the seed. Interaction values are ignored (any stored pair is positive).
  *
+ * One thread: each SGD update reads the factors the previous one wrote, so splitting the updates over threads would
+ * change the model (and its dependence on the seed).
+ *
  * Complexity: O(epochs · nnz · (factors + log n_u)) time, O((users + items) · factors + nnz) memory.
  *
  * @param interactions - implicit interactions

@@ -214,6 +214,9 @@ function resolveOptions(fn: string, options: MatrixFactorizationOptions): Resolv
  * Factors start as N(0, σ²) draws (seeded), biases at 0, μ is the mean training rating. Training runs in float64;
  * the model stores the factor tables as Float32Array.
  *
+ * One thread: each SGD update reads the factors the previous one wrote, so splitting the updates over threads would
+ * change the model (and its dependence on the seed); the WebAssembly kernel speeds up the single thread instead.
+ *
  * Complexity: O(epochs · nnz · factors) time, O((users + items) · factors + nnz) memory.
  *
  * @param interactions - explicit ratings (the interaction values are the ratings)

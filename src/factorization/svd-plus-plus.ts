@@ -181,6 +181,9 @@ function resolveOptions(fn: string, options: SvdPlusPlusOptions): ResolvedSgdOpt
  * y_j ← (1 − γλ)^{|R(u)|} y_j + γ |N(u)|^-½ Σ e q_i (the same total step, applied once). An epoch costs
  * O(nnz · f) instead of O(Σ_u |R(u)|² · f).
  *
+ * One thread: each SGD update reads the factors the previous one wrote, so splitting the updates over threads would
+ * change the model (and its dependence on the seed).
+ *
  * Complexity: O(epochs · nnz · factors) time, O((users + 2 · items) · factors + nnz) memory.
  *
  * @param interactions - explicit ratings
