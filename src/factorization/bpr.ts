@@ -9,6 +9,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { IdIndex, IdIndexJSON } from "../core/id-index.ts";
 import { createRandom, fillNormal, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
+import { createKernelArena, kernelOption, type KernelChoice } from "../linalg/wasm/simd.ts";
 import {
   badModel,
   compressedRowsFromJSON,
@@ -73,6 +74,11 @@ export interface BprOptions {
   initStandardDeviation?: number;
   /** Seed of the initialization and the sampling. @defaultValue 0 */
   seed?: Seed;
+  /**
+   * The kernels of the SGD updates (see {@link linalg!KernelChoice}). Both compute in float64, operation for operation
+   * the same, so the models are identical; the WebAssembly SIMD kernels are faster. @defaultValue "auto"
+   */
+  kernels?: KernelChoice;
 }
 
 /**
@@ -270,7 +276,14 @@ export function fitBpr(interactions: Interactions, options: BprOptions = {}): Bp
   const Q = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: initStandardDeviation });
   const bias = new Float64Array(itemCount);
   const rowOf = rowOfEntries(indptr, userCount);
+  // The samples of one epoch depend only on the seeded generator and the data, so they are drawn first, in the same
+  // order as the updates would draw them; the updates then run on the WebAssembly kernel (bit-identical to bprStep)
+  // or in JavaScript.
+  const kernels = kernelOption(fn, options.kernels);
+  const wasm = kernels !== "javascript" && nnz > 0 && epochs > 0 ? bprKernel(P, Q, bias, f, nnz) : undefined;
+  const samples = new Int32Array(3 * nnz);
   for (let epoch = 0; epoch < epochs && nnz > 0; epoch++) {
+    let count = 0;
     for (let t = 0; t < nnz; t++) {
       const p = Math.floor(random() * nnz);
       const u = rowOf[p]!;
@@ -279,11 +292,24 @@ export function fitBpr(interactions: Interactions, options: BprOptions = {}): Bp
       if (end - start >= itemCount) continue; // the user has seen every item: no negative exists
       let j = Math.floor(random() * itemCount);
       while (contains(indices, start, end, j)) j = Math.floor(random() * itemCount);
-      bprStep(P, Q, bias, f, u, indices[p]!, j, learningRate, regularization);
+      samples[3 * count] = u;
+      samples[3 * count + 1] = indices[p]!;
+      samples[3 * count + 2] = j;
+      count++;
     }
-    if (!Number.isFinite(P[0]!) || !Number.isFinite(bias[0]!)) checkConverged(fn, P, bias, learningRate);
+    if (wasm !== undefined) {
+      wasm.steps(samples, count, learningRate, regularization);
+    } else {
+      for (let t = 0; t < count; t++) bprStep(P, Q, bias, f, samples[3 * t]!, samples[3 * t + 1]!, samples[3 * t + 2]!, learningRate, regularization);
+    }
+    const [p0, b0] = wasm === undefined ? [P[0]!, bias[0]!] : wasm.first();
+    if (!Number.isFinite(p0) || !Number.isFinite(b0)) {
+      wasm?.copyOut();
+      checkConverged(fn, P, bias, learningRate);
+    }
     onProgress?.({ phase: "epoch", step: epoch + 1, total: epochs });
   }
+  wasm?.copyOut();
   checkConverged(fn, P, Q, bias, learningRate);
   return Object.freeze({
     kind: "bpr",
@@ -297,6 +323,38 @@ export function fitBpr(interactions: Interactions, options: BprOptions = {}): Bp
     hyperparameters: Object.freeze({ epochs, learningRate, regularization, initStandardDeviation, seed }),
     ...copySeen(interactions),
   });
+}
+
+/**
+ * BPR's tables in a kernels instance (rows padded to an even number of doubles), with the epoch's samples: `steps`
+ * runs them, `first` reads P[0] and bias[0] for the divergence check, `copyOut` writes the tables back. Undefined
+ * where the kernels cannot run.
+ */
+function bprKernel(P: Float64Array, Q: Float64Array, bias: Float64Array, f: number, nnz: number) {
+  const users = P.length / f;
+  const items = Q.length / f;
+  const stride = (f + 1) & ~1;
+  const arena = createKernelArena(new Map([["P", 8 * users * stride], ["Q", 8 * items * stride], ["bias", 8 * items], ["samples", 12 * nnz]]));
+  if (arena === undefined) return undefined;
+  const tables = { P: arena.f64("P"), Q: arena.f64("Q") };
+  for (let r = 0; r < users; r++) for (let k = 0; k < f; k++) tables.P[r * stride + k] = P[r * f + k]!;
+  for (let r = 0; r < items; r++) for (let k = 0; k < f; k++) tables.Q[r * stride + k] = Q[r * f + k]!;
+  const biasTable = arena.f64("bias");
+  biasTable.set(bias);
+  const sampleTable = arena.i32("samples");
+  const at = (name: string): number => arena.offsets.get(name)!;
+  return {
+    steps(samples: Int32Array, count: number, lr: number, reg: number): void {
+      sampleTable.set(samples.subarray(0, 3 * count));
+      arena.kernels.bprSteps(at("P"), at("Q"), at("bias"), stride, at("samples"), count, lr, reg);
+    },
+    first: (): [number, number] => [tables.P[0]!, biasTable[0]!],
+    copyOut(): void {
+      for (let r = 0; r < users; r++) for (let k = 0; k < f; k++) P[r * f + k] = tables.P[r * stride + k]!;
+      for (let r = 0; r < items; r++) for (let k = 0; k < f; k++) Q[r * f + k] = tables.Q[r * stride + k]!;
+      bias.set(biasTable);
+    },
+  };
 }
 
 function checkBpr(fn: string, model: BprModel): void {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createInteractions } from "../../src/data/index.ts";
-import { fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
+import { fitBpr, fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
 import { denseMatrix, prepareFactorScoring, scoreAgainstFactors, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
 import { createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
 import { createGemmWorkspace, gemmScalar, gemmWithKernels } from "../../src/linalg/kernels.ts";
@@ -171,6 +171,21 @@ describe("both kernel paths give the same results", () => {
         expect(Array.from(wasm.similarities)).toEqual(Array.from(js.similarities));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it("property: BPR gives bit-identical models on both kernel paths (odd and even factors)", () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 3, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 50 }), (rows, factors, seed) => {
+        const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}` })));
+        const options = { factors, epochs: 6, seed, learningRate: 0.1 };
+        const js = fitBpr(data, { ...options, kernels: "javascript" });
+        const wasm = fitBpr(data, { ...options, kernels: "webassembly" });
+        expect(Array.from(wasm.userFactors)).toEqual(Array.from(js.userFactors));
+        expect(Array.from(wasm.itemFactors)).toEqual(Array.from(js.itemFactors));
+        expect(Array.from(wasm.itemBias)).toEqual(Array.from(js.itemBias));
+      }),
+      { numRuns: 40 },
     );
   });
 

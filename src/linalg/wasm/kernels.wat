@@ -7,6 +7,8 @@
 ;;
 ;; Kernels trust their arguments: the TypeScript side lays out the memory and validates every input.
 (module
+  ;; Math.exp of the host, so that BPR's logistic matches the JavaScript loop bit for bit.
+  (import "env" "exp" (func $exp (param f64) (result f64)))
   (memory (export "memory") 1)
 
   ;; Σ_k a[k] · b[k] over `bytes` bytes (a multiple of 16) of two f32 vectors, two accumulators.
@@ -631,6 +633,65 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $entities)))
     (local.get $kept))
+
+  ;; BPR's SGD steps (Rendle et al. 2009), float64, for `count` sampled triples (u, i, j) at `samples` (i32 × 3 each):
+  ;; the JavaScript bprStep's operations in its order (f64x2 lanes hold the even and odd terms of the dot product), so
+  ;; both give bit-identical models. P and Q have `stride` doubles per row (a multiple of 2, padding zero).
+  (func (export "bprSteps")
+      (param $P i32) (param $Q i32) (param $bias i32) (param $stride i32) (param $samples i32) (param $count i32)
+      (param $lr f64) (param $reg f64)
+    (local $bytes i32) (local $t i32) (local $s i32) (local $pu i32) (local $qi i32) (local $qj i32) (local $k i32)
+    (local $acc v128) (local $a v128) (local $b v128) (local $c v128) (local $decay v128) (local $lz v128)
+    (local $bi i32) (local $bj i32) (local $bI f64) (local $bJ f64) (local $x f64) (local $z f64)
+    (local.set $bytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $decay (f64x2.splat (f64.sub (f64.const 1) (f64.mul (local.get $lr) (local.get $reg)))))
+    (local.set $t (i32.const 0))
+    (block $done
+      (loop $steps
+        (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
+        (local.set $s (i32.add (local.get $samples) (i32.mul (local.get $t) (i32.const 12))))
+        (local.set $pu (i32.add (local.get $P) (i32.mul (i32.load (local.get $s)) (local.get $bytes))))
+        (local.set $qi (i32.add (local.get $Q) (i32.mul (i32.load offset=4 (local.get $s)) (local.get $bytes))))
+        (local.set $qj (i32.add (local.get $Q) (i32.mul (i32.load offset=8 (local.get $s)) (local.get $bytes))))
+        (local.set $bi (i32.add (local.get $bias) (i32.shl (i32.load offset=4 (local.get $s)) (i32.const 3))))
+        (local.set $bj (i32.add (local.get $bias) (i32.shl (i32.load offset=8 (local.get $s)) (i32.const 3))))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $k (i32.const 0))
+        (block $dotDone
+          (loop $dot
+            (br_if $dotDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $acc (f64x2.add (local.get $acc)
+              (f64x2.mul (v128.load (i32.add (local.get $pu) (local.get $k)))
+                (f64x2.sub (v128.load (i32.add (local.get $qi) (local.get $k))) (v128.load (i32.add (local.get $qj) (local.get $k)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $dot)))
+        (local.set $bI (f64.load (local.get $bi)))
+        (local.set $bJ (f64.load (local.get $bj)))
+        (local.set $x (f64.add (f64.add (f64.sub (local.get $bI) (local.get $bJ)) (f64x2.extract_lane 0 (local.get $acc)))
+          (f64x2.extract_lane 1 (local.get $acc))))
+        (local.set $z (f64.div (f64.const 1) (f64.add (f64.const 1) (call $exp (local.get $x)))))
+        (f64.store (local.get $bi) (f64.add (local.get $bI)
+          (f64.mul (local.get $lr) (f64.sub (local.get $z) (f64.mul (local.get $reg) (local.get $bI))))))
+        (f64.store (local.get $bj) (f64.add (local.get $bJ)
+          (f64.mul (local.get $lr) (f64.sub (f64.neg (local.get $z)) (f64.mul (local.get $reg) (local.get $bJ))))))
+        (local.set $lz (f64x2.splat (f64.mul (local.get $lr) (local.get $z))))
+        (local.set $k (i32.const 0))
+        (block $updateDone
+          (loop $update
+            (br_if $updateDone (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $a (v128.load (i32.add (local.get $pu) (local.get $k))))
+            (local.set $b (v128.load (i32.add (local.get $qi) (local.get $k))))
+            (local.set $c (v128.load (i32.add (local.get $qj) (local.get $k))))
+            (v128.store (i32.add (local.get $pu) (local.get $k))
+              (f64x2.add (f64x2.mul (local.get $decay) (local.get $a)) (f64x2.mul (local.get $lz) (f64x2.sub (local.get $b) (local.get $c)))))
+            (v128.store (i32.add (local.get $qi) (local.get $k))
+              (f64x2.add (f64x2.mul (local.get $decay) (local.get $b)) (f64x2.mul (local.get $lz) (local.get $a))))
+            (v128.store (i32.add (local.get $qj) (local.get $k))
+              (f64x2.sub (f64x2.mul (local.get $decay) (local.get $c)) (f64x2.mul (local.get $lz) (local.get $a))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $update)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $steps))))
 
   ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
   ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight

@@ -33,6 +33,7 @@ export interface KernelExports {
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
   gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number): void;
   gemvF32(T: number, rows: number, stride: number, u: number, out: number): void;
+  bprSteps(P: number, Q: number, bias: number, stride: number, samples: number, count: number, lr: number, reg: number): void;
   accumulateCoRatings(
     a: number, start: number, end: number, rc: number, rowValues: number, cp: number, ce: number, columnValues: number,
     count: number, prod: number, touched: number, touchedCount: number,
@@ -143,7 +144,7 @@ export function createKernelArena(sizes: ReadonlyMap<string, number>): KernelAre
   if (module === null) return undefined;
   const layout = layOut(sizes);
   if (layout === undefined) return undefined;
-  const instance = new WebAssembly.Instance(module, {});
+  const instance = new WebAssembly.Instance(module, { env: { exp: Math.exp } });
   const kernels = instance.exports as unknown as KernelExports;
   const pages = Math.ceil(layout.total / PAGE);
   const current = kernels.memory.buffer.byteLength / PAGE;

@@ -56,7 +56,7 @@ const ctl = new Int32Array(control, 0, 16);
 const args = new Float64Array(control, ${HEADER_BYTES});
 let kernels;
 try {
-  kernels = new WebAssembly.Instance(kernelsModule, { env: { memory } }).exports;
+  kernels = new WebAssembly.Instance(kernelsModule, { env: { memory, exp: Math.exp } }).exports;
 } catch {
   Atomics.add(ctl, ${FAILED}, 1);
 }
@@ -133,7 +133,7 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
     return undefined;
   }
   const module = sharedModule!;
-  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as KernelExports;
+  const kernels = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } }).exports as KernelExports;
   const control = new SharedArrayBuffer(HEADER_BYTES + 8 * ARGUMENTS * threads);
   const ctl = new Int32Array(control, 0, 16);
   const args = new Float64Array(control, HEADER_BYTES);
