@@ -13,7 +13,8 @@ import { assertArrayLike, assertInteger } from "../internal/validate.ts";
 import { createGemmWorkspace, gemm, gemvF32, gemvF64 } from "./kernels.ts";
 import { assertCsr, assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
 import { createTopKWorkspace, selectTopK, type TopKWorkspace } from "./topk.ts";
-import { createKernelArena, f32Stride, kernelOption, type KernelChoice } from "./wasm/simd.ts";
+import { createKernelArena, f32Stride, kernelOption, type KernelArena, type KernelChoice } from "./wasm/simd.ts";
+import { availableThreads, createThreadedArena, type ThreadedArena } from "./wasm/threads.ts";
 import type { CsrMatrix, DenseMatrix } from "./types.ts";
 
 // Called only when a score is not finite: name the factor entry responsible, or report an overflow.
@@ -288,6 +289,14 @@ export interface TopKAgainstFactorsOptions {
    * @defaultValue "auto"
    */
   kernels?: KernelChoice;
+  /**
+   * Threads of the WebAssembly scoring (Node worker threads over one shared memory; each scores its share of a block's
+   * users, the calling thread selects the top k). Every score is computed the same way whatever the split, so the
+   * result does not depend on it. Products under 500 million multiply-adds use one thread (starting workers costs
+   * more); browsers and runtimes without SharedArrayBuffer use one.
+   * @defaultValue the available cores in Node, 1 elsewhere
+   */
+  threads?: number;
 }
 
 /** Result of {@link topKAgainstFactors}: row u of each array holds user u's recommendations. @category linalg */
@@ -362,10 +371,13 @@ export function topKAgainstFactors(
   if (m === 0 || k === 0) return { k, indices, scores, counts };
 
   const kernels = kernelOption(fn, options.kernels);
+  const threadsOption = options.threads ?? availableThreads();
+  assertInteger(fn, "options.threads", threadsOption, 1, 256);
   const float32 = userFactors.data instanceof Float32Array && itemFactors.data instanceof Float32Array;
   if (f > 0 && (kernels === "webassembly" || (kernels === "auto" && float32))) {
     const result = { k, indices, scores, counts };
-    if (topKWithKernels(fn, userFactors, itemFactors, k, exclude, result)) return result;
+    const threads = m * p * f >= THREADED_MIN_WORK ? threadsOption : 1;
+    if (topKWithKernels(fn, userFactors, itemFactors, k, exclude, result, threads)) return result;
   }
   // Fewer users than the micro-kernel's height: one matrix–vector product per user reads the table once per user
   // in its own element type, with no packing (the one-user case is the common online request).
@@ -433,6 +445,9 @@ function selectUserTopK(
   for (let t = 0; t < count; t++) scores[user * k + t] = row[indices[user * k + t]!]!;
 }
 
+/** Products (users · items · factors) from which the WebAssembly scoring starts worker threads. */
+const THREADED_MIN_WORK = 500_000_000;
+
 /** Items per chunk of the WebAssembly scoring: a chunk of the item table (items × stride floats) stays in L2. */
 const ITEM_CHUNK = 1024;
 
@@ -442,15 +457,17 @@ const ITEM_CHUNK = 1024;
  * {@link ITEM_CHUNK} items (each chunk read from cache by every user of the block), then each user's row widened to
  * float64 for the same top-k selection as the JavaScript path. A row with a non-finite float32 score is rescored in
  * float64 (an overflow of float32 only) before the finiteness check names an offending entry. Returns false, having
- * written nothing, when the kernels cannot run here or the tables exceed WebAssembly's memory.
+ * written nothing, when the kernels cannot run here or the tables exceed WebAssembly's memory. Not in the barrel
+ * (exported for the tests of the threaded path). @internal
  */
-function topKWithKernels(
+export function topKWithKernels(
   fn: string,
   userFactors: DenseMatrix<Float64Array | Float32Array>,
   itemFactors: DenseMatrix<Float64Array | Float32Array>,
   k: number,
   exclude: CsrMatrix | undefined,
   result: { indices: Int32Array; scores: Float64Array; counts: Int32Array },
+  threads: number,
 ): boolean {
   const m = userFactors.rows;
   const p = itemFactors.rows;
@@ -458,8 +475,34 @@ function topKWithKernels(
   const stride = f32Stride(f);
   const blockUsers = Math.max(2, Math.min(256, Math.floor((1 << 22) / p) & ~1));
   const mbMax = Math.min(blockUsers, m);
-  const arena = createKernelArena(new Map([["items", 4 * p * stride], ["users", 4 * mbMax * stride], ["scores", 4 * mbMax * p]]));
+  const sizes = new Map([["items", 4 * p * stride], ["users", 4 * mbMax * stride], ["scores", 4 * mbMax * p]]);
+  const threaded = threads > 1 ? createThreadedArena(sizes, threads) : undefined;
+  const arena = threaded ?? createKernelArena(sizes);
   if (arena === undefined) return false;
+  try {
+    scoreInBlocks(fn, userFactors, itemFactors, k, exclude, result, arena, threaded);
+  } finally {
+    threaded?.close();
+  }
+  return true;
+}
+
+/** The blocks of {@link topKWithKernels}: score each block of users (split over the threads), then select. */
+function scoreInBlocks(
+  fn: string,
+  userFactors: DenseMatrix<Float64Array | Float32Array>,
+  itemFactors: DenseMatrix<Float64Array | Float32Array>,
+  k: number,
+  exclude: CsrMatrix | undefined,
+  result: { indices: Int32Array; scores: Float64Array; counts: Int32Array },
+  arena: KernelArena,
+  threaded: ThreadedArena | undefined,
+): void {
+  const m = userFactors.rows;
+  const p = itemFactors.rows;
+  const f = userFactors.cols;
+  const stride = f32Stride(f);
+  const blockUsers = Math.max(2, Math.min(256, Math.floor((1 << 22) / p) & ~1));
   const items = arena.f32("items");
   const usersBlock = arena.f32("users");
   const blockScores = arena.f32("scores");
@@ -477,10 +520,17 @@ function topKWithKernels(
     for (let b = 0; b < mb; b++) {
       for (let c = 0; c < f; c++) usersBlock[b * stride + c] = userFactors.data[(u0 + b) * f + c]!;
     }
-    for (let j0 = 0; j0 < p; j0 += ITEM_CHUNK) {
-      const nc = Math.min(ITEM_CHUNK, p - j0);
-      kernels.scoreBlockF32(usersAt, mb, itemsAt + 4 * j0 * stride, nc, stride, scoresAt + 4 * j0, p);
+    // Each thread scores a contiguous share of the block's users over every item chunk.
+    const parts = Math.min(threaded?.threads ?? 1, mb);
+    const calls: number[][] = [];
+    for (let t = 0; t < parts; t++) {
+      const first = Math.floor((mb * t) / parts);
+      const last = Math.floor((mb * (t + 1)) / parts);
+      calls.push([usersAt + 4 * stride * first, last - first, itemsAt, p, stride, scoresAt + 4 * p * first, p, ITEM_CHUNK]);
     }
+    for (let t = parts; t < (threaded?.threads ?? 1); t++) calls.push([usersAt, 0, itemsAt, 0, stride, scoresAt, p, ITEM_CHUNK]);
+    if (threaded !== undefined) threaded.run("scoreChunkedF32", calls);
+    else kernels.scoreChunkedF32(...(calls[0] as [number, number, number, number, number, number, number, number]));
     for (let b = 0; b < mb; b++) {
       const user = u0 + b;
       row.set(blockScores.subarray(b * p, (b + 1) * p));
@@ -502,5 +552,4 @@ function topKWithKernels(
       selectUserTopK(row, p, user, k, exclude, mask, heap, indices, scores, counts);
     }
   }
-  return true;
 }

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { computeNeighborLists } from "../../src/neighbors/kernel.ts";
 import { conjugateGradientAlsWasm } from "../../src/factorization/als-kernels.ts";
 import { availableThreads, createThreadedArena } from "../../src/linalg/wasm/threads.ts";
+import { topKWithKernels } from "../../src/linalg/scoring.ts";
 
 /** A float32 table in the kernels' layout (rows × stride, padding zero) from a rows × f generator. */
 function fillTable(target: Float32Array, rows: number, f: number, value: (row: number, col: number) => number): void {
@@ -269,6 +270,26 @@ describe("both kernel paths give the same results", () => {
         expect(tables(threads)).toEqual(tables(1));
       }),
       { numRuns: 8 },
+    );
+  });
+
+  it("property: top-k scoring on worker threads gives the one-thread result, for any thread count", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 3 }), fc.integer({ min: 0, max: 99 }), (m, n, f, threads, seed) => {
+        const users = { rows: m, cols: f, data: Float32Array.from({ length: m * f }, (_, q) => Math.sin(seed + q * 1.3)) };
+        const items = { rows: n, cols: f, data: Float32Array.from({ length: n * f }, (_, q) => Math.cos(seed + q * 0.7)) };
+        const k = Math.min(3, n);
+        const run = (count: number) => {
+          const result = { indices: new Int32Array(m * k).fill(-1), scores: new Float64Array(m * k).fill(Number.NaN), counts: new Int32Array(m) };
+          expect(topKWithKernels("test", users, items, k, undefined, result, count)).toBe(true);
+          return result;
+        };
+        const one = run(1);
+        const many = run(threads);
+        expect(Array.from(many.indices)).toEqual(Array.from(one.indices));
+        expect(Array.from(many.scores)).toEqual(Array.from(one.scores));
+      }),
+      { numRuns: 6 },
     );
   });
 });

@@ -693,10 +693,28 @@
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $steps))))
 
+  ;; scoreBlockF32 over all n rows of B in chunks of `chunk` rows (each chunk, read from cache by every row of A):
+  ;; C[i · ldc + j] = A_i · B_j for i < m, j < n. One call per worker thread for its rows of A.
+  (func (export "scoreChunkedF32")
+      (param $A i32) (param $m i32) (param $B i32) (param $n i32) (param $stride i32) (param $C i32) (param $ldc i32)
+      (param $chunk i32)
+    (local $j i32) (local $count i32)
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $count (select (local.get $chunk) (i32.sub (local.get $n) (local.get $j))
+          (i32.le_u (i32.add (local.get $j) (local.get $chunk)) (local.get $n))))
+        (call $scoreBlockF32 (local.get $A) (local.get $m)
+          (i32.add (local.get $B) (i32.mul (local.get $j) (i32.shl (local.get $stride) (i32.const 2))))
+          (local.get $count) (local.get $stride) (i32.add (local.get $C) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc))
+        (local.set $j (i32.add (local.get $j) (local.get $chunk)))
+        (br $chunks))))
+
   ;; C[i · ldc + j] = A_i · B_j (float32) for i < m, j < n: A m rows and B n rows, both of `stride` floats (a
   ;; multiple of 4, padding zero), C row-major with row stride `ldc` floats. Blocks of 2 rows of A × 4 rows of B: eight
   ;; f32x4 accumulators, each loaded vector feeding two or four multiply-adds.
-  (func (export "scoreBlockF32")
+  (func $scoreBlockF32 (export "scoreBlockF32")
       (param $A i32) (param $m i32) (param $B i32) (param $n i32) (param $stride i32) (param $C i32) (param $ldc i32)
     (local $bytes i32) (local $i i32) (local $j i32) (local $k i32) (local $a0 i32) (local $a1 i32)
     (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $c i32)

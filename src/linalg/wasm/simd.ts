@@ -47,6 +47,7 @@ export interface KernelExports {
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
   ): number;
   scoreBlockF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number): void;
+  scoreChunkedF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number, chunk: number): void;
 }
 
 /**

@@ -30,7 +30,7 @@ interface NodeOs {
 }
 
 /** The kernels a worker can run, by command number. */
-const COMMANDS = ["alsConjugateGradientRows"] as const;
+const COMMANDS = ["alsConjugateGradientRows", "scoreChunkedF32"] as const;
 
 /** A kernel a worker can run. */
 export type ThreadCommand = (typeof COMMANDS)[number];
