@@ -480,24 +480,26 @@ export function topKWithKernels(
   const arena = threaded ?? createKernelArena(sizes);
   if (arena === undefined) return false;
   try {
-    scoreInBlocks(fn, userFactors, itemFactors, k, exclude, result, arena, threaded);
+    scoreInBlocks({ fn, userFactors, itemFactors, k, exclude, result }, arena, threaded);
   } finally {
     threaded?.close();
   }
   return true;
 }
 
+/** The arguments of {@link topKWithKernels} that its block loop reads. */
+interface TopKJob {
+  readonly fn: string;
+  readonly userFactors: DenseMatrix<Float64Array | Float32Array>;
+  readonly itemFactors: DenseMatrix<Float64Array | Float32Array>;
+  readonly k: number;
+  readonly exclude: CsrMatrix | undefined;
+  readonly result: { indices: Int32Array; scores: Float64Array; counts: Int32Array };
+}
+
 /** The blocks of {@link topKWithKernels}: score each block of users (split over the threads), then select. */
-function scoreInBlocks(
-  fn: string,
-  userFactors: DenseMatrix<Float64Array | Float32Array>,
-  itemFactors: DenseMatrix<Float64Array | Float32Array>,
-  k: number,
-  exclude: CsrMatrix | undefined,
-  result: { indices: Int32Array; scores: Float64Array; counts: Int32Array },
-  arena: KernelArena,
-  threaded: ThreadedArena | undefined,
-): void {
+function scoreInBlocks(job: TopKJob, arena: KernelArena, threaded: ThreadedArena | undefined): void {
+  const { fn, userFactors, itemFactors, k, exclude, result } = job;
   const m = userFactors.rows;
   const p = itemFactors.rows;
   const f = userFactors.cols;
