@@ -205,7 +205,7 @@ export async function runCfSpeed(): Promise<SuiteResult> {
         cmd: "topk_all", users: writeTable("ml100k-users", ours.userFactors), items: writeTable("ml100k-items", ours.itemFactors),
         userRows: userTable.rows, itemRows: itemTable.rows, cols: 64, k: 10, exclude: "ml100k",
       };
-      const topk = await interleaved(9, () => topKAgainstFactors(userTable, itemTable, { k: 10, exclude: implicitData.byUser }), topkCommand && (() => peers!.run(topkCommand)));
+      const topk = await interleaved(9, () => topKAgainstFactors(userTable, itemTable, { k: 10, exclude: implicitData.byUser, threads: 1 }), topkCommand && (() => peers!.run(topkCommand)));
       timedRows(rows, "topk-all-users-ml100k-ms", "ms", peers && "numpy matmul + argpartition, 1 thread", topk);
       const recommender = implicitAlsRecommender(ours);
       rows.push({ name: "topk-all-users-ml100k-recommendMany-ms", value: timeOurs(() => recommendMany(recommender, ours.users.ids, { k: 10 })).wall * 1000, unit: "ms wall" });
@@ -219,7 +219,8 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       const usersFile = peers ? writeTable("batch-users", users.data) : "";
       const itemsFile = peers ? writeTable("batch-items", items.data) : "";
       timedRows(rows, "topk-10k-users-100k-items-seconds", "s", peers && "numpy matmul + argpartition, 1 thread",
-        await interleaved(1, () => topKAgainstFactors(users, items, { k: 10 }), peers && (() => peers.run({ cmd: "topk_all", users: usersFile, items: itemsFile, userRows: 10_000, itemRows: 100_000, cols: 64, k: 10 }))));
+        await interleaved(1, () => topKAgainstFactors(users, items, { k: 10, threads: 1 }), peers && (() => peers.run({ cmd: "topk_all", users: usersFile, items: itemsFile, userRows: 10_000, itemRows: 100_000, cols: 64, k: 10 }))));
+      rows.push({ name: "topk-10k-users-100k-items-seconds-2-threads", value: timeOurs(() => topKAgainstFactors(users, items, { k: 10, threads: 2 })).wall, unit: "s wall" });
     }
 
     // One ALS iteration on a seeded synthetic implicit matrix (138,493 × 26,744, 10M non-zeros, 64 factors):
@@ -262,7 +263,7 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "implicit (64 factors, 15 iterations, regularization 0.25 x interactions per user, alpha 1, 2 CG steps); defaults " +
       "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
       "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations). top-k: top-10 for all 943 users from the same " +
-      "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each). " +
+      "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each; the -2-threads row: nextbest's scoring on 2 worker threads, its top-k selection on one). " +
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
       "fit(1) - fit(0), medians of 5 alternations each, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
       "same model as 1 thread). nextbest's kernels: WebAssembly SIMD (the default where available; ALS in float32 as " +

@@ -290,8 +290,8 @@ export interface TopKAgainstFactorsOptions {
    */
   kernels?: KernelChoice;
   /**
-   * Threads of the WebAssembly scoring (Node worker threads over one shared memory; each scores its share of a block's
-   * users, the calling thread selects the top k). Every score is computed the same way whatever the split, so the
+   * Threads of the WebAssembly scoring (Node worker threads over one shared memory; each scores a block's users against
+   * its share of the items, the calling thread selects the top k). Every score is computed the same way whatever the split, so the
    * result does not depend on it. Products under 500 million multiply-adds use one thread (starting workers costs
    * more); browsers and runtimes without SharedArrayBuffer use one.
    * @defaultValue the available cores in Node, 1 elsewhere
@@ -522,15 +522,16 @@ function scoreInBlocks(job: TopKJob, arena: KernelArena, threaded: ThreadedArena
     for (let b = 0; b < mb; b++) {
       for (let c = 0; c < f; c++) usersBlock[b * stride + c] = userFactors.data[(u0 + b) * f + c]!;
     }
-    // Each thread scores a contiguous share of the block's users over every item chunk.
-    const parts = Math.min(threaded?.threads ?? 1, mb);
+    // Each thread scores every user of the block against a contiguous share of the items (whole chunks), so the item
+    // table is still read once per block whatever the thread count.
+    const threads = threaded?.threads ?? 1;
+    const chunks = Math.ceil(p / ITEM_CHUNK);
     const calls: number[][] = [];
-    for (let t = 0; t < parts; t++) {
-      const first = Math.floor((mb * t) / parts);
-      const last = Math.floor((mb * (t + 1)) / parts);
-      calls.push([usersAt + 4 * stride * first, last - first, itemsAt, p, stride, scoresAt + 4 * p * first, p, ITEM_CHUNK]);
+    for (let t = 0; t < threads; t++) {
+      const first = Math.min(p, Math.floor((chunks * t) / threads) * ITEM_CHUNK);
+      const last = Math.min(p, Math.floor((chunks * (t + 1)) / threads) * ITEM_CHUNK);
+      calls.push([usersAt, mb, itemsAt + 4 * stride * first, last - first, stride, scoresAt + 4 * first, p, ITEM_CHUNK]);
     }
-    for (let t = parts; t < (threaded?.threads ?? 1); t++) calls.push([usersAt, 0, itemsAt, 0, stride, scoresAt, p, ITEM_CHUNK]);
     if (threaded !== undefined) threaded.run("scoreChunkedF32", calls);
     else kernels.scoreChunkedF32(...(calls[0] as [number, number, number, number, number, number, number, number]));
     for (let b = 0; b < mb; b++) {
