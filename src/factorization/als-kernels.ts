@@ -575,8 +575,10 @@ const GATHER_MIN_TABLE_BYTES = 4 * 1024 * 1024;
  * confidences α·value as float32) live in one WebAssembly memory for the whole fit; each half-iteration forms YᵀY + λI
  * (`gramF32`) and runs every row's conjugate-gradient steps (`alsConjugateGradientRows`) without returning to
  * JavaScript. The Gram product stays f² per step (SIMD makes it cheaper than rotating both tables into the eigenbasis).
- * Writes X and Y (float64, as given) at the end, after each iteration only when `afterIteration` asks for them.
- * Returns false, leaving X and Y unchanged, when the kernels cannot run here or the data exceed WebAssembly's memory.
+ * Writes X and Y (float64, as given) at the end. With `threads` > 1 each half-iteration's rows are split among worker
+ * threads over a shared memory (about equal entries each); a row's solution does not depend on the split, so the
+ * model is the same for every thread count. Returns false, leaving X and Y unchanged, when the kernels cannot run here
+ * or the data exceed WebAssembly's memory.
  */
 export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): boolean {
   const { X, Y, f, byUser, byItem, alpha, regularization, iterations, steps, afterIteration } = problem;
