@@ -2,9 +2,9 @@
 // training files only (issue 17, "Honest numbers"). For each official fold uK (K = 1..5) only uK.base is read; a
 // seeded 20% of each user's ratings (splitByUser) becomes the validation part, every grid setting is fitted on the
 // other 80% and scored by evaluateRatings' RMSE on the validation part. Where the best setting sits on an edge of the
-// grid, one step beyond that edge is tried as well (edge probes, at most two rounds). The settings close to the best
-// are refitted with two more model seeds, and the best mean validation RMSE over folds and seeds wins, unless the
-// previous default or a cheaper setting is within noise of it (chooseSetting says how). Only after both choices are
+// grid, one step beyond that edge is tried as well (edge probes, at most two rounds). The six best settings and the
+// previous default are refitted with two more model seeds, and the best mean validation RMSE over folds and seeds
+// wins, unless the previous default or a cheaper setting is within noise of it (chooseSetting says how). Only after both choices are
 // fixed are the uK.test files opened, to report the chosen settings' test RMSE (protocol of
 // bench/accuracy-ml100k.ts) for information; those rows never feed the choice.
 //
@@ -14,7 +14,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { splitByUser, type Interactions } from "../src/data/index.ts";
+import { createInteractions, splitByUser, type Interactions } from "../src/data/index.ts";
 import { evaluateRatings } from "../src/evaluation/index.ts";
 import {
   fitMatrixFactorization,
@@ -35,9 +35,9 @@ const VALIDATION_SEED = 1;
 /** Rounds of edge probes after the grid. */
 const PROBE_ROUNDS = 2;
 /**
- * Model seeds: the grid and the probes are fitted with the first; the shortlist (settings within two standard errors of
- * the best, at most SHORTLIST) is refitted with the others, so the final comparison sees how much a setting's RMSE
- * moves with the seed alone.
+ * Model seeds: the grid and the probes are fitted with the first; the shortlist (the SHORTLIST best settings on that
+ * seed, plus the previous default) is refitted with the others, so the final comparison sees how much a single fit's
+ * RMSE moves with the seed alone.
  */
 const MODEL_SEEDS = [0, 1, 2] as const;
 const SHORTLIST = 6;
@@ -52,7 +52,10 @@ type Setting = Readonly<Record<Parameter, number>>;
 interface ModelGrid {
   readonly label: string;
   readonly grid: Readonly<Record<Parameter, readonly number[]>>;
-  /** The defaults before this choice (once chosen on the test folds); kept when the validation data cannot tell them from the best. */
+  /**
+   * The defaults before issue 17 (once chosen on the test folds): the incumbent of the rule, kept when the validation
+   * data cannot tell it from the best. Fixed here, so a rerun reproduces the same choice.
+   */
   readonly previous: Setting;
   /** Relative cost of a fit per factor and epoch (SVD++ also updates the implicit factors). */
   readonly costWeight: number;
@@ -81,6 +84,14 @@ function gridSettings(grid: ModelGrid["grid"]): Setting[] {
     for (const epochs of grid.epochs)
       for (const learningRate of grid.learningRate) for (const regularization of grid.regularization) out.push({ factors, epochs, learningRate, regularization });
   return out;
+}
+
+/** The library's current defaults of the four searched options, read from a fit with no options. */
+function libraryDefaults(model: ModelName): Setting {
+  const tiny = createInteractions([{ user: "a", item: "x", value: 1 }]);
+  const fitted = model === "mf" ? fitMatrixFactorization(tiny) : fitSvdPlusPlus(tiny);
+  const { epochs, learningRate, regularization } = fitted.hyperparameters;
+  return { factors: fitted.factors, epochs, learningRate, regularization };
 }
 
 function settingName(s: Setting): string {
@@ -249,13 +260,32 @@ function edgeProbes(evaluated: readonly Evaluated[]): Setting[] {
   return probes;
 }
 
-/** The settings worth refitting with more seeds: within two standard errors of the best on the first seed, at most SHORTLIST of them. */
-function shortlist(evaluated: readonly Evaluated[]): Evaluated[] {
-  return score(evaluated, 1)
-    .filter((s) => s.gap <= 2 * s.gapStandardError)
-    .sort((a, b) => a.gap - b.gap)
+/** The settings refitted with more seeds: the SHORTLIST best on the first seed, plus the previous default. */
+function shortlist(model: ModelGrid, evaluated: readonly Evaluated[]): Evaluated[] {
+  const top = score(evaluated, 1)
+    .sort((a, b) => a.mean - b.mean)
     .slice(0, SHORTLIST)
     .map((s) => s.entry);
+  const previous = evaluated.find((e) => sameSetting(e.setting, model.previous))!;
+  return top.includes(previous) ? top : [...top, previous];
+}
+
+/**
+ * How much a single fit's validation RMSE moves when only the model seed changes: the standard deviation over the
+ * seeds of each (setting, fold), pooled over the shortlist and the folds.
+ */
+function seedStandardDeviation(finalists: readonly Evaluated[]): number {
+  let squares = 0;
+  let freedom = 0;
+  for (const entry of finalists) {
+    for (let fold = 0; fold < FOLDS.length; fold++) {
+      const values = entry.runs.map((run) => run[fold]!);
+      const m = mean(values);
+      squares += values.reduce((sum, v) => sum + (v - m) ** 2, 0);
+      freedom += values.length - 1;
+    }
+  }
+  return Math.sqrt(squares / freedom);
 }
 
 interface Choice {
@@ -270,15 +300,19 @@ interface Choice {
   readonly reason: string;
   /** Parameters whose best value is still on an edge of the values tried. */
   readonly edges: readonly string[];
+  /** The pooled seed standard deviation of a single fit (see seedStandardDeviation). */
+  readonly seedStandardDeviation: number;
 }
 
-const withinNoise = (s: Scored): boolean => s.gap <= s.gapStandardError;
+/** Within noise of the best: the gap is at most one standard error of the paired difference, or at most the seed standard deviation of a single fit. */
+const withinNoise = (s: Scored, seedSd: number): boolean => s.gap <= Math.max(s.gapStandardError, seedSd);
 
 /**
- * On the shortlist, scored over every fold and model seed: the best mean validation RMSE wins, except within noise —
- * a setting whose mean exceeds the best's by at most one standard error of the paired (seed, fold) difference (the
- * one-standard-error rule) cannot be told apart from it on this data. Among those the previous default is kept when
- * it is one of them (stable defaults), else the cheapest (fewest factors × epochs, then the lower mean).
+ * On the shortlist, scored over every fold and model seed: the best mean validation RMSE wins, except within noise.
+ * A setting whose mean exceeds the best's by at most one standard error of the paired (seed, fold) difference (the
+ * one-standard-error rule), or by at most what a single fit's RMSE moves with its seed alone, cannot be told apart
+ * from it in practice. Among those the previous default is kept when it is one of them (stable defaults), else the
+ * cheapest (fewest factors × epochs, then the lower mean).
  */
 function chooseSetting(model: ModelGrid, evaluated: readonly Evaluated[], finalists: readonly Evaluated[]): Choice {
   const firstSeed = score(evaluated, 1);
@@ -286,21 +320,22 @@ function chooseSetting(model: ModelGrid, evaluated: readonly Evaluated[], finali
   const best = bestOf(confirmed);
   const previous = firstSeed.find((s) => sameSetting(s.setting, model.previous))!;
   const edges = edgesOf(evaluated).map((p) => `${p} ${bestOf(firstSeed).setting[p]}`);
-  const previousConfirmed = confirmed.find((s) => sameSetting(s.setting, model.previous));
-  if (previousConfirmed !== undefined && withinNoise(previousConfirmed)) {
+  const seedSd = seedStandardDeviation(finalists);
+  const previousConfirmed = confirmed.find((s) => sameSetting(s.setting, model.previous))!;
+  if (withinNoise(previousConfirmed, seedSd)) {
     const reason =
       previousConfirmed === best
         ? "the previous default has the best mean validation RMSE"
-        : `the previous default is within one standard error of the best, ${settingName(best.setting)}, so it is kept`;
-    return { firstSeed, confirmed, best, chosen: previousConfirmed, previous, reason, edges };
+        : `the previous default is within noise of the best, ${settingName(best.setting)}, so it is kept`;
+    return { firstSeed, confirmed, best, chosen: previousConfirmed, previous, reason, edges, seedStandardDeviation: seedSd };
   }
   const cost = (s: Scored) => s.setting.factors * s.setting.epochs;
-  const chosen = confirmed.filter(withinNoise).sort((a, b) => cost(a) - cost(b) || a.mean - b.mean)[0]!;
+  const chosen = confirmed.filter((s) => withinNoise(s, seedSd)).sort((a, b) => cost(a) - cost(b) || a.mean - b.mean)[0]!;
   const reason =
     chosen === best
-      ? "the best mean validation RMSE; no cheaper setting and not the previous default is within one standard error of it"
-      : `the cheapest setting (factors x epochs) within one standard error of the best, ${settingName(best.setting)}; the previous default is not`;
-  return { firstSeed, confirmed, best, chosen, previous, reason, edges };
+      ? "the best mean validation RMSE; no cheaper setting and not the previous default is within noise of it"
+      : `the cheapest setting (factors x epochs) within noise of the best, ${settingName(best.setting)}; the previous default is not`;
+  return { firstSeed, confirmed, best, chosen, previous, reason, edges, seedStandardDeviation: seedSd };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -361,7 +396,7 @@ export async function runChooseDefaults(workerCount = 2): Promise<SuiteResult> {
       for (const [m, list] of probes) evaluated.get(m)!.push(...list);
       await evaluate(probes, 0, `edge probes, round ${round + 1} (${[...probes].map(([m, list]) => `${m}: ${list.map((e) => settingName(e.setting)).join(", ") || "none"}`).join("; ")})`);
     }
-    const finalists = new Map(models.map((m) => [m, shortlist(evaluated.get(m)!)]));
+    const finalists = new Map(models.map((m) => [m, shortlist(MODELS[m], evaluated.get(m)!)]));
     for (let seedIndex = 1; seedIndex < MODEL_SEEDS.length; seedIndex++) await evaluate(finalists, seedIndex, `shortlist, model seed ${MODEL_SEEDS[seedIndex]}`);
     const validationSeconds = (performance.now() - validationStarted) / 1000;
     for (const model of models) choices.set(model, chooseSetting(MODELS[model], evaluated.get(model)!, finalists.get(model)!));
@@ -384,9 +419,12 @@ export async function runChooseDefaults(workerCount = 2): Promise<SuiteResult> {
       const p = choice.previous;
       console.log(`  previous default ${settingName(p.setting)}: ${p.mean.toFixed(4)} (rank ${ranked.indexOf(p) + 1}), gap ${p.gap.toFixed(4)} ± ${p.gapStandardError.toFixed(4)}`);
       if (choice.edges.length > 0) console.log(`  note: the best value is still on an edge of the values tried for ${choice.edges.join(", ")}`);
-      console.log(`  shortlist over model seeds ${MODEL_SEEDS.join(", ")} (${MODEL_SEEDS.length * FOLDS.length} runs each):`);
+      console.log(
+        `  shortlist over model seeds ${MODEL_SEEDS.join(", ")} (${MODEL_SEEDS.length * FOLDS.length} runs each; a single fit's seed standard deviation ` +
+          `${choice.seedStandardDeviation.toFixed(4)}):`,
+      );
       for (const s of [...choice.confirmed].sort((a, b) => a.mean - b.mean)) {
-        const marks = [s === choice.chosen ? "chosen" : "", s === choice.best ? "best" : "", withinNoise(s) ? "within noise" : ""].filter(Boolean).join(", ");
+        const marks = [s === choice.chosen ? "chosen" : "", s === choice.best ? "best" : "", withinNoise(s, choice.seedStandardDeviation) ? "within noise" : ""].filter(Boolean).join(", ");
         console.log(`  ${settingName(s.setting).padEnd(28)} ${s.mean.toFixed(4)}  gap ${s.gap.toFixed(4)} ± ${s.gapStandardError.toFixed(4)}  ${marks}`);
       }
       console.log(`  chosen ${settingName(choice.chosen.setting)}: ${choice.reason}`);
@@ -401,9 +439,14 @@ export async function runChooseDefaults(workerCount = 2): Promise<SuiteResult> {
       rows.push({ name: `${model}-validation-chosen`, value: choice.chosen.mean, unit: `RMSE (${settingName(choice.chosen.setting)}, ${MODEL_SEEDS.length} seeds)` });
       rows.push({ name: `${model}-validation-chosen-gap`, value: choice.chosen.gap, unit: "RMSE above the best (mean paired difference)" });
       rows.push({ name: `${model}-validation-chosen-gap-standard-error`, value: choice.chosen.gapStandardError, unit: "RMSE" });
+      rows.push({ name: `${model}-validation-seed-standard-deviation`, value: choice.seedStandardDeviation, unit: "RMSE (one fit, seed alone; pooled over the shortlist and folds)" });
       rows.push({ name: `${model}-validation-previous-default`, value: p.mean, unit: `RMSE (${settingName(p.setting)}, seed ${MODEL_SEEDS[0]})` });
       rows.push({ name: `${model}-validation-previous-default-gap`, value: p.gap, unit: `RMSE above the best on seed ${MODEL_SEEDS[0]} (standard error ${p.gapStandardError.toPrecision(2)})` });
       for (const parameter of PARAMETERS) rows.push({ name: `${model}-chosen-${parameter}`, value: choice.chosen.setting[parameter], unit: parameter });
+      const library = libraryDefaults(model);
+      const matches = sameSetting(library, choice.chosen.setting);
+      if (!matches) console.log(`  warning: ${MODELS[model].label}'s defaults in the source are ${settingName(library)}, not the chosen setting`);
+      rows.push({ name: `${model}-library-defaults-match-chosen`, value: matches ? 1 : 0, unit: `1 = yes (source defaults ${settingName(library)})` });
       rows.push({ name: `${model}-chosen-fit-seconds`, value: mean(choice.chosen.entry.fitSeconds), unit: "s (mean per validation fit, 80% of uK.base)" });
     }
 
@@ -437,7 +480,8 @@ export async function runChooseDefaults(workerCount = 2): Promise<SuiteResult> {
     return (
       `${MODELS[m].label}: edge probes ${probes.length > 0 ? probes.join(", ") : "none"}` +
       (choice.edges.length > 0 ? ` (the best is still on an edge of the values tried for ${choice.edges.join(", ")})` : "") +
-      `; shortlist ${choice.confirmed.map((s) => settingName(s.setting)).join(", ")}; best ${settingName(choice.best.setting)}; ` +
+      `; shortlist ${choice.confirmed.map((s) => settingName(s.setting)).join(", ")}; a single fit's seed standard deviation ` +
+      `${choice.seedStandardDeviation.toFixed(4)}; best ${settingName(choice.best.setting)}; ` +
       `chosen ${settingName(choice.chosen.setting)} (${choice.reason})`
     );
   };
@@ -452,11 +496,12 @@ export async function runChooseDefaults(workerCount = 2): Promise<SuiteResult> {
       "RMSE on the validation part (unpredictable: global-mean). Grids, model seed " +
       `${MODEL_SEEDS[0]}: mf ${gridText("mf")}; svdpp ${gridText("svdpp")}. Edge probes: where the best setting's ` +
       "value of a parameter is the smallest or largest tried, the best setting with that value one step further (by " +
-      `the ratio of the two outermost values) is fitted too, up to ${PROBE_ROUNDS} rounds. Shortlist: the settings ` +
-      `within two standard errors (of the paired per-fold difference) of the best, at most ${SHORTLIST}, refitted with ` +
-      `model seeds ${MODEL_SEEDS.slice(1).join(" and ")}. Rule, on the shortlist over ${FOLDS.length} folds x ` +
-      `${MODEL_SEEDS.length} seeds: the best mean validation RMSE; a setting whose mean exceeds the best's by at most ` +
-      "one standard error of the paired (seed, fold) difference is within noise; among those the previous default " +
+      `the ratio of the two outermost values) is fitted too, up to ${PROBE_ROUNDS} rounds. Shortlist: the ${SHORTLIST} ` +
+      `best settings and the previous default, refitted with model seeds ${MODEL_SEEDS.slice(1).join(" and ")}. Rule, on ` +
+      `the shortlist over ${FOLDS.length} folds x ${MODEL_SEEDS.length} seeds: the best mean validation RMSE; a setting ` +
+      "whose mean exceeds the best's by at most max(one standard error of the paired (seed, fold) difference, the " +
+      "standard deviation of a single fit's RMSE over the seeds, pooled over the shortlist and folds) is within " +
+      "noise; among those the previous default " +
       "(mf f100-e40-lr0.005-reg0.05, svdpp f50-e40-lr0.01-reg0.1, both once chosen on the test folds) is kept when it " +
       `is one of them, else the cheapest (factors x epochs). ${choiceText("mf")}. ${choiceText("svdpp")}. No ` +
       "u1..u5.test file is read for the choice: only after it is fixed, the *-chosen-test-rmse rows fit the chosen " +
