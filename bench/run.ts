@@ -13,9 +13,11 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   analytics: async () => (await import("./analytics.ts")).runAnalytics(),
   explain: async () => (await import("./explain.ts")).runExplain(),
   b2b: async () => (await import("./b2b.ts")).runB2b(),
+  defaults: async () => (await import("./choose-defaults.ts")).runChooseDefaults(),
 };
 
-// With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy).
+// With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy),
+// as does the choice of the rating models' defaults (npm run bench:defaults, several minutes).
 const speedSuites = ["linalg", "metrics", "cf-speed", "analytics"];
 const requested = process.argv.slice(2);
 const names = requested.length > 0 ? requested : speedSuites;

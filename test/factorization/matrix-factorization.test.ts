@@ -42,7 +42,7 @@ describe("fitMatrixFactorization", () => {
     expect(model.itemFactors.length).toBe(4 * 3);
     expect([model.ratingMin, model.ratingMax]).toEqual([1, 5]);
     expect(Object.isFrozen(model)).toBe(true);
-    expect(model.hyperparameters).toMatchObject({ epochs: 5, learningRate: 0.005, regularization: 0.05, biasRegularization: 0.02, seed: 0 });
+    expect(model.hyperparameters).toMatchObject({ epochs: 5, learningRate: 0.01, regularization: 0.1, biasLearningRate: 0.01, biasRegularization: 0.02, seed: 0 });
   });
 
   it("lowers the training RMSE at every epoch with a small learning rate (same seed: each fit extends the previous one)", () => {
@@ -86,8 +86,8 @@ describe("fitMatrixFactorization", () => {
     expectError(() => fitMatrixFactorization(small, { regularization: Number.NaN }), "E_NON_FINITE", "options.regularization must be finite");
     expectError(() => fitMatrixFactorization(small, { seed: {} as never }), "E_BAD_INPUT", "options.seed");
     expectError(() => fitMatrixFactorization({} as never), "E_BAD_INPUT", "interactions must be an Interactions dataset");
-    expectError(() => fitMatrixFactorization(small, { learningRate: 15, epochs: 50 }), "E_NON_FINITE", "lower options.learningRate");
-    expectError(() => fitMatrixFactorization(small, { learningRate: 50 }), "E_BAD_INPUT", "got 50 × 0.05 = 2.5");
+    expectError(() => fitMatrixFactorization(small, { learningRate: 15, regularization: 0.05, epochs: 50 }), "E_NON_FINITE", "lower options.learningRate");
+    expectError(() => fitMatrixFactorization(small, { learningRate: 50 }), "E_BAD_INPUT", "got 50 × 0.1 = 5");
   });
 });
 
@@ -170,15 +170,17 @@ describe("matrixFactorizationToJSON / matrixFactorizationFromJSON", () => {
 });
 
 describe.skipIf(!hasMovieLens)("biased MF on MovieLens 100K fold u1 (Surprise SVD defaults give 0.950 on u1)", () => {
-  it("documented defaults reach RMSE <= 0.94 on u1 (0.932 measured; five-fold mean 0.922)", async () => {
+  // The defaults were chosen on validation splits of u1..u5.base only (bench/choose-defaults.ts); the previous ones
+  // (learning rate 0.005, regularization 0.05) gave 0.932 here.
+  it("documented defaults reach RMSE <= 0.93 on u1 (0.921 measured; five-fold mean 0.911)", async () => {
     const { train, test } = await readMovieLens100kSplit(movieLensDir, { split: "u1" });
     const rmse = rmseOf(matrixFactorizationRecommender(fitMatrixFactorization(train)), test);
-    expect(rmse).toBeLessThan(0.94);
+    expect(rmse).toBeLessThan(0.93);
   });
 
-  it("the tuned settings reach RMSE <= 0.925 on u1 (0.918 measured; five-fold mean 0.908)", async () => {
+  it("the tuned settings reach RMSE <= 0.925 on u1 (0.918 measured; five-fold mean 0.909)", async () => {
     const { train, test } = await readMovieLens100kSplit(movieLensDir, { split: "u1" });
-    const model = fitMatrixFactorization(train, { epochs: 100, regularization: 0.1, initStandardDeviation: 0.05 });
+    const model = fitMatrixFactorization(train, { epochs: 100, learningRate: 0.005, regularization: 0.1, initStandardDeviation: 0.05 });
     expect(rmseOf(matrixFactorizationRecommender(model), test)).toBeLessThan(0.925);
   });
 });
