@@ -258,7 +258,7 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "same matrices; accuracy of both sides scored by nextbest's evaluator from each side's output. " +
       "MovieLens 100K: MF (3 alternations) on u1.base at Surprise SVD's default settings for both (100 factors, 20 epochs, " +
       "learning rate 0.005, regularization 0.02, init sd 0.1) and at each side's own defaults (nextbest: 100 factors, 40 " +
-      "epochs, regularization 0.05; Surprise: as above), RMSE on the u1.test pairs whose user and item are in u1.base. " +
+      "epochs, learning rate 0.01, regularization 0.1; Surprise: as above), RMSE on the u1.test pairs whose user and item are in u1.base. " +
       "ALS (5 alternations) on all 100,000 ratings as value-1 interactions: same settings = nextbest's defaults given to " +
       "implicit (64 factors, 15 iterations, regularization 0.25 x interactions per user, alpha 1, 2 CG steps); defaults " +
       "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
@@ -267,8 +267,8 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
       "fit(1) - fit(0), medians of 5 alternations each, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
       "same model as 1 thread). nextbest's kernels: WebAssembly SIMD (the default where available; ALS in float32 as " +
-      "implicit, MF in float64). Defaults of nextbest's MF and SVD++ were chosen in earlier sessions on MovieLens " +
-      "folds; re-choosing them on a validation split is still open (issue 17). " +
+      "implicit, MF in float64). Defaults of nextbest's MF and SVD++ were chosen on validation splits of " +
+      "u1.base-u5.base only (bench/choose-defaults.ts, bench/results/defaults.json); u1.test is read only to report. " +
       notes.join(" ") +
       (haveData ? "" : " MovieLens 100K absent: its rows were skipped."),
     rows,
