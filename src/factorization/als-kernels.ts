@@ -13,8 +13,8 @@
 // products (f² per step) are removed by the eigenbasis rotation of conjugateGradientAls.
 import { createGemmWorkspace, gemm, gemvF64, type GemmWorkspace } from "../linalg/kernels.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
-import { createKernelArena, f32Stride } from "../linalg/wasm/simd.ts";
-import { createThreadedArena } from "../linalg/wasm/threads.ts";
+import { f32Stride } from "../linalg/wasm/simd.ts";
+import { openKernelArena } from "../linalg/wasm/threads.ts";
 
 /** out = YᵀY (f × f, symmetric, row-major) for Y (rows × f, row-major), float64 sums. */
 export function gramOf(Y: Float64Array, rows: number, f: number, out: Float64Array): void {
@@ -586,26 +586,25 @@ export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): bool
   const itemCount = byItem.rows;
   const nnz = byUser.indptr[userCount]!;
   const stride = f32Stride(f);
-  const sizes = new Map([
-    ["userIndptr", 4 * (userCount + 1)],
-    ["userIndices", 4 * nnz],
-    ["userConf", 4 * nnz],
-    ["itemIndptr", 4 * (itemCount + 1)],
-    ["itemIndices", 4 * nnz],
-    ["itemConf", 4 * nnz],
-    ["X", 4 * userCount * stride],
-    ["Y", 4 * itemCount * stride],
-    ["gram", 4 * f * stride],
-    ["identity", 4 * GATHER_ROWS],
-  ]);
   // Each thread solves its own range of rows with its own scratch and gather buffers.
-  for (let t = 0; t < threads; t++) {
-    sizes.set(`scratch${t}`, 4 * 3 * stride);
-    sizes.set(`gather${t}`, 4 * GATHER_ROWS * stride);
-  }
-  const threaded = threads > 1 ? createThreadedArena(sizes, threads) : undefined;
-  const arena = threaded ?? createKernelArena(new Map([...sizes].filter(([name]) => !/^(scratch|gather)[1-9]/.test(name))));
-  if (arena === undefined) return false;
+  const opened = openKernelArena(
+    new Map([
+      ["userIndptr", 4 * (userCount + 1)],
+      ["userIndices", 4 * nnz],
+      ["userConf", 4 * nnz],
+      ["itemIndptr", 4 * (itemCount + 1)],
+      ["itemIndices", 4 * nnz],
+      ["itemConf", 4 * nnz],
+      ["X", 4 * userCount * stride],
+      ["Y", 4 * itemCount * stride],
+      ["gram", 4 * f * stride],
+      ["identity", 4 * GATHER_ROWS],
+    ]),
+    new Map([["scratch", 4 * 3 * stride], ["gather", 4 * GATHER_ROWS * stride]]),
+    threads,
+  );
+  if (opened === undefined) return false;
+  const { arena, threaded } = opened;
   for (const [side, matrix] of [["user", byUser], ["item", byItem]] as const) {
     arena.i32(`${side}Indptr`).set(matrix.indptr);
     arena.i32(`${side}Indices`).set(matrix.indices.subarray(0, nnz));
@@ -640,7 +639,7 @@ export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): bool
       // Rows split into one contiguous range per thread with about equal entries; a row's solution does not depend on
       // the split, so every thread count gives the same model.
       const indptr = usersHalf ? byUser.indptr : byItem.indptr;
-      const parts = threaded?.threads ?? 1;
+      const parts = opened.threads;
       const calls: number[][] = [];
       for (let t = 0, first = 0; t < parts; t++) {
         let last = first;
@@ -657,10 +656,10 @@ export function conjugateGradientAlsWasm(problem: AlsProblem, threads = 1): bool
       else (kernels.alsConjugateGradientRows as (...values: number[]) => void)(...calls[0]!);
       if (half % 2 === 1 && afterIteration !== undefined) afterIteration((half + 1) / 2);
     }
+    copyOut(tables.X, userCount, X);
+    copyOut(tables.Y, itemCount, Y);
   } finally {
-    threaded?.close(); // also when a progress callback throws: no worker outlives the fit
+    opened.close(); // also when a progress callback throws: no worker outlives the fit
   }
-  copyOut(tables.X, userCount, X);
-  copyOut(tables.Y, itemCount, Y);
   return true;
 }

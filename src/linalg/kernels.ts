@@ -1,6 +1,6 @@
 // Compute kernels shared by dense.ts, scoring.ts and solvers.ts. Not re-exported by the barrel.
 // Kernels trust their inputs (the public functions validate) and allocate nothing inside their loops.
-import { arenaOf, createKernelArena, layOut, type KernelArena, type KernelExports } from "./wasm/simd.ts";
+import { borrowKernelArena, type KernelArena } from "./wasm/simd.ts";
 
 /** Rows of A packed per block (MC), shared dimension per block (KC), columns of B per block (NC). */
 const MC = 64;
@@ -155,30 +155,6 @@ export function gemmScalar(
 /** Products of at least this many multiply-adds run on the WebAssembly kernel (measured faster from n = 64: 4.4 against 2.3 GFLOP/s). */
 const WASM_GEMM_MIN_WORK = 64 * 64 * 64;
 
-/** Scratch memory the WebAssembly gemm keeps between calls: its first write to fresh memory pays a page fault per 4 kB. */
-const GEMM_SCRATCH_BYTES = 32 * 1024 * 1024;
-
-/**
- * A kernels instance whose memory is reused by every gemm call that fits in {@link GEMM_SCRATCH_BYTES}: a cache of
- * scratch memory, so it never changes a result (every value a call reads is written by that call first: the packed
- * operands with their zero padding, the copied C; padding entries of C are computed but never read back); larger
- * products get a memory of their own. Created on first use.
- */
-let gemmScratch: KernelExports | undefined;
-
-/** The arena of one gemm call: the shared scratch memory when the regions fit, else a fresh one. */
-function gemmArena(sizes: ReadonlyMap<string, number>): KernelArena | undefined {
-  const layout = layOut(sizes);
-  if (layout === undefined) return undefined;
-  if (layout.total > GEMM_SCRATCH_BYTES) return createKernelArena(sizes);
-  if (gemmScratch === undefined) {
-    const arena = createKernelArena(new Map([["scratch", GEMM_SCRATCH_BYTES - 16]]));
-    if (arena === undefined) return undefined;
-    gemmScratch = arena.kernels;
-  }
-  return arenaOf(gemmScratch, layout);
-}
-
 /** The most memory the WebAssembly gemm lays out at once (A, packed B and C); larger products stay in JavaScript. */
 const WASM_GEMM_MAX_BYTES = 512 * 1024 * 1024;
 
@@ -205,42 +181,48 @@ export function gemmWithKernels(
   const m4 = (m + 3) & ~3;
   const p4 = (p + 3) & ~3;
   if (8 * (m4 * n + n * p4 + m4 * p4) > WASM_GEMM_MAX_BYTES) return false;
-  const arena = gemmArena(new Map([["A", 8 * m4 * n], ["B", 8 * n * p4], ["C", 8 * m4 * p4]]));
+  // Every value the kernel reads is written first (the packed operands with their zero padding, the copied C; padding
+  // entries of C are computed but never read back), so the lent memory need not be zeroed.
+  const arena = borrowKernelArena(new Map([["A", 8 * m4 * n], ["B", 8 * n * p4], ["C", 8 * m4 * p4]]), { zero: false });
   if (arena === undefined) return false;
-  const Aw = arena.f64("A");
-  const Bw = arena.f64("B");
-  const Cw = arena.f64("C");
-  // The last strips' padding lanes must be zero (the scratch memory holds the previous call's values).
-  if (m4 > m) Aw.fill(0, (m4 - 4) * n, m4 * n);
-  if (p4 > p) Bw.fill(0, (p4 - 4) * n, p4 * n);
-  if (aCol <= aRow) {
+  try {
+    const Aw = arena.f64("A");
+    const Bw = arena.f64("B");
+    const Cw = arena.f64("C");
+    // The last strips' padding lanes must be zero (the scratch memory holds the previous call's values).
+    if (m4 > m) Aw.fill(0, (m4 - 4) * n, m4 * n);
+    if (p4 > p) Bw.fill(0, (p4 - 4) * n, p4 * n);
+    if (aCol <= aRow) {
+      for (let i = 0; i < m; i++) {
+        const strip = (i >> 2) * n * 4 + (i & 3);
+        for (let k = 0; k < n; k++) Aw[strip + k * 4] = A[i * aRow + k * aCol]!;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        for (let i = 0; i < m; i++) Aw[(i >> 2) * n * 4 + (i & 3) + k * 4] = A[i * aRow + k * aCol]!;
+      }
+    }
+    // Read B along its rows or its columns, whichever is contiguous (the other order thrashes the caches).
+    if (bRow <= bCol) {
+      for (let j = 0; j < p; j++) {
+        const strip = (j >> 2) * n * 4 + (j & 3);
+        for (let k = 0; k < n; k++) Bw[strip + k * 4] = B[k * bRow + j * bCol]!;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        for (let j = 0; j < p; j++) Bw[(j >> 2) * n * 4 + (j & 3) + k * 4] = B[k * bRow + j * bCol]!;
+      }
+    }
+    for (let i = 0; i < m; i++) Cw.set(C.subarray(i * p, i * p + p), i * p4);
+    const at = (name: string): number => arena.offsets.get(name)!;
+    arena.kernels.gemmF64(at("A"), at("B"), at("C"), m4, n, p4);
     for (let i = 0; i < m; i++) {
-      const strip = (i >> 2) * n * 4 + (i & 3);
-      for (let k = 0; k < n; k++) Aw[strip + k * 4] = A[i * aRow + k * aCol]!;
+      // With upperOnly the JavaScript kernel skips the tiles wholly below the diagonal (j0 + 3 < i0, that is j0 < i0).
+      const first = upperOnly ? i & ~3 : 0;
+      for (let j = first; j < p; j++) C[i * p + j] = Cw[i * p4 + j]!;
     }
-  } else {
-    for (let k = 0; k < n; k++) {
-      for (let i = 0; i < m; i++) Aw[(i >> 2) * n * 4 + (i & 3) + k * 4] = A[i * aRow + k * aCol]!;
-    }
-  }
-  // Read B along its rows or its columns, whichever is contiguous (the other order thrashes the caches).
-  if (bRow <= bCol) {
-    for (let j = 0; j < p; j++) {
-      const strip = (j >> 2) * n * 4 + (j & 3);
-      for (let k = 0; k < n; k++) Bw[strip + k * 4] = B[k * bRow + j * bCol]!;
-    }
-  } else {
-    for (let k = 0; k < n; k++) {
-      for (let j = 0; j < p; j++) Bw[(j >> 2) * n * 4 + (j & 3) + k * 4] = B[k * bRow + j * bCol]!;
-    }
-  }
-  for (let i = 0; i < m; i++) Cw.set(C.subarray(i * p, i * p + p), i * p4);
-  const at = (name: string): number => arena.offsets.get(name)!;
-  arena.kernels.gemmF64(at("A"), at("B"), at("C"), m4, n, p4);
-  for (let i = 0; i < m; i++) {
-    // With upperOnly the JavaScript kernel skips the tiles wholly below the diagonal (j0 + 3 < i0, that is j0 < i0).
-    const first = upperOnly ? i & ~3 : 0;
-    for (let j = first; j < p; j++) C[i * p + j] = Cw[i * p4 + j]!;
+  } finally {
+    arena.release();
   }
   return true;
 }

@@ -14,7 +14,7 @@ import { createGemmWorkspace, gemm, gemvF32, gemvF64 } from "./kernels.ts";
 import { assertCsr, assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
 import { createTopKWorkspace, selectTopK, type TopKWorkspace } from "./topk.ts";
 import { createKernelArena, f32Stride, kernelOption, type KernelArena, type KernelChoice } from "./wasm/simd.ts";
-import { availableThreads, createThreadedArena, type ThreadedArena } from "./wasm/threads.ts";
+import { availableThreads, openKernelArena, type ThreadedArena } from "./wasm/threads.ts";
 import type { CsrMatrix, DenseMatrix } from "./types.ts";
 
 // Called only when a score is not finite: name the factor entry responsible, or report an overflow.
@@ -476,13 +476,12 @@ export function topKWithKernels(
   const blockUsers = Math.max(2, Math.min(256, Math.floor((1 << 22) / p) & ~1));
   const mbMax = Math.min(blockUsers, m);
   const sizes = new Map([["items", 4 * p * stride], ["users", 4 * mbMax * stride], ["scores", 4 * mbMax * p]]);
-  const threaded = threads > 1 ? createThreadedArena(sizes, threads) : undefined;
-  const arena = threaded ?? createKernelArena(sizes);
-  if (arena === undefined) return false;
+  const opened = openKernelArena(sizes, new Map(), threads);
+  if (opened === undefined) return false;
   try {
-    scoreInBlocks({ fn, userFactors, itemFactors, k, exclude, result }, arena, threaded);
+    scoreInBlocks({ fn, userFactors, itemFactors, k, exclude, result }, opened.arena, opened.threaded);
   } finally {
-    threaded?.close();
+    opened.close();
   }
   return true;
 }

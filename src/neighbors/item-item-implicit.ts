@@ -23,6 +23,7 @@ import type { Recommender } from "../recommend/types.ts";
 import { checkInteractions, checkScoreBuffer } from "../recommend/contract.ts";
 import { checkFiniteValues, finiteFromJSON } from "../baselines/bias.ts";
 import { computeNeighborLists } from "./kernel.ts";
+import { availableThreads } from "../linalg/wasm/threads.ts";
 import { transformValues } from "../data/transform.ts";
 
 // Whether every stored value is the same (plain 0/1 data: nothing for a value transform to do).
@@ -73,6 +74,15 @@ export interface ItemItemImplicitOptions {
    * @defaultValue "auto"
    */
   values?: "auto" | "raw" | "binary" | "log1p";
+  /**
+   * Threads of the WebAssembly similarity kernel (Node's worker threads over one shared WebAssembly memory): the
+   * items are split among them. Each item's list does not depend on the split, so the model is the same for every
+   * thread count. Fits visiting fewer than 200 million co-rated pairs (Σ over users of their items squared) run on
+   * one thread (starting workers costs about 60 ms); where threads are unavailable (browsers, runtimes without
+   * SharedArrayBuffer) the fit runs on one.
+   * @defaultValue the available cores in Node, 1 elsewhere
+   */
+  threads?: number;
 }
 
 /**
@@ -253,6 +263,8 @@ export function fitItemItemImplicit(interactions: Interactions, options: ItemIte
   assertOneOf(fn, "options.weighting", weighting, WEIGHTINGS);
   const neighbors = options.neighbors ?? 20;
   assertInteger(fn, "options.neighbors", neighbors, 1, 2147483647);
+  const threads = options.threads ?? availableThreads();
+  assertInteger(fn, "options.threads", threads, 1, 256);
   const bm25K1 = options.bm25K1 ?? 1.2;
   assertInRange(fn, "options.bm25K1", bm25K1, 0, Number.MAX_VALUE);
   const bm25B = options.bm25B ?? 0.75;
@@ -283,6 +295,7 @@ export function fitItemItemImplicit(interactions: Interactions, options: ItemIte
     stored: neighbors,
     positiveOnly: true,
     onProgress: progressOption(fn, options.onProgress),
+    threads,
   });
   const itemCount = byItem.rows;
   const popularity = new Float64Array(itemCount);

@@ -6,7 +6,7 @@
 import type { ProgressCallback } from "../core/progress.ts";
 import type { CsrMatrix } from "../linalg/types.ts";
 import { createTopKWorkspace, selectTopK } from "../linalg/topk.ts";
-import { createKernelArena } from "../linalg/wasm/simd.ts";
+import { openKernelArena } from "../linalg/wasm/threads.ts";
 
 /**
  * How co-rated pairs are combined.
@@ -41,7 +41,17 @@ export interface KernelInput {
   readonly onProgress?: ProgressCallback | undefined;
   /** `"javascript"` keeps mode "dot" off the WebAssembly kernel (tests compare both). @defaultValue "auto" */
   readonly kernels?: "auto" | "javascript";
+  /**
+   * Threads of mode "dot"'s WebAssembly kernel (worker threads over one shared memory), used from
+   * {@link THREADED_MIN_PAIRS} co-rated pairs; every thread count gives the same lists. @defaultValue 1
+   */
+  readonly threads?: number;
+  /** Co-rated pairs from which `threads` applies (tests lower it). @defaultValue {@link THREADED_MIN_PAIRS} */
+  readonly threadedMinPairs?: number;
 }
+
+/** Co-rated pairs (Σ over raters of their entities squared) from which mode "dot" runs on the threads asked for. */
+export const THREADED_MIN_PAIRS = 200_000_000;
 
 /** Per-entity neighbour lists: entity e's neighbours are `indices[indptr[e] .. indptr[e+1])`, best first. */
 export interface NeighborArrays {
@@ -57,18 +67,21 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
   const stored = Math.max(0, Math.min(input.stored, n - 1));
   const { indptr: rp, indices: rc } = rows;
   const { indptr: cp, indices: ce } = columns;
-  // Mode "dot" accumulates on the WebAssembly kernel where it runs (same arithmetic, same order: identical lists);
-  // its accumulators and touched list then live in the kernel's memory.
-  const wasm = mode === "dot" && n > 0 && input.kernels !== "javascript" ? coRatingKernel(rows, columns, rowValues, columnValues) : undefined;
-  const count = wasm?.count ?? new Int32Array(n);
-  const prod = wasm?.prod ?? new Float64Array(n);
+  // Mode "dot" runs whole on the WebAssembly kernel where it can (same arithmetic in the same order, same ordering of
+  // the kept neighbours: identical lists).
+  if (mode === "dot" && stored > 0 && input.kernels !== "javascript") {
+    const lists = neighborListsWasm(input, stored);
+    if (lists !== undefined) return lists;
+  }
+  const count = new Int32Array(n);
+  const prod = new Float64Array(n);
   const sqA = mode === "normalized" || mode === "pearson" ? new Float64Array(n) : prod;
   const sqB = mode === "normalized" || mode === "pearson" ? new Float64Array(n) : prod;
   const sumA = mode === "pearson" ? new Float64Array(n) : prod;
   const sumB = mode === "pearson" ? new Float64Array(n) : prod;
-  const touched = wasm?.touched ?? new Int32Array(n);
-  const candidateScores = wasm?.candidateScores ?? new Float64Array(n);
-  const candidateIndex = wasm?.candidateIndex ?? new Int32Array(n);
+  const touched = new Int32Array(n);
+  const candidateScores = new Float64Array(n);
+  const candidateIndex = new Int32Array(n);
   const workspace = createTopKWorkspace(stored);
   const picked = new Int32Array(stored);
   let outIndices = new Int32Array(Math.min(n * stored, 1 << 16));
@@ -115,8 +128,6 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
           sumB[b]! += y;
         }
       }
-    } else if (wasm !== undefined) {
-      touchedCount = wasm.accumulate(a, start, end);
     } else if (mode === "dot") {
       for (let p = start; p < end; p++) {
         const c = rc[p]!;
@@ -144,15 +155,13 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
     // touched list when it is short, else (most entities touched, as on dense data) rebuild it by one ordered scan.
     const dense = touchedCount * Math.log2(touchedCount + 1) >= n;
     let candidates = 0;
-    if (wasm !== undefined && dense) {
-      candidates = wasm.collect(minSupport, shrinkage, positiveOnly);
-    } else if (!dense) {
+    if (!dense) {
       touched.subarray(0, touchedCount).sort();
     } else {
       touchedCount = 0;
       for (let b = 0; b < n; b++) if (count[b] !== 0) touched[touchedCount++] = b;
     }
-    if (!(wasm !== undefined && dense)) {
+    {
       const touchedView = touched;
       const sizeA = end - start;
       for (let t = 0; t < touchedCount; t++) {
@@ -213,56 +222,88 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
   return { indptr, indices: outIndices.slice(0, total), similarities: outSimilarities.slice(0, total) };
 }
 
-/** The co-rating accumulation of mode "dot" on the WebAssembly kernel, with its accumulators as views of its memory. */
-interface CoRatingKernel {
-  readonly count: Int32Array;
-  readonly prod: Float64Array;
-  readonly touched: Int32Array;
-  readonly candidateScores: Float64Array;
-  readonly candidateIndex: Int32Array;
-  /** Accumulates entity a's co-ratings over its entries start .. end; returns the touched count (from 0). */
-  accumulate(a: number, start: number, end: number): number;
-  /** Writes the candidates of every touched entity in ascending order and resets the accumulators; returns their count. */
-  collect(minSupport: number, shrinkage: number, positiveOnly: boolean): number;
-}
-
-/** Lays out both matrices and the accumulators in a kernels instance, or undefined where the kernels cannot run. */
-function coRatingKernel(rows: CsrMatrix, columns: CsrMatrix, rowValues: Float64Array, columnValues: Float64Array): CoRatingKernel | undefined {
+/**
+ * Mode "dot" on the WebAssembly kernel `neighborRowsDot`, rows split among `input.threads` threads by their co-rated
+ * pairs, or undefined where the kernels cannot run or the lists' slots do not fit in its memory.
+ */
+function neighborListsWasm(input: KernelInput, stored: number): NeighborArrays | undefined {
+  const { rows, columns, rowValues, columnValues, minSupport, shrinkage, positiveOnly, onProgress } = input;
   const n = rows.rows;
   const nnz = rows.indptr[n]!;
   const raters = columns.rows;
-  const arena = createKernelArena(
+  // Each row's work: the co-rated pairs it visits.
+  const work = new Float64Array(n + 1);
+  for (let a = 0; a < n; a++) {
+    let pairs = 0;
+    for (let p = rows.indptr[a]!; p < rows.indptr[a + 1]!; p++) {
+      const c = rows.indices[p]!;
+      pairs += columns.indptr[c + 1]! - columns.indptr[c]!;
+    }
+    work[a + 1] = work[a]! + pairs;
+  }
+  const threads = work[n]! >= (input.threadedMinPairs ?? THREADED_MIN_PAIRS) ? Math.max(1, input.threads ?? 1) : 1;
+  const opened = openKernelArena(
     new Map([
+      ["params", 64],
+      ["rp", 4 * (n + 1)],
       ["rc", 4 * nnz],
       ["rowValues", 8 * nnz],
       ["cp", 4 * (raters + 1)],
       ["ce", 4 * nnz],
       ["columnValues", 8 * nnz],
-      ["count", 4 * n],
-      ["prod", 8 * n],
-      ["touched", 4 * n],
-      ["candidateScores", 8 * n],
-      ["candidateIndex", 4 * n],
+      ["outScores", 8 * n * stored],
+      ["outIndices", 4 * n * stored],
+      ["outKept", 4 * n],
     ]),
+    new Map([["work", 16 * n + 12 * stored]]),
+    threads,
   );
-  if (arena === undefined) return undefined;
-  arena.i32("rc").set(rows.indices.subarray(0, nnz));
-  arena.f64("rowValues").set(rowValues.subarray(0, nnz));
-  arena.i32("cp").set(columns.indptr);
-  arena.i32("ce").set(columns.indices.subarray(0, nnz));
-  arena.f64("columnValues").set(columnValues.subarray(0, nnz));
-  const at = (name: string): number => arena.offsets.get(name)!;
-  const [rc, rv, cp, ce, cv, count, prod, touched, scores, index] = [
-    "rc", "rowValues", "cp", "ce", "columnValues", "count", "prod", "touched", "candidateScores", "candidateIndex",
-  ].map(at) as [number, number, number, number, number, number, number, number, number, number];
-  return {
-    count: arena.i32("count"),
-    prod: arena.f64("prod"),
-    touched: arena.i32("touched"),
-    candidateScores: arena.f64("candidateScores"),
-    candidateIndex: arena.i32("candidateIndex"),
-    accumulate: (a, start, end) => arena.kernels.accumulateCoRatings(a, start, end, rc, rv, cp, ce, cv, count, prod, touched, 0),
-    collect: (minSupport, shrinkage, positiveOnly) =>
-      arena.kernels.collectDotCandidates(n, count, prod, scores, index, minSupport, shrinkage, positiveOnly ? 1 : 0),
-  };
+  if (opened === undefined) return undefined;
+  const { arena, threaded } = opened;
+  try {
+    arena.i32("rp").set(rows.indptr.subarray(0, n + 1));
+    arena.i32("rc").set(rows.indices.subarray(0, nnz));
+    arena.f64("rowValues").set(rowValues.subarray(0, nnz));
+    arena.i32("cp").set(columns.indptr.subarray(0, raters + 1));
+    arena.i32("ce").set(columns.indices.subarray(0, nnz));
+    arena.f64("columnValues").set(columnValues.subarray(0, nnz));
+    const at = (name: string): number => arena.offsets.get(name)!;
+    const params = arena.i32("params");
+    params.set([at("rp"), at("rc"), at("rowValues"), at("cp"), at("ce"), at("columnValues"), at("outScores"), at("outIndices"), at("outKept"), n, stored, minSupport, positiveOnly ? 1 : 0, positiveOnly && minSupport <= 1 && shrinkage === 0 ? 1 : 0]);
+    arena.f64("params")[7] = shrinkage;
+    const parts = opened.threads;
+    // Without progress reports, one call per thread; with them, about a hundred steps over the rows.
+    const steps = onProgress === undefined ? 1 : Math.min(100, n);
+    for (let step = 0, first = 0; step < steps; step++) {
+      const last = Math.round((n * (step + 1)) / steps);
+      const calls: number[][] = [];
+      for (let t = 0, from = first; t < parts; t++) {
+        let to = from;
+        const target = work[first]! + ((work[last]! - work[first]!) * (t + 1)) / parts;
+        while (to < last && (t === parts - 1 || work[to + 1]! <= target)) to++;
+        calls.push([from, to, at("params"), at(`work${t}`)]);
+        from = to;
+      }
+      if (threaded !== undefined) threaded.run("neighborRowsDot", calls);
+      else arena.kernels.neighborRowsDot(calls[0]![0]!, calls[0]![1]!, calls[0]![2]!, calls[0]![3]!);
+      if (onProgress !== undefined) onProgress({ phase: "similarities", step: last, total: n });
+      first = last;
+    }
+    const kept = arena.i32("outKept");
+    const slotScores = arena.f64("outScores");
+    const slotIndices = arena.i32("outIndices");
+    const indptr = new Int32Array(n + 1);
+    for (let a = 0; a < n; a++) indptr[a + 1] = indptr[a]! + kept[a]!;
+    const total = indptr[n]!;
+    const indices = new Int32Array(total);
+    const similarities = new Float64Array(total);
+    for (let a = 0; a < n; a++) {
+      const from = a * stored;
+      indices.set(slotIndices.subarray(from, from + kept[a]!), indptr[a]!);
+      similarities.set(slotScores.subarray(from, from + kept[a]!), indptr[a]!);
+    }
+    return { indptr, indices, similarities };
+  } finally {
+    opened.close();
+  }
 }

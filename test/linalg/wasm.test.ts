@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createInteractions } from "../../src/data/index.ts";
 import { fitBpr, fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
+import { fitItemItemImplicit } from "../../src/neighbors/index.ts";
 import { denseMatrix, prepareFactorScoring, scoreAgainstFactors, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
-import { createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
+import { borrowKernelArena, createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
 import { createGemmWorkspace, gemmScalar, gemmWithKernels } from "../../src/linalg/kernels.ts";
 import { expectError } from "../helpers.ts";
 // @ts-expect-error: a JavaScript build script without type declarations
@@ -155,10 +156,14 @@ describe("both kernel paths give the same results", () => {
     );
   });
 
-  it("property: the neighbour kernel's co-rating accumulation gives identical lists on both paths", () => {
+  // Items up to 15 give dense rows (most items co-rated: counts skipped, one scan), up to 400 sparse ones (the
+  // touched list); negated values give similarities <= 0 and equal ones ties.
+  const neighborEntries = fc.integer({ min: 15, max: 400 }).chain((items) => fc.array(fc.record({ user: fc.integer({ min: 0, max: 12 }), item: fc.integer({ min: 0, max: items }), value: fc.integer({ min: 1, max: 9 }) }), { minLength: 2, maxLength: 120 }));
+
+  it("property: the neighbour kernel's lists are identical on both paths (dense and sparse rows, any options)", () => {
     fc.assert(
       fc.property(
-        fc.array(entry, { minLength: 2, maxLength: 90 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 2.5), fc.boolean(), fc.boolean(),
+        neighborEntries, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 2.5), fc.boolean(), fc.boolean(),
         (rows, stored, minSupport, shrinkage, positiveOnly, negate) => {
         const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, value: r.value * (negate && r.item % 3 === 0 ? -1 : 1) })));
         const input = {
@@ -171,7 +176,25 @@ describe("both kernel paths give the same results", () => {
         expect(Array.from(wasm.indices)).toEqual(Array.from(js.indices));
         expect(Array.from(wasm.similarities)).toEqual(Array.from(js.similarities));
       }),
-      { numRuns: 100 },
+      { numRuns: 150 },
+    );
+  });
+
+  it("property: the neighbour kernel on worker threads gives the one-thread lists, for any thread count", () => {
+    fc.assert(
+      fc.property(neighborEntries, fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.boolean(), (rows, threads, stored, positiveOnly) => {
+        const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, value: r.value })));
+        const input = {
+          rows: data.byItem, columns: data.byUser, rowValues: data.byItem.values, columnValues: data.byUser.values,
+          mode: "dot" as const, minSupport: 1, shrinkage: 0, stored, positiveOnly, threadedMinPairs: 0,
+        };
+        const one = computeNeighborLists(input);
+        const many = computeNeighborLists({ ...input, threads, onProgress: () => {} });
+        expect(Array.from(many.indptr)).toEqual(Array.from(one.indptr));
+        expect(Array.from(many.indices)).toEqual(Array.from(one.indices));
+        expect(Array.from(many.similarities)).toEqual(Array.from(one.similarities));
+      }),
+      { numRuns: 6 },
     );
   });
 
@@ -249,6 +272,36 @@ describe("both kernel paths give the same results", () => {
     // auto falls back to the float64 JavaScript kernels for them
     expect(fitImplicitAls(data, { values: "raw", factors: 2, regularization: 1 }).userFactors.every(Number.isFinite)).toBe(true);
     expectError(() => topKAgainstFactors(denseMatrix(1, 1, [1]), denseMatrix(1, 1, [1]), { k: 1, kernels: "fast" as never }), "E_BAD_INPUT", "topKAgainstFactors: options.kernels must be");
+  });
+
+  it("a borrowed arena is zeroed, lent to one borrower at a time, and never changes a result", () => {
+    const sizes = new Map([["a", 64], ["b", 40]]);
+    const first = borrowKernelArena(sizes, { zero: true })!;
+    first.f64("a").fill(7);
+    // While it is lent, another borrower gets a memory of its own.
+    const second = borrowKernelArena(sizes, { zero: true })!;
+    expect(second.kernels.memory).not.toBe(first.kernels.memory);
+    expect(Array.from(second.f64("a"))).toEqual(new Array(8).fill(0));
+    second.release();
+    first.release();
+    const again = borrowKernelArena(sizes, { zero: true })!;
+    expect(again.kernels.memory).toBe(first.kernels.memory);
+    expect(Array.from(again.f64("a"))).toEqual(new Array(8).fill(0));
+    again.f64("a").fill(3);
+    again.release();
+    // zero: false leaves what the previous borrower wrote (for callers that write before they read)
+    const dirty = borrowKernelArena(sizes, { zero: false })!;
+    expect(dirty.f64("a")[0]).toBe(3);
+    dirty.release();
+    // A fit whose progress callback runs other kernels meanwhile (they take fresh memories) gives the same model.
+    const data = createInteractions(Array.from({ length: 300 }, (_, q) => ({ user: `u${q % 23}`, item: `i${(q * 7) % 31}` })));
+    const quiet = fitImplicitAls(data, { factors: 5, iterations: 3, threads: 1 });
+    const busy = fitImplicitAls(data, {
+      factors: 5, iterations: 3, threads: 1,
+      onProgress: () => void fitItemItemImplicit(data, { threads: 1 }),
+    });
+    expect(Array.from(busy.userFactors)).toEqual(Array.from(quiet.userFactors));
+    expect(Array.from(busy.itemFactors)).toEqual(Array.from(quiet.itemFactors));
   });
 
   it("property: ALS on worker threads gives the same model as on one thread, for any thread count", () => {

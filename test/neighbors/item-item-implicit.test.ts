@@ -120,6 +120,8 @@ describe("fitItemItemImplicit, by hand", () => {
     expectError(() => fitItemItemImplicit(data, { weighting: "idf" as ImplicitWeighting }), "E_BAD_INPUT", 'fitItemItemImplicit: options.weighting must be one of "none", "tfidf", "bm25", got "idf"');
     expectError(() => fitItemItemImplicit(data, { neighbors: 0 }), "E_BAD_INPUT", "options.neighbors");
     expectError(() => fitItemItemImplicit(data, { bm25B: 2 }), "E_BAD_INPUT", "options.bm25B must be in [0, 1], got 2");
+    expectError(() => fitItemItemImplicit(data, { threads: 0 }), "E_BAD_INPUT", "fitItemItemImplicit: options.threads");
+    expectError(() => fitItemItemImplicit(data, { threads: 1.5 }), "E_BAD_INPUT", "fitItemItemImplicit: options.threads");
     const negative = createInteractions([{ user: "a", item: "x", value: -1 }]);
     expectError(() => fitItemItemImplicit(negative, { weighting: "bm25", values: "raw" }), "E_BAD_INPUT", 'values[0] must be >= 0 with weighting "bm25", got -1');
     expect(fitItemItemImplicit(negative).kind).toBe("item-item-implicit");

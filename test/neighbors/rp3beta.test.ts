@@ -178,6 +178,7 @@ describe("fitRp3Beta and its JSON, errors", () => {
   it("rejects bad options naming the field", () => {
     expectError(() => fitRp3Beta(data, { alpha: 0 }), "E_BAD_INPUT", "fitRp3Beta: options.alpha must be > 0, got 0");
     expectError(() => fitRp3Beta(data, { alpha: Number.POSITIVE_INFINITY }), "E_NON_FINITE", "fitRp3Beta: options.alpha must be finite, got Infinity");
+    expectError(() => fitRp3Beta(data, { threads: 0 }), "E_BAD_INPUT", "fitRp3Beta: options.threads");
     expectError(() => fitRp3Beta(data, { beta: -0.5 }), "E_BAD_INPUT", "fitRp3Beta: options.beta must be >= 0, got -0.5");
     expectError(() => fitRp3Beta(data, { neighbors: 0 }), "E_BAD_INPUT", "fitRp3Beta: options.neighbors must be an integer in [1, 2147483647], got 0");
     expectError(() => fitRp3Beta(data, { neighbors: 2.5 }), "E_BAD_INPUT", "fitRp3Beta: options.neighbors must be an integer");

@@ -511,45 +511,242 @@
         (local.set $kk (i32.add (local.get $kk) (i32.const 256)))
         (br $kkLoop))))
 
-  ;; The co-rating accumulation of the neighbour similarity kernel (src/neighbors/kernel.ts, mode "dot") for entity a:
-  ;; for each rater c of a (entries start .. end of rows: indices rc, values rowValues) and each other entity b rated by
-  ;; c (columns: indptr cp, indices ce, values columnValues), count[b] += 1 and prod[b] += x · y, listing each b the
-  ;; first time it is touched. The JavaScript loop's arithmetic in its order. Returns the new length of `touched`.
-  (func (export "accumulateCoRatings")
-      (param $a i32) (param $start i32) (param $end i32) (param $rc i32) (param $rowValues i32) (param $cp i32)
-      (param $ce i32) (param $columnValues i32) (param $count i32) (param $prod i32) (param $touched i32)
-      (param $touchedCount i32) (result i32)
-    (local $p i32) (local $c i32) (local $x f64) (local $q i32) (local $qEnd i32) (local $b i32) (local $countAt i32)
-    (local $n i32) (local $prodAt i32)
-    (local.set $p (local.get $start))
-    (block $raters
-      (loop $raterLoop
-        (br_if $raters (i32.ge_s (local.get $p) (local.get $end)))
-        (local.set $c (i32.load (i32.add (local.get $rc) (i32.shl (local.get $p) (i32.const 2)))))
-        (local.set $x (f64.load (i32.add (local.get $rowValues) (i32.shl (local.get $p) (i32.const 3)))))
-        (local.set $q (i32.load (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
-        (local.set $qEnd (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
-        (block $entities
-          (loop $entityLoop
-            (br_if $entities (i32.ge_s (local.get $q) (local.get $qEnd)))
-            (local.set $b (i32.load (i32.add (local.get $ce) (i32.shl (local.get $q) (i32.const 2)))))
-            (if (i32.ne (local.get $b) (local.get $a))
-              (then
-                (local.set $countAt (i32.add (local.get $count) (i32.shl (local.get $b) (i32.const 2))))
-                (local.set $n (i32.load (local.get $countAt)))
-                (if (i32.eqz (local.get $n))
-                  (then
-                    (i32.store (i32.add (local.get $touched) (i32.shl (local.get $touchedCount) (i32.const 2))) (local.get $b))
-                    (local.set $touchedCount (i32.add (local.get $touchedCount) (i32.const 1)))))
-                (i32.store (local.get $countAt) (i32.add (local.get $n) (i32.const 1)))
+  ;; (score, index) ordering of the neighbour heaps: true when entry 1 ranks below entry 2 (lower score, or the same
+  ;; score and a higher index), so that every candidate order gives the same lists.
+  (func $ranksBelow (param $s1 f64) (param $i1 i32) (param $s2 f64) (param $i2 i32) (result i32)
+    (i32.or (f64.lt (local.get $s1) (local.get $s2))
+      (i32.and (f64.eq (local.get $s1) (local.get $s2)) (i32.gt_s (local.get $i1) (local.get $i2)))))
+
+  ;; Places (s, b) at the root of the min-heap (heapScores, heapIndices) of `size` entries and sifts it down.
+  (func $siftDown (param $heapScores i32) (param $heapIndices i32) (param $size i32) (param $s f64) (param $b i32)
+    (local $pos i32) (local $child i32) (local $right i32)
+    (block $placed
+      (loop $down
+        (local.set $child (i32.add (i32.shl (local.get $pos) (i32.const 1)) (i32.const 1)))
+        (br_if $placed (i32.ge_s (local.get $child) (local.get $size)))
+        (local.set $right (i32.add (local.get $child) (i32.const 1)))
+        (if (i32.lt_s (local.get $right) (local.get $size))
+          (then
+            (if (call $ranksBelow
+                  (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $right) (i32.const 3))))
+                  (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $right) (i32.const 2))))
+                  (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $child) (i32.const 3))))
+                  (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $child) (i32.const 2)))))
+              (then (local.set $child (local.get $right))))))
+        (br_if $placed (i32.eqz (call $ranksBelow
+          (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $child) (i32.const 3))))
+          (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $child) (i32.const 2))))
+          (local.get $s) (local.get $b))))
+        (f64.store (i32.add (local.get $heapScores) (i32.shl (local.get $pos) (i32.const 3)))
+          (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $child) (i32.const 3)))))
+        (i32.store (i32.add (local.get $heapIndices) (i32.shl (local.get $pos) (i32.const 2)))
+          (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $child) (i32.const 2)))))
+        (local.set $pos (local.get $child))
+        (br $down)))
+    (f64.store (i32.add (local.get $heapScores) (i32.shl (local.get $pos) (i32.const 3))) (local.get $s))
+    (i32.store (i32.add (local.get $heapIndices) (i32.shl (local.get $pos) (i32.const 2))) (local.get $b)))
+
+  ;; Offers (s, b) to the min-heap of at most k entries holding `size`: added while it has room, else it replaces the
+  ;; root when the root ranks below it. Returns the new size.
+  (func $heapPush (param $heapScores i32) (param $heapIndices i32) (param $size i32) (param $k i32) (param $s f64)
+      (param $b i32) (result i32)
+    (local $pos i32) (local $parent i32)
+    (if (i32.lt_s (local.get $size) (local.get $k))
+      (then
+        (local.set $pos (local.get $size))
+        (block $placed
+          (loop $up
+            (br_if $placed (i32.eqz (local.get $pos)))
+            (local.set $parent (i32.shr_s (i32.sub (local.get $pos) (i32.const 1)) (i32.const 1)))
+            (br_if $placed (i32.eqz (call $ranksBelow (local.get $s) (local.get $b)
+              (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $parent) (i32.const 3))))
+              (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $parent) (i32.const 2)))))))
+            (f64.store (i32.add (local.get $heapScores) (i32.shl (local.get $pos) (i32.const 3)))
+              (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $parent) (i32.const 3)))))
+            (i32.store (i32.add (local.get $heapIndices) (i32.shl (local.get $pos) (i32.const 2)))
+              (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $parent) (i32.const 2)))))
+            (local.set $pos (local.get $parent))
+            (br $up)))
+        (f64.store (i32.add (local.get $heapScores) (i32.shl (local.get $pos) (i32.const 3))) (local.get $s))
+        (i32.store (i32.add (local.get $heapIndices) (i32.shl (local.get $pos) (i32.const 2))) (local.get $b))
+        (return (i32.add (local.get $size) (i32.const 1)))))
+    (if (call $ranksBelow (f64.load (local.get $heapScores)) (i32.load (local.get $heapIndices)) (local.get $s) (local.get $b))
+      (then (call $siftDown (local.get $heapScores) (local.get $heapIndices) (local.get $size) (local.get $s) (local.get $b))))
+    (local.get $size))
+
+  ;; The neighbour lists of rows first .. last of the similarity kernel's mode "dot" (src/neighbors/kernel.ts): for
+  ;; each row a, prod[b] = Σ x · y over the co-rated pairs (each rater c of a, each other entity b rated by c; the
+  ;; JavaScript loop's arithmetic in its order), then the best k entities b by (similarity, lower index first), best
+  ;; first, where similarity = prod[b] · (s − 1) / (s − 1 + λ) when λ > 0 (s = the pairs' count), kept when s ≥ minSupport,
+  ;; not NaN and (when positiveOnly) > 0. Row a's list goes to slots a·k .. a·k + kept of outScores / outIndices, its
+  ;; length to outKept[a].
+  ;; params (i32 fields, bytes): 0 rp, 4 rc, 8 rowValues, 12 cp, 16 ce, 20 columnValues, 24 outScores, 28 outIndices,
+  ;;   32 outKept, 36 n, 40 k, 44 minSupport, 48 positiveOnly, 52 productsOnly (1 when positiveOnly, minSupport ≤ 1 and
+  ;;   λ = 0: a row that visits at least n / 2 pairs then skips the counts and the touched list, and its candidates are
+  ;;   the entities with prod > 0, found by one scan); f64 at 56 shrinkage λ. Shared by every thread.
+  ;; work (one per thread, zero on entry and on exit): prod f64[n], count i32[n], touched i32[n], heap scores f64[k],
+  ;;   heap indices i32[k].
+  (func (export "neighborRowsDot") (param $first i32) (param $last i32) (param $params i32) (param $work i32)
+    (local $rp i32) (local $rc i32) (local $rowValues i32) (local $cp i32) (local $ce i32) (local $columnValues i32)
+    (local $outScores i32) (local $outIndices i32) (local $outKept i32) (local $n i32) (local $k i32)
+    (local $minSupport i32) (local $positiveOnly i32) (local $shrinkage f64)
+    (local $prod i32) (local $count i32) (local $touched i32) (local $heapScores i32) (local $heapIndices i32)
+    (local $a i32) (local $p i32) (local $end i32) (local $c i32) (local $x f64) (local $q i32) (local $qEnd i32)
+    (local $b i32) (local $countAt i32) (local $prodAt i32) (local $support i32) (local $touchedCount i32) (local $t i32)
+    (local $size i32) (local $similarity f64) (local $pos i32) (local $base i32) (local $productsOnly i32)
+    (local $pairs i32)
+    (local.set $rp (i32.load (local.get $params)))
+    (local.set $rc (i32.load offset=4 (local.get $params)))
+    (local.set $rowValues (i32.load offset=8 (local.get $params)))
+    (local.set $cp (i32.load offset=12 (local.get $params)))
+    (local.set $ce (i32.load offset=16 (local.get $params)))
+    (local.set $columnValues (i32.load offset=20 (local.get $params)))
+    (local.set $outScores (i32.load offset=24 (local.get $params)))
+    (local.set $outIndices (i32.load offset=28 (local.get $params)))
+    (local.set $outKept (i32.load offset=32 (local.get $params)))
+    (local.set $n (i32.load offset=36 (local.get $params)))
+    (local.set $k (i32.load offset=40 (local.get $params)))
+    (local.set $minSupport (i32.load offset=44 (local.get $params)))
+    (local.set $positiveOnly (i32.load offset=48 (local.get $params)))
+    (local.set $productsOnly (i32.load offset=52 (local.get $params)))
+    (local.set $shrinkage (f64.load offset=56 (local.get $params)))
+    (local.set $prod (local.get $work))
+    (local.set $count (i32.add (local.get $work) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $touched (i32.add (local.get $count) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $heapScores (i32.add (local.get $touched) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $heapIndices (i32.add (local.get $heapScores) (i32.shl (local.get $k) (i32.const 3))))
+    (local.set $a (local.get $first))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $a) (local.get $last)))
+        (local.set $touchedCount (i32.const 0))
+        (local.set $size (i32.const 0))
+        (local.set $p (i32.load (i32.add (local.get $rp) (i32.shl (local.get $a) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $rp) (i32.shl (local.get $a) (i32.const 2)))))
+        (local.set $pairs (i32.const 0))
+        (if (local.get $productsOnly)
+          (then
+            (loop $count
+              (if (i32.lt_s (local.get $p) (local.get $end))
+                (then
+                  (local.set $c (i32.load (i32.add (local.get $rc) (i32.shl (local.get $p) (i32.const 2)))))
+                  (local.set $pairs (i32.add (local.get $pairs)
+                    (i32.sub (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2))))
+                      (i32.load (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br $count))))
+            (local.set $p (i32.load (i32.add (local.get $rp) (i32.shl (local.get $a) (i32.const 2)))))))
+        (if (i32.and (local.get $productsOnly) (i32.ge_u (local.get $pairs) (i32.shr_u (local.get $n) (i32.const 1))))
+          (then
+            ;; a dense row: products only, then one scan of every entity
+            (block $denseRaters
+              (loop $denseRaterLoop
+                (br_if $denseRaters (i32.ge_s (local.get $p) (local.get $end)))
+                (local.set $c (i32.load (i32.add (local.get $rc) (i32.shl (local.get $p) (i32.const 2)))))
+                (local.set $x (f64.load (i32.add (local.get $rowValues) (i32.shl (local.get $p) (i32.const 3)))))
+                (local.set $q (i32.load (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
+                (local.set $qEnd (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
+                (block $denseEntities
+                  (loop $denseEntityLoop
+                    (br_if $denseEntities (i32.ge_s (local.get $q) (local.get $qEnd)))
+                    (local.set $b (i32.load (i32.add (local.get $ce) (i32.shl (local.get $q) (i32.const 2)))))
+                    (if (i32.ne (local.get $b) (local.get $a))
+                      (then
+                        (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
+                        (f64.store (local.get $prodAt) (f64.add (f64.load (local.get $prodAt))
+                          (f64.mul (local.get $x) (f64.load (i32.add (local.get $columnValues) (i32.shl (local.get $q) (i32.const 3)))))))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                    (br $denseEntityLoop)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $denseRaterLoop)))
+            (local.set $b (i32.const 0))
+            (block $scanned
+              (loop $scan
+                (br_if $scanned (i32.ge_s (local.get $b) (local.get $n)))
                 (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
-                (f64.store (local.get $prodAt) (f64.add (f64.load (local.get $prodAt))
-                  (f64.mul (local.get $x) (f64.load (i32.add (local.get $columnValues) (i32.shl (local.get $q) (i32.const 3)))))))))
-            (local.set $q (i32.add (local.get $q) (i32.const 1)))
-            (br $entityLoop)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $raterLoop)))
-    (local.get $touchedCount))
+                (local.set $similarity (f64.load (local.get $prodAt)))
+                (f64.store (local.get $prodAt) (f64.const 0))
+                (if (f64.gt (local.get $similarity) (f64.const 0))
+                  (then
+                    (if (i32.eqz (i32.and (i32.eq (local.get $size) (local.get $k))
+                          (f64.lt (local.get $similarity) (f64.load (local.get $heapScores)))))
+                      (then
+                        (local.set $size (call $heapPush (local.get $heapScores) (local.get $heapIndices) (local.get $size)
+                          (local.get $k) (local.get $similarity) (local.get $b)))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $scan))))
+          (else
+        ;; accumulate over the co-rated pairs
+        (block $raters
+          (loop $raterLoop
+            (br_if $raters (i32.ge_s (local.get $p) (local.get $end)))
+            (local.set $c (i32.load (i32.add (local.get $rc) (i32.shl (local.get $p) (i32.const 2)))))
+            (local.set $x (f64.load (i32.add (local.get $rowValues) (i32.shl (local.get $p) (i32.const 3)))))
+            (local.set $q (i32.load (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
+            (local.set $qEnd (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $c) (i32.const 2)))))
+            (block $entities
+              (loop $entityLoop
+                (br_if $entities (i32.ge_s (local.get $q) (local.get $qEnd)))
+                (local.set $b (i32.load (i32.add (local.get $ce) (i32.shl (local.get $q) (i32.const 2)))))
+                (if (i32.ne (local.get $b) (local.get $a))
+                  (then
+                    (local.set $countAt (i32.add (local.get $count) (i32.shl (local.get $b) (i32.const 2))))
+                    (local.set $support (i32.load (local.get $countAt)))
+                    (if (i32.eqz (local.get $support))
+                      (then
+                        (i32.store (i32.add (local.get $touched) (i32.shl (local.get $touchedCount) (i32.const 2))) (local.get $b))
+                        (local.set $touchedCount (i32.add (local.get $touchedCount) (i32.const 1)))))
+                    (i32.store (local.get $countAt) (i32.add (local.get $support) (i32.const 1)))
+                    (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
+                    (f64.store (local.get $prodAt) (f64.add (f64.load (local.get $prodAt))
+                      (f64.mul (local.get $x) (f64.load (i32.add (local.get $columnValues) (i32.shl (local.get $q) (i32.const 3)))))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $entityLoop)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $raterLoop)))
+        ;; the best k of the touched entities (any order: the heap's ordering is total), accumulators reset
+        (local.set $t (i32.const 0))
+        (block $candidatesDone
+          (loop $candidates
+            (br_if $candidatesDone (i32.ge_s (local.get $t) (local.get $touchedCount)))
+            (local.set $b (i32.load (i32.add (local.get $touched) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $countAt (i32.add (local.get $count) (i32.shl (local.get $b) (i32.const 2))))
+            (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
+            (local.set $support (i32.load (local.get $countAt)))
+            (local.set $similarity (f64.load (local.get $prodAt)))
+            (i32.store (local.get $countAt) (i32.const 0))
+            (f64.store (local.get $prodAt) (f64.const 0))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br_if $candidates (i32.lt_s (local.get $support) (local.get $minSupport)))
+            (if (f64.gt (local.get $shrinkage) (f64.const 0))
+              (then
+                (local.set $similarity (f64.mul (local.get $similarity)
+                  (f64.div (f64.convert_i32_s (i32.sub (local.get $support) (i32.const 1)))
+                    (f64.add (f64.convert_i32_s (i32.sub (local.get $support) (i32.const 1))) (local.get $shrinkage)))))))
+            (br_if $candidates (f64.ne (local.get $similarity) (local.get $similarity)))
+            (br_if $candidates (i32.and (local.get $positiveOnly) (f64.le (local.get $similarity) (f64.const 0))))
+            ;; most candidates rank below a full heap's root: one comparison
+            (br_if $candidates (i32.and (i32.eq (local.get $size) (local.get $k))
+              (f64.lt (local.get $similarity) (f64.load (local.get $heapScores)))))
+            (local.set $size (call $heapPush (local.get $heapScores) (local.get $heapIndices) (local.get $size) (local.get $k)
+              (local.get $similarity) (local.get $b)))
+            (br $candidates)))))
+        ;; heap sort into the row's slots, best first
+        (i32.store (i32.add (local.get $outKept) (i32.shl (local.get $a) (i32.const 2))) (local.get $size))
+        (local.set $base (i32.mul (local.get $a) (local.get $k)))
+        (block $sorted
+          (loop $pop
+            (br_if $sorted (i32.eqz (local.get $size)))
+            (local.set $size (i32.sub (local.get $size) (i32.const 1)))
+            (local.set $pos (i32.add (local.get $base) (local.get $size)))
+            (f64.store (i32.add (local.get $outScores) (i32.shl (local.get $pos) (i32.const 3))) (f64.load (local.get $heapScores)))
+            (i32.store (i32.add (local.get $outIndices) (i32.shl (local.get $pos) (i32.const 2))) (i32.load (local.get $heapIndices)))
+            (call $siftDown (local.get $heapScores) (local.get $heapIndices) (local.get $size)
+              (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $size) (i32.const 3))))
+              (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $size) (i32.const 2)))))
+            (br $pop)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $rows))))
 
   ;; out[i] = T_i · u (float32) for i < rows, T rows × stride floats: one pass over the table, two rows at a time with
   ;; two accumulators each, so it runs near the memory's read bandwidth.
@@ -596,43 +793,6 @@
       (then
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
           (call $dotF32 (i32.add (local.get $T) (i32.mul (local.get $i) (local.get $bytes))) (local.get $u) (local.get $bytes))))))
-
-  ;; The candidates of entity a in the neighbour kernel's mode "dot" after accumulateCoRatings, for a dense touched set:
-  ;; every entity b < n with count[b] > 0 in ascending order, its similarity prod[b] shrunk by (s − 1) / (s − 1 + λ)
-  ;; when λ > 0 (s = count[b]), kept when s ≥ minSupport, not NaN and (unless positiveOnly is 0) > 0; count and prod
-  ;; are reset to 0. The JavaScript loop's arithmetic. Returns the number of candidates written.
-  (func (export "collectDotCandidates")
-      (param $n i32) (param $count i32) (param $prod i32) (param $scores i32) (param $index i32) (param $minSupport i32)
-      (param $shrinkage f64) (param $positiveOnly i32) (result i32)
-    (local $b i32) (local $support i32) (local $similarity f64) (local $kept i32) (local $countAt i32) (local $prodAt i32)
-    (local.set $b (i32.const 0))
-    (block $done
-      (loop $entities
-        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (local.set $countAt (i32.add (local.get $count) (i32.shl (local.get $b) (i32.const 2))))
-        (local.set $support (i32.load (local.get $countAt)))
-        (if (local.get $support)
-          (then
-            (local.set $prodAt (i32.add (local.get $prod) (i32.shl (local.get $b) (i32.const 3))))
-            (local.set $similarity (f64.load (local.get $prodAt)))
-            (i32.store (local.get $countAt) (i32.const 0))
-            (f64.store (local.get $prodAt) (f64.const 0))
-            (if (i32.ge_s (local.get $support) (local.get $minSupport))
-              (then
-                (if (f64.gt (local.get $shrinkage) (f64.const 0))
-                  (then
-                    (local.set $similarity (f64.mul (local.get $similarity)
-                      (f64.div (f64.convert_i32_s (i32.sub (local.get $support) (i32.const 1)))
-                        (f64.add (f64.convert_i32_s (i32.sub (local.get $support) (i32.const 1))) (local.get $shrinkage)))))))
-                (if (i32.and (f64.eq (local.get $similarity) (local.get $similarity))
-                      (i32.or (i32.eqz (local.get $positiveOnly)) (f64.gt (local.get $similarity) (f64.const 0))))
-                  (then
-                    (f64.store (i32.add (local.get $scores) (i32.shl (local.get $kept) (i32.const 3))) (local.get $similarity))
-                    (i32.store (i32.add (local.get $index) (i32.shl (local.get $kept) (i32.const 2))) (local.get $b))
-                    (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))))))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $entities)))
-    (local.get $kept))
 
   ;; BPR's SGD steps (Rendle et al. 2009), float64, for `count` sampled triples (u, i, j) at `samples` (i32 × 3 each):
   ;; the JavaScript bprStep's operations in its order (f64x2 lanes hold the even and odd terms of the dot product), so

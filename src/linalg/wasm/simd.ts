@@ -34,14 +34,7 @@ export interface KernelExports {
   gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number): void;
   gemvF32(T: number, rows: number, stride: number, u: number, out: number): void;
   bprSteps(P: number, Q: number, bias: number, stride: number, samples: number, count: number, lr: number, reg: number): void;
-  accumulateCoRatings(
-    a: number, start: number, end: number, rc: number, rowValues: number, cp: number, ce: number, columnValues: number,
-    count: number, prod: number, touched: number, touchedCount: number,
-  ): number;
-  collectDotCandidates(
-    n: number, count: number, prod: number, scores: number, index: number, minSupport: number, shrinkage: number,
-    positiveOnly: number,
-  ): number;
+  neighborRowsDot(first: number, last: number, params: number, work: number): void;
   mfSgdEpoch(
     P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
@@ -155,6 +148,60 @@ export function createKernelArena(sizes: ReadonlyMap<string, number>): KernelAre
     return undefined; // the runtime refused the memory: the JavaScript kernels need less at once
   }
   return arenaOf(kernels, layout);
+}
+
+/** The most memory the reused kernels instance of {@link borrowKernelArena} holds; larger layouts get their own. */
+const REUSED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One kernels instance whose memory is lent to one computation at a time: a cache of scratch memory, since the first
+ * write to fresh WebAssembly memory pays a page fault per 4 kB (on these virtual machines about 5 ms for a 3 MB
+ * fit). It never changes a result: a borrower sees its regions zeroed (or, when it writes every value it reads before
+ * reading it, as the previous borrower left them), exactly what a fresh memory would hold.
+ */
+let reused: { kernels: KernelExports; busy: boolean } | undefined;
+
+/** A {@link KernelArena} lent by {@link borrowKernelArena}; `release` gives it back (a no-op for a fresh arena). */
+export interface BorrowedArena extends KernelArena {
+  release(): void;
+}
+
+/**
+ * {@link createKernelArena} on the reused instance's memory when it is free and the regions fit in
+ * {@link REUSED_BYTES}, else on a fresh one. `zero: false` leaves the regions as the previous borrower left them:
+ * only for callers that write every value before they read it. Release it when done (also on error); a borrower that
+ * runs code which may borrow again (a progress callback) simply makes that code take a fresh arena meanwhile.
+ */
+export function borrowKernelArena(sizes: ReadonlyMap<string, number>, options: { zero: boolean }): BorrowedArena | undefined {
+  const layout = layOut(sizes);
+  if (layout === undefined) return undefined;
+  if (layout.total > REUSED_BYTES || reused?.busy === true) {
+    const arena = createKernelArena(sizes);
+    return arena === undefined ? undefined : { ...arena, release() {} };
+  }
+  if (reused === undefined) {
+    const arena = createKernelArena(new Map([["scratch", layout.total]]));
+    if (arena === undefined) return undefined;
+    reused = { kernels: arena.kernels, busy: false };
+  }
+  const { kernels } = reused;
+  const pages = Math.ceil(layout.total / PAGE);
+  const current = kernels.memory.buffer.byteLength / PAGE;
+  try {
+    if (pages > current) kernels.memory.grow(pages - current);
+  } catch {
+    const arena = createKernelArena(sizes);
+    return arena === undefined ? undefined : { ...arena, release() {} };
+  }
+  if (options.zero) new Uint8Array(kernels.memory.buffer, 0, layout.total).fill(0);
+  const lent = reused;
+  lent.busy = true;
+  return {
+    ...arenaOf(kernels, layout),
+    release() {
+      lent.busy = false;
+    },
+  };
 }
 
 /** Byte offsets (16-byte aligned, from 16) and lengths of named regions, or undefined beyond WebAssembly's 4 GiB. */

@@ -9,7 +9,7 @@
 // started by createThreadedArena, stopped by close().
 import { NextbestError } from "../../core/errors.ts";
 import { SHARED_KERNELS_WASM_BASE64 } from "./kernels-shared-wasm.ts";
-import { arenaOf, compileModule, layOut, PAGE, type KernelArena, type KernelExports, type WasmMemory, type WasmModule } from "./simd.ts";
+import { arenaOf, borrowKernelArena, compileModule, layOut, PAGE, type KernelArena, type KernelExports, type WasmMemory, type WasmModule } from "./simd.ts";
 
 declare const WebAssembly: {
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
@@ -30,7 +30,7 @@ interface NodeOs {
 }
 
 /** The kernels a worker can run, by command number. */
-const COMMANDS = ["alsConjugateGradientRows", "scoreChunkedF32"] as const;
+const COMMANDS = ["alsConjugateGradientRows", "scoreChunkedF32", "neighborRowsDot"] as const;
 
 /** A kernel a worker can run. */
 export type ThreadCommand = (typeof COMMANDS)[number];
@@ -184,4 +184,36 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
     },
     close: stop,
   };
+}
+
+/** The arena of one computation from {@link openKernelArena}. */
+export interface ComputationArena {
+  readonly arena: KernelArena;
+  /** The threaded arena when workers run, else undefined (one thread). */
+  readonly threaded: ThreadedArena | undefined;
+  /** Threads in all: `threaded.threads`, or 1. */
+  readonly threads: number;
+  /** Stops the workers or gives the borrowed memory back; call it once, also on error. */
+  close(): void;
+}
+
+/**
+ * The memory of one computation: `shared` regions, plus each `perThread` region once per thread (named with the
+ * thread's number: `scratch0`, `scratch1`, ...). With `threads` > 1 a threaded arena when its workers start, else a
+ * borrowed one-thread arena (zeroed) holding the thread-0 regions; undefined where the kernels cannot run here.
+ */
+export function openKernelArena(
+  shared: ReadonlyMap<string, number>,
+  perThread: ReadonlyMap<string, number>,
+  threads: number,
+): ComputationArena | undefined {
+  const sizes = (count: number): Map<string, number> => {
+    const all = new Map(shared);
+    for (let t = 0; t < count; t++) for (const [name, bytes] of perThread) all.set(`${name}${t}`, bytes);
+    return all;
+  };
+  const threaded = threads > 1 ? createThreadedArena(sizes(threads), threads) : undefined;
+  if (threaded !== undefined) return { arena: threaded, threaded, threads: threaded.threads, close: () => threaded.close() };
+  const lent = borrowKernelArena(sizes(1), { zero: true });
+  return lent === undefined ? undefined : { arena: lent, threaded: undefined, threads: 1, close: () => lent.release() };
 }
