@@ -109,8 +109,9 @@ export interface ImplicitAlsOptions {
   /**
    * Threads of the WebAssembly conjugate-gradient solver (Node's worker threads over one shared WebAssembly memory):
    * each half-iteration's rows are split among them. Rows are solved independently, so the model is the same for
-   * every thread count. Fits with fewer than 200,000 interactions run on one thread (starting workers costs more);
-   * where threads are unavailable (browsers, runtimes without SharedArrayBuffer) the fit runs on one.
+   * every thread count. Fits with fewer than 50,000 interactions run on one thread; the workers start once per process
+   * (about 60 ms each) and stay, idle, for later fits. Where threads are unavailable (browsers, runtimes without
+   * SharedArrayBuffer) the fit runs on one.
    * @defaultValue the available cores in Node, 1 elsewhere
    */
   threads?: number;
@@ -343,7 +344,7 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Fits with fewer interactions run on one thread: starting workers (tens of milliseconds) would cost more. */
-const THREADED_MIN_INTERACTIONS = 200_000;
+const THREADED_MIN_INTERACTIONS = 50_000;
 
 /** Confidences below this leave float32 arithmetic far from overflow (products of a few of them stay finite). */
 const FLOAT32_SAFE = 1e30;

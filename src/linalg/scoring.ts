@@ -292,8 +292,8 @@ export interface TopKAgainstFactorsOptions {
   /**
    * Threads of the WebAssembly scoring (Node worker threads over one shared memory; each scores a block's users against
    * its share of the items, the calling thread selects the top k). Every score is computed the same way whatever the split, so the
-   * result does not depend on it. Products under 500 million multiply-adds use one thread (starting workers costs
-   * more); browsers and runtimes without SharedArrayBuffer use one.
+   * result does not depend on it. Products under 100 million multiply-adds use one thread (the workers start once per
+   * process, about 60 ms each, and stay idle for later calls); browsers and runtimes without SharedArrayBuffer use one.
    * @defaultValue the available cores in Node, 1 elsewhere
    */
   threads?: number;
@@ -446,7 +446,7 @@ function selectUserTopK(
 }
 
 /** Products (users · items · factors) from which the WebAssembly scoring starts worker threads. */
-const THREADED_MIN_WORK = 500_000_000;
+const THREADED_MIN_WORK = 100_000_000;
 
 /** Items per chunk of the WebAssembly scoring: a chunk of the item table (items × stride floats) stays in L2. */
 const ITEM_CHUNK = 1024;

@@ -51,7 +51,7 @@ export interface KernelInput {
 }
 
 /** Co-rated pairs (Σ over raters of their entities squared) from which mode "dot" runs on the threads asked for. */
-export const THREADED_MIN_PAIRS = 200_000_000;
+export const THREADED_MIN_PAIRS = 20_000_000;
 
 /** Per-entity neighbour lists: entity e's neighbours are `indices[indptr[e] .. indptr[e+1])`, best first. */
 export interface NeighborArrays {

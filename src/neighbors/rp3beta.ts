@@ -61,9 +61,9 @@ export interface Rp3BetaOptions {
   /**
    * Threads of the WebAssembly similarity kernel (Node's worker threads over one shared WebAssembly memory): the
    * items are split among them. Each item's list does not depend on the split, so the model is the same for every
-   * thread count. Fits visiting fewer than 200 million co-rated pairs (Σ over users of their items squared) run on
-   * one thread (starting workers costs about 60 ms); where threads are unavailable (browsers, runtimes without
-   * SharedArrayBuffer) the fit runs on one.
+   * thread count. Fits visiting fewer than 20 million co-rated pairs (Σ over users of their items squared) run on
+   * one thread; the workers start once per process (about 60 ms each) and stay, idle, for later fits. Where threads
+   * are unavailable (browsers, runtimes without SharedArrayBuffer) the fit runs on one.
    * @defaultValue the available cores in Node, 1 elsewhere
    */
   threads?: number;

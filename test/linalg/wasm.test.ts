@@ -326,6 +326,29 @@ describe("both kernel paths give the same results", () => {
     );
   });
 
+  it("worker threads are kept between computations, and a nested threaded computation gets workers of its own", () => {
+    const data = createInteractions(Array.from({ length: 400 }, (_, q) => ({ user: `u${q % 29}`, item: `i${(q * 11) % 37}`, value: 1 + (q % 3) })));
+    const neighbors = { rows: data.byItem, columns: data.byUser, rowValues: data.byItem.values, columnValues: data.byUser.values, mode: "dot" as const, minSupport: 1, shrinkage: 0, stored: 4, positiveOnly: true, threadedMinPairs: 0 };
+    const alone = computeNeighborLists({ ...neighbors, threads: 1 });
+    const solve = (afterIteration?: () => void) => {
+      const X = Float64Array.from({ length: data.users.ids.length * 3 }, (_, q) => Math.sin(q) * 0.1);
+      const Y = Float64Array.from({ length: data.items.ids.length * 3 }, (_, q) => Math.cos(q) * 0.1);
+      expect(conjugateGradientAlsWasm({ X, Y, f: 3, byUser: data.byUser, byItem: data.byItem, alpha: 1, regularization: 0.3, iterations: 3, steps: 2, afterIteration }, 2)).toBe(true);
+      return [...X, ...Y];
+    };
+    const quiet = solve();
+    const nested: number[][] = [];
+    const busy = solve(() => {
+      const lists = computeNeighborLists({ ...neighbors, threads: 2 });
+      nested.push(Array.from(lists.indices));
+    });
+    expect(busy).toEqual(quiet);
+    expect(nested).toHaveLength(3);
+    for (const indices of nested) expect(indices).toEqual(Array.from(alone.indices));
+    // and the kept workers serve the next computation
+    expect(Array.from(computeNeighborLists({ ...neighbors, threads: 2 }).indices)).toEqual(Array.from(alone.indices));
+  });
+
   it("property: top-k scoring on worker threads gives the one-thread result, for any thread count", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 3 }), fc.integer({ min: 0, max: 99 }), (m, n, f, threads, seed) => {
