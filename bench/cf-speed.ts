@@ -168,6 +168,8 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       const equalAls = { factors: 64, iterations: 15, regularization: ours.regularization, alpha: 1, cg_steps: ours.hyperparameters.conjugateGradientSteps };
       timedRows(rows, "als-ml100k-fit-seconds", "s", implicitPeer && "implicit ALS, 1 thread (same settings)",
         await interleaved(5, () => fitImplicitAls(implicitData, { factors: 64, iterations: 15, threads: 1 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: equalAls, threads: 1 }))));
+      timedRows(rows, "als-ml100k-fit-seconds-2-threads", "s", implicitPeer && "implicit ALS, 1 thread (same settings)",
+        await interleaved(5, () => fitImplicitAls(implicitData, { factors: 64, iterations: 15, threads: 2 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: equalAls, threads: 1 }))));
       timedRows(rows, "als-ml100k-default-fit-seconds", "s", implicitPeer && "implicit ALS, 1 thread (its defaults)",
         await interleaved(5, () => fitImplicitAls(implicitData, { threads: 1 }), implicitPeer && (() => implicitPeer.run({ cmd: "als_fit", data: "ml100k", params: {}, threads: 1 }))));
       rows.push({ name: "als-ml100k-cholesky-fit-seconds", value: timeOurs(() => fitImplicitAls(implicitData, { factors: 64, iterations: 15, solver: "cholesky" })).wall, unit: "s wall" });
@@ -194,8 +196,11 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       }
 
       // Item-item cosine, K = 20, on the same 100,000 interactions.
+      const knnPeer = implicitPeer && (() => implicitPeer.run({ cmd: "item_knn_fit", data: "ml100k", kind: "cosine", K: 20, threads: 1 }));
       timedRows(rows, "item-knn-fit-seconds", "s", implicitPeer && "implicit CosineRecommender K=20, 1 thread",
-        await interleaved(5, () => fitItemItemImplicit(implicitData, { neighbors: 20 }), implicitPeer && (() => implicitPeer.run({ cmd: "item_knn_fit", data: "ml100k", kind: "cosine", K: 20, threads: 1 }))));
+        await interleaved(5, () => fitItemItemImplicit(implicitData, { neighbors: 20, threads: 1 }), knnPeer));
+      const knnTwo = await interleaved(5, () => fitItemItemImplicit(implicitData, { neighbors: 20, threads: 2 }), knnPeer);
+      timedRows(rows, "item-knn-fit-seconds-2-threads", "s", implicitPeer && "implicit CosineRecommender K=20, 1 thread", knnTwo);
 
       // Top-10 for all 943 users from the same ALS factors, seen items excluded.
       const userTable = { rows: ours.users.ids.length, cols: 64, data: ours.userFactors };
@@ -259,10 +264,10 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "MovieLens 100K: MF (3 alternations) on u1.base at Surprise SVD's default settings for both (100 factors, 20 epochs, " +
       "learning rate 0.005, regularization 0.02, init sd 0.1) and at each side's own defaults (nextbest: 100 factors, 40 " +
       "epochs, learning rate 0.01, regularization 0.1; Surprise: as above), RMSE on the u1.test pairs whose user and item are in u1.base. " +
-      "ALS (5 alternations) on all 100,000 ratings as value-1 interactions: same settings = nextbest's defaults given to " +
+      "ALS (5 alternations; threads: 1, and threads: 2 in the -2-threads row against implicit on 1) on all 100,000 ratings as value-1 interactions: same settings = nextbest's defaults given to " +
       "implicit (64 factors, 15 iterations, regularization 0.25 x interactions per user, alpha 1, 2 CG steps); defaults " +
       "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
-      "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations). top-k: top-10 for all 943 users from the same " +
+      "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations; threads: 1, and threads: 2 in the -2-threads row against implicit on 1). top-k: top-10 for all 943 users from the same " +
       "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each; the -2-threads row: nextbest's scoring on 2 worker threads, its top-k selection on one). " +
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
       "fit(1) - fit(0), medians of 5 alternations each, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { borrowKernelArena } from "./wasm/simd.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { assertInteger } from "../internal/validate.ts";
 import { assertCsr, assertDense, checkDenseEntries, float64Data, throwIfNonFinite, throwIfNonFiniteMatrix } from "./internal.ts";
@@ -318,6 +319,39 @@ function spmmKernel(
   }
 }
 
+/** Products of at least this many multiply-adds (stored entries × B's columns) run on the WebAssembly kernel. */
+const WASM_SPMM_MIN_WORK = 100_000;
+
+/**
+ * {@link spmmKernel} on the WebAssembly SIMD kernel `spmmF64` (the same operations per entry of C, in the same order:
+ * bit-identical), in a borrowed scratch memory. Returns false, having written nothing, when the kernels cannot run
+ * here or the product is small.
+ */
+function spmmWithKernels(sparse: CsrMatrix, B: Float64Array, n: number, p: number, C: Float64Array): boolean {
+  const rows = sparse.rows;
+  const nnz = sparse.indptr[rows]!;
+  if (nnz * p < WASM_SPMM_MIN_WORK) return false;
+  const arena = borrowKernelArena(
+    new Map([["indptr", 4 * (rows + 1)], ["indices", 4 * nnz], ["values", 8 * nnz], ["B", 8 * n * p], ["C", 8 * rows * p]]),
+    { zero: false },
+  );
+  if (arena === undefined) return false;
+  try {
+    arena.i32("indptr").set(sparse.indptr.subarray(0, rows + 1));
+    arena.i32("indices").set(sparse.indices.subarray(0, nnz));
+    arena.f64("values").set(sparse.values.subarray(0, nnz));
+    arena.f64("B").set(B.subarray(0, n * p));
+    const Cw = arena.f64("C");
+    Cw.fill(0);
+    const at = (name: string): number => arena.offsets.get(name)!;
+    arena.kernels.spmmF64(rows, at("indptr"), at("indices"), at("values"), at("B"), p, at("C"));
+    C.set(Cw);
+  } finally {
+    arena.release();
+  }
+  return true;
+}
+
 /**
  * The product S · B of a sparse (CSR) matrix and a dense matrix, as a dense float64 matrix: each stored entry
  * s(r, c) adds s · (row c of B) to row r of the result, so B and the result are read and written row by row.
@@ -351,7 +385,8 @@ export function csrMultiplyDense(sparse: CsrMatrix, dense: DenseMatrix<Float64Ar
   throwIfNonFiniteMatrix(fn, "dense", dense);
   checkDenseEntries(fn, "the product (sparse.rows × dense.cols)", sparse.rows, dense.cols);
   const out = new Float64Array(sparse.rows * dense.cols);
-  spmmKernel(sparse.rows, sparse.indptr, sparse.indices, sparse.values, float64Data(dense), dense.cols, out);
+  const B = float64Data(dense);
+  if (!spmmWithKernels(sparse, B, dense.rows, dense.cols, out)) spmmKernel(sparse.rows, sparse.indptr, sparse.indices, sparse.values, B, dense.cols, out);
   return { rows: sparse.rows, cols: dense.cols, data: out };
 }
 

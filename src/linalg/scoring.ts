@@ -291,9 +291,10 @@ export interface TopKAgainstFactorsOptions {
   kernels?: KernelChoice;
   /**
    * Threads of the WebAssembly scoring (Node worker threads over one shared memory; each scores a block's users against
-   * its share of the items, the calling thread selects the top k). Every score is computed the same way whatever the split, so the
-   * result does not depend on it. Products under 100 million multiply-adds use one thread (the workers start once per
-   * process, about 60 ms each, and stay idle for later calls); browsers and runtimes without SharedArrayBuffer use one.
+   * its share of the items, then selects the top k of its share of the users). Every score is computed the same way
+   * whatever the split, so the result does not depend on it. Products under 100 million multiply-adds use one thread
+   * (the workers start once per process, about 60 ms each, and stay idle for later calls); browsers and runtimes
+   * without SharedArrayBuffer use one.
    * @defaultValue the available cores in Node, 1 elsewhere
    */
   threads?: number;
@@ -448,15 +449,20 @@ function selectUserTopK(
 /** Products (users · items · factors) from which the WebAssembly scoring starts worker threads. */
 const THREADED_MIN_WORK = 100_000_000;
 
+/** The largest k whose selection runs on the WebAssembly kernel (beyond it the block's k-slots would grow large). */
+const MAX_KERNEL_K = 4096;
+
 /** Items per chunk of the WebAssembly scoring: a chunk of the item table (items × stride floats) stays in L2. */
 const ITEM_CHUNK = 1024;
 
 /**
  * {@link topKAgainstFactors} on the WebAssembly SIMD kernels: both tables copied once into float32 tables in the
  * kernels' memory, users in blocks whose float32 scores fill at most 16 MB, each block scored chunk by chunk of
- * {@link ITEM_CHUNK} items (each chunk read from cache by every user of the block), then each user's row widened to
- * float64 for the same top-k selection as the JavaScript path. A row with a non-finite float32 score is rescored in
- * float64 (an overflow of float32 only) before the finiteness check names an offending entry. Returns false, having
+ * {@link ITEM_CHUNK} items (each chunk read from cache by every user of the block), then each user's top k selected on
+ * the kernels as the JavaScript path selects them from the row widened to float64 (the block's users split among the
+ * threads; for k above {@link MAX_KERNEL_K}, in JavaScript). A row with a non-finite float32 score is rescored in
+ * float64 (an overflow of float32 only) before the finiteness check names an offending entry. `selection:
+ * "javascript"` keeps the selection in JavaScript (the tests compare both). Returns false, having
  * written nothing, when the kernels cannot run here or the tables exceed WebAssembly's memory. Not in the barrel
  * (exported for the tests of the threaded path). @internal
  */
@@ -468,6 +474,7 @@ export function topKWithKernels(
   exclude: CsrMatrix | undefined,
   result: { indices: Int32Array; scores: Float64Array; counts: Int32Array },
   threads: number,
+  selection: "kernels" | "javascript" = "kernels",
 ): boolean {
   const m = userFactors.rows;
   const p = itemFactors.rows;
@@ -476,7 +483,18 @@ export function topKWithKernels(
   const blockUsers = Math.max(2, Math.min(256, Math.floor((1 << 22) / p) & ~1));
   const mbMax = Math.min(blockUsers, m);
   const sizes = new Map([["items", 4 * p * stride], ["users", 4 * mbMax * stride], ["scores", 4 * mbMax * p]]);
-  const opened = openKernelArena(sizes, new Map(), threads);
+  // The selection runs on the kernels too (each thread a share of the block's users) unless k is large.
+  const selectInKernels = selection === "kernels" && k <= MAX_KERNEL_K;
+  if (selectInKernels) {
+    const nnz = exclude === undefined ? 0 : exclude.indptr[m]!;
+    sizes.set("params", 64);
+    sizes.set("excludeIndptr", exclude === undefined ? 0 : 4 * (m + 1));
+    sizes.set("excludeIndices", 4 * nnz + 16); // the kernel may read one index past a row's last
+    sizes.set("outIndices", 4 * mbMax * k);
+    sizes.set("outScores", 8 * mbMax * k);
+    sizes.set("outCounts", 4 * mbMax);
+  }
+  const opened = openKernelArena(sizes, new Map(selectInKernels ? [["heap", 12 * k + 8]] : []), threads);
   if (opened === undefined) return false;
   try {
     scoreInBlocks({ fn, userFactors, itemFactors, k, exclude, result }, opened.arena, opened.threaded);
@@ -516,6 +534,20 @@ function scoreInBlocks(job: TopKJob, arena: KernelArena, threaded: ThreadedArena
   const mask = exclude === undefined ? undefined : new Uint8Array(p);
   const heap = createTopKWorkspace(k);
   const { indices, scores, counts } = result;
+  const threads = threaded?.threads ?? 1;
+  // Selection on the kernels: the exclusion matrix copied in once, each block's lists written to k slots per user.
+  const selectInKernels = offsets.has("params");
+  const params = selectInKernels ? arena.i32("params") : undefined;
+  const outIndices = selectInKernels ? arena.i32("outIndices") : undefined;
+  const outScores = selectInKernels ? arena.f64("outScores") : undefined;
+  const outCounts = selectInKernels ? arena.i32("outCounts") : undefined;
+  if (params !== undefined) {
+    if (exclude !== undefined) {
+      arena.i32("excludeIndptr").set(exclude.indptr.subarray(0, m + 1));
+      arena.i32("excludeIndices").set(exclude.indices.subarray(0, exclude.indptr[m]!));
+    }
+    params.set([scoresAt, p, exclude === undefined ? 0 : offsets.get("excludeIndptr")!, offsets.get("excludeIndices")!, k, offsets.get("outIndices")!, offsets.get("outScores")!, offsets.get("outCounts")!, 0]);
+  }
   for (let u0 = 0; u0 < m; u0 += blockUsers) {
     const mb = Math.min(blockUsers, m - u0);
     for (let b = 0; b < mb; b++) {
@@ -523,7 +555,6 @@ function scoreInBlocks(job: TopKJob, arena: KernelArena, threaded: ThreadedArena
     }
     // Each thread scores every user of the block against a contiguous share of the items (whole chunks), so the item
     // table is still read once per block whatever the thread count.
-    const threads = threaded?.threads ?? 1;
     const chunks = Math.ceil(p / ITEM_CHUNK);
     const calls: number[][] = [];
     for (let t = 0; t < threads; t++) {
@@ -533,8 +564,26 @@ function scoreInBlocks(job: TopKJob, arena: KernelArena, threaded: ThreadedArena
     }
     if (threaded !== undefined) threaded.run("scoreChunkedF32", calls);
     else kernels.scoreChunkedF32(...(calls[0] as [number, number, number, number, number, number, number, number]));
+    if (params !== undefined) {
+      // Then each thread selects the top k of a share of the block's users, over their whole rows.
+      params[8] = u0;
+      const selections: number[][] = [];
+      for (let t = 0; t < threads; t++) {
+        selections.push([offsets.get("params")!, Math.floor((mb * t) / threads), Math.floor((mb * (t + 1)) / threads), offsets.get(`heap${t}`)!]);
+      }
+      if (threaded !== undefined) threaded.run("selectTopKRowsF32", selections);
+      else kernels.selectTopKRowsF32(...(selections[0] as [number, number, number, number]));
+    }
     for (let b = 0; b < mb; b++) {
       const user = u0 + b;
+      const selected = outCounts === undefined ? -1 : outCounts[b]!;
+      if (selected >= 0) {
+        // the kernel's lists (a row with a non-finite score has count −1 and takes the path below)
+        counts[user] = selected;
+        indices.set(outIndices!.subarray(b * k, b * k + selected), user * k);
+        scores.set(outScores!.subarray(b * k, b * k + selected), user * k);
+        continue;
+      }
       row.set(blockScores.subarray(b * p, (b + 1) * p));
       let finite = true;
       for (let i = 0; i < p; i++) {

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { createInteractions } from "../../src/data/index.ts";
 import { fitBpr, fitImplicitAls, fitMatrixFactorization } from "../../src/factorization/index.ts";
 import { fitItemItemImplicit } from "../../src/neighbors/index.ts";
-import { denseMatrix, prepareFactorScoring, scoreAgainstFactors, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
+import { csrFromTriplets, csrMultiplyDense, denseMatrix, prepareFactorScoring, scoreAgainstFactors, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
 import { borrowKernelArena, createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
 import { createGemmWorkspace, gemmScalar, gemmWithKernels } from "../../src/linalg/kernels.ts";
 import { expectError } from "../helpers.ts";
@@ -228,6 +228,60 @@ describe("both kernel paths give the same results", () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("property: the kernels' top-k selection gives JavaScript's lists from the same float32 scores (exclusions, ties, overflow, threads)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 45 }),
+        fc.integer({ min: 0, max: 999 }), fc.constantFrom(1, 1, 1e20), fc.boolean(), fc.integer({ min: 1, max: 2 }),
+        (m, n, f, k, seed, scale, excluding, threads) => {
+          // small integers make many exact ties; a scale of 1e20 overflows float32 for some rows
+          const users = { rows: m, cols: f, data: Float32Array.from({ length: m * f }, (_, q) => Math.round(3 * Math.sin(seed + q * 1.7)) * (q % 7 === 0 ? scale : 1)) };
+          const items = { rows: n, cols: f, data: Float32Array.from({ length: n * f }, (_, q) => Math.round(3 * Math.cos(seed + q * 0.9))) };
+          const triplets: { user: string; item: string }[] = [];
+          for (let u = 0; u < m; u++) for (let i = 0; i < n; i++) if ((u * 31 + i * 17 + seed) % 5 === 0) triplets.push({ user: `u${u}`, item: `i${i}` });
+          const exclude = excluding ? csrFromTriplets({ rows: m, cols: n, rowIndices: triplets.map((t) => Number(t.user.slice(1))), colIndices: triplets.map((t) => Number(t.item.slice(1))), values: triplets.map(() => 1) }) : undefined;
+          const kk = Math.min(k, n);
+          const run = (selection: "kernels" | "javascript") => {
+            const result = { indices: new Int32Array(m * kk).fill(-1), scores: new Float64Array(m * kk).fill(Number.NaN), counts: new Int32Array(m) };
+            try {
+              expect(topKWithKernels("test", users, items, kk, exclude, result, threads, selection)).toBe(true);
+            } catch (error) {
+              return String(error); // float64 overflow too: both paths must name the same entry
+            }
+            return result;
+          };
+          expect(run("kernels")).toEqual(run("javascript"));
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("property: sparse × dense on the kernels is bit-identical to the plain loop (odd and even column counts)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 41 }), fc.integer({ min: 0, max: 999 }), (rows, n, p, seed) => {
+        const rowIndices: number[] = [];
+        const colIndices: number[] = [];
+        const values: number[] = [];
+        for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) if ((r * 13 + c * 7 + seed) % 3 !== 0) { rowIndices.push(r); colIndices.push(c); values.push(Math.sin(seed + r - c * 0.37)); }
+        const sparse = csrFromTriplets({ rows, cols: n, rowIndices, colIndices, values });
+        // many columns so that the product passes the kernel's threshold
+        const wide = 41 * p;
+        const dense = denseMatrix(n, wide, Float64Array.from({ length: n * wide }, (_, q) => Math.cos(seed * 0.1 + q * 0.61)));
+        const reference = new Float64Array(rows * wide);
+        for (let r = 0; r < rows; r++) {
+          for (let q = sparse.indptr[r]!; q < sparse.indptr[r + 1]!; q++) {
+            const a = sparse.values[q]!;
+            const c = sparse.indices[q]!;
+            for (let j = 0; j < wide; j++) reference[r * wide + j]! += a * dense.data[c * wide + j]!;
+          }
+        }
+        expect(Array.from(csrMultiplyDense(sparse, dense).data)).toEqual(Array.from(reference));
+      }),
+      { numRuns: 40 },
     );
   });
 

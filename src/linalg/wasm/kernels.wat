@@ -748,6 +748,132 @@
         (local.set $a (i32.add (local.get $a) (i32.const 1)))
         (br $rows))))
 
+  ;; The top k of rows firstRow .. lastRow of a block of float32 scores (src/linalg/scoring.ts, topKAgainstFactors): for
+  ;; each row, the k best items by (score, lower index first), best first, skipping the items of the row's user in the
+  ;; exclusion matrix (sorted indices), as the JavaScript selectTopK over the row widened to float64. A row with a
+  ;; non-finite score anywhere (excluded items too) gets count −1 and no list: the caller rescores it in float64.
+  ;; params (i32 fields, bytes): 0 scores (rows of n floats), 4 n, 8 excludeIndptr (0: no exclusion), 12 excludeIndices,
+  ;;   16 k, 20 outIndices (i32, k per row), 24 outScores (f64, k per row), 28 outCounts (i32 per row), 32 firstUser
+  ;;   (the user of the block's row 0, for excludeIndptr). heap: f64[k] scores then i32[k] indices, one per thread.
+  (func (export "selectTopKRowsF32") (param $params i32) (param $firstRow i32) (param $lastRow i32) (param $heap i32)
+    (local $scores i32) (local $n i32) (local $excludeIndptr i32) (local $excludeIndices i32) (local $k i32)
+    (local $outIndices i32) (local $outScores i32) (local $outCounts i32) (local $firstUser i32)
+    (local $heapScores i32) (local $heapIndices i32) (local $row i32) (local $rowScores i32) (local $i i32)
+    (local $e i32) (local $eEnd i32) (local $nextExcluded i32) (local $size i32) (local $bad i32) (local $s f32)
+    (local $score f64) (local $base i32) (local $pos i32)
+    (local.set $scores (i32.load (local.get $params)))
+    (local.set $n (i32.load offset=4 (local.get $params)))
+    (local.set $excludeIndptr (i32.load offset=8 (local.get $params)))
+    (local.set $excludeIndices (i32.load offset=12 (local.get $params)))
+    (local.set $k (i32.load offset=16 (local.get $params)))
+    (local.set $outIndices (i32.load offset=20 (local.get $params)))
+    (local.set $outScores (i32.load offset=24 (local.get $params)))
+    (local.set $outCounts (i32.load offset=28 (local.get $params)))
+    (local.set $firstUser (i32.load offset=32 (local.get $params)))
+    (local.set $heapScores (local.get $heap))
+    (local.set $heapIndices (i32.add (local.get $heap) (i32.shl (local.get $k) (i32.const 3))))
+    (local.set $row (local.get $firstRow))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $row) (local.get $lastRow)))
+        (local.set $rowScores (i32.add (local.get $scores) (i32.shl (i32.mul (local.get $row) (local.get $n)) (i32.const 2))))
+        ;; the first excluded item (n when none)
+        (local.set $e (i32.const 0))
+        (local.set $eEnd (i32.const 0))
+        (if (local.get $excludeIndptr)
+          (then
+            (local.set $e (i32.load (i32.add (local.get $excludeIndptr)
+              (i32.shl (i32.add (local.get $firstUser) (local.get $row)) (i32.const 2)))))
+            (local.set $eEnd (i32.load offset=4 (i32.add (local.get $excludeIndptr)
+              (i32.shl (i32.add (local.get $firstUser) (local.get $row)) (i32.const 2)))))))
+        (local.set $nextExcluded (select
+          (i32.load (i32.add (local.get $excludeIndices) (i32.shl (local.get $e) (i32.const 2))))
+          (local.get $n)
+          (i32.lt_s (local.get $e) (local.get $eEnd))))
+        (local.set $size (i32.const 0))
+        (local.set $bad (i32.const 0))
+        (local.set $i (i32.const 0))
+        (block $itemsDone
+          (loop $items
+            (br_if $itemsDone (i32.ge_s (local.get $i) (local.get $n)))
+            (local.set $s (f32.load (i32.add (local.get $rowScores) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $bad (i32.or (local.get $bad) (f32.ne (f32.sub (local.get $s) (local.get $s)) (f32.const 0))))
+            (if (i32.eq (local.get $i) (local.get $nextExcluded))
+              (then
+                (local.set $e (i32.add (local.get $e) (i32.const 1)))
+                (local.set $nextExcluded (select
+                  (i32.load (i32.add (local.get $excludeIndices) (i32.shl (local.get $e) (i32.const 2))))
+                  (local.get $n)
+                  (i32.lt_s (local.get $e) (local.get $eEnd)))))
+              (else
+                (local.set $score (f64.promote_f32 (local.get $s)))
+                (if (i32.eqz (i32.and (i32.eq (local.get $size) (local.get $k))
+                      (f64.lt (local.get $score) (f64.load (local.get $heapScores)))))
+                  (then
+                    (local.set $size (call $heapPush (local.get $heapScores) (local.get $heapIndices) (local.get $size)
+                      (local.get $k) (local.get $score) (local.get $i)))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $items)))
+        (if (local.get $bad)
+          (then (i32.store (i32.add (local.get $outCounts) (i32.shl (local.get $row) (i32.const 2))) (i32.const -1)))
+          (else
+            (i32.store (i32.add (local.get $outCounts) (i32.shl (local.get $row) (i32.const 2))) (local.get $size))
+            (local.set $base (i32.mul (local.get $row) (local.get $k)))
+            (block $sorted
+              (loop $pop
+                (br_if $sorted (i32.eqz (local.get $size)))
+                (local.set $size (i32.sub (local.get $size) (i32.const 1)))
+                (local.set $pos (i32.add (local.get $base) (local.get $size)))
+                (f64.store (i32.add (local.get $outScores) (i32.shl (local.get $pos) (i32.const 3))) (f64.load (local.get $heapScores)))
+                (i32.store (i32.add (local.get $outIndices) (i32.shl (local.get $pos) (i32.const 2))) (i32.load (local.get $heapIndices)))
+                (call $siftDown (local.get $heapScores) (local.get $heapIndices) (local.get $size)
+                  (f64.load (i32.add (local.get $heapScores) (i32.shl (local.get $size) (i32.const 3))))
+                  (i32.load (i32.add (local.get $heapIndices) (i32.shl (local.get $size) (i32.const 2)))))
+                (br $pop)))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows))))
+
+  ;; C += S · B in float64 for S sparse (CSR: indptr, indices, values) with `rows` rows, B dense n × p and C rows × p
+  ;; (row-major): each stored entry s(r, c) adds s · (row c of B) to row r of C, pairs of columns in f64x2 lanes and an
+  ;; odd last column alone: the JavaScript spmm's arithmetic per entry of C, in its order (bit-identical).
+  (func (export "spmmF64") (param $rows i32) (param $indptr i32) (param $indices i32) (param $values i32) (param $B i32)
+      (param $p i32) (param $C i32)
+    (local $r i32) (local $q i32) (local $qEnd i32) (local $a f64) (local $av v128) (local $b i32) (local $c i32)
+    (local $j i32) (local $pairs i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $pairs (i32.shl (i32.shr_u (local.get $p) (i32.const 1)) (i32.const 4)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $c (i32.add (local.get $C) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $q (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $qEnd (i32.load offset=4 (i32.add (local.get $indptr) (i32.shl (local.get $r) (i32.const 2)))))
+        (block $entriesDone
+          (loop $entries
+            (br_if $entriesDone (i32.ge_s (local.get $q) (local.get $qEnd)))
+            (local.set $a (f64.load (i32.add (local.get $values) (i32.shl (local.get $q) (i32.const 3)))))
+            (local.set $av (f64x2.splat (local.get $a)))
+            (local.set $b (i32.add (local.get $B)
+              (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $q) (i32.const 2)))) (local.get $rowBytes))))
+            (local.set $j (i32.const 0))
+            (block $pairsDone
+              (loop $pairLoop
+                (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairs)))
+                (v128.store (i32.add (local.get $c) (local.get $j))
+                  (f64x2.add (v128.load (i32.add (local.get $c) (local.get $j)))
+                    (f64x2.mul (local.get $av) (v128.load (i32.add (local.get $b) (local.get $j))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $pairLoop)))
+            (if (i32.lt_u (local.get $j) (local.get $rowBytes))
+              (then
+                (f64.store (i32.add (local.get $c) (local.get $j))
+                  (f64.add (f64.load (i32.add (local.get $c) (local.get $j)))
+                    (f64.mul (local.get $a) (f64.load (i32.add (local.get $b) (local.get $j))))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $entries)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
+
   ;; out[i] = T_i · u (float32) for i < rows, T rows × stride floats: one pass over the table, two rows at a time with
   ;; two accumulators each, so it runs near the memory's read bandwidth.
   (func (export "gemvF32") (param $T i32) (param $rows i32) (param $stride i32) (param $u i32) (param $out i32)

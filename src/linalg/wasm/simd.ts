@@ -35,6 +35,8 @@ export interface KernelExports {
   gemvF32(T: number, rows: number, stride: number, u: number, out: number): void;
   bprSteps(P: number, Q: number, bias: number, stride: number, samples: number, count: number, lr: number, reg: number): void;
   neighborRowsDot(first: number, last: number, params: number, work: number): void;
+  selectTopKRowsF32(params: number, firstRow: number, lastRow: number, heap: number): void;
+  spmmF64(rows: number, indptr: number, indices: number, values: number, B: number, p: number, C: number): void;
   mfSgdEpoch(
     P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,
