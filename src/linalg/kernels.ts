@@ -215,7 +215,7 @@ export function gemmWithKernels(
     }
     for (let i = 0; i < m; i++) Cw.set(C.subarray(i * p, i * p + p), i * p4);
     const at = (name: string): number => arena.offsets.get(name)!;
-    arena.kernels.gemmF64(at("A"), at("B"), at("C"), m4, n, p4);
+    arena.kernels.gemmF64(at("A"), at("B"), at("C"), m4, n, p4, upperOnly ? 1 : 0);
     for (let i = 0; i < m; i++) {
       // With upperOnly the JavaScript kernel skips the tiles wholly below the diagonal (j0 + 3 < i0, that is j0 < i0).
       const first = upperOnly ? i & ~3 : 0;

@@ -8,6 +8,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { assertFiniteNumber } from "../internal/validate.ts";
 import { createGemmWorkspace, gemm, type GemmWorkspace } from "./kernels.ts";
+import { openKernelArena, type ComputationArena } from "./wasm/threads.ts";
 import { assertDense, throwIfNonFiniteMatrix } from "./internal.ts";
 import type { DenseMatrix } from "./types.ts";
 
@@ -64,6 +65,9 @@ interface SweepWorkspace {
  * ignored and overwritten) by its inverse, full and symmetric, with `ridge` added to the diagonal first.
  * Returns -1 on success, else the row of the first pivot that is not positive to working precision (A is then
  * garbage). Trusts its inputs. `block` is the pivot block width (tests use small blocks to exercise the blocking).
+ * From order 192 the sweeps run on the WebAssembly kernels where the runtime has them (bit-identical, on `threads`
+ * threads: callers pass more than 1 from {@link THREADED_MIN_ORDER}); `kernels: "javascript"` keeps them in JavaScript
+ * (the tests compare both).
  *
  * The sweep operator (Goodnight 1979) on a block K of b indices with D = A_KK⁻¹ and Y = A_K· (the block's rows):
  * A_RR ← A_RR − Y_Rᵀ·D·Y_R, A_KR ← D·Y_R, A_KK ← −D, for R every index outside K (swept before or not). Sweeping
@@ -72,8 +76,20 @@ interface SweepWorkspace {
  * cost the same n³/2) with O(b·n) extra memory. No pivoting is needed: every pivot block of an SPD matrix is a Schur
  * complement, itself SPD.
  */
-export function invertSpdUpperInPlace(A: Float64Array, n: number, ridge: number, block: number = BLOCK): number {
+export function invertSpdUpperInPlace(
+  A: Float64Array,
+  n: number,
+  ridge: number,
+  block: number = BLOCK,
+  threads = 1,
+  kernels: "auto" | "javascript" = "auto",
+): number {
   const b0 = Math.max(1, Math.min(block, n));
+  const viaKernels = n >= WASM_MIN_ORDER && kernels === "auto" ? invertSpdUpperWithKernels(A, n, ridge, b0, threads) : undefined;
+  if (viaKernels !== undefined) {
+    if (viaKernels < 0) mirrorNegated(A, n);
+    return viaKernels;
+  }
   const workspace: SweepWorkspace = {
     gemm: createGemmWorkspace(),
     pivot: new Float64Array(b0 * b0),
@@ -122,7 +138,12 @@ export function invertSpdUpperInPlace(A: Float64Array, n: number, ridge: number,
       for (let c = kk; c < b; c++) A[row + k0 + c] = D[kk * b + c]!;
     }
   }
-  // −A⁻¹ → A⁻¹, mirrored into the lower triangle (0 − a, not −a: an exact zero stays +0).
+  mirrorNegated(A, n);
+  return -1;
+}
+
+/** −A⁻¹ → A⁻¹, mirrored into the lower triangle (0 − a, not −a: an exact zero stays +0). */
+function mirrorNegated(A: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) {
     const o = i * n;
     for (let j = i; j < n; j++) {
@@ -131,7 +152,122 @@ export function invertSpdUpperInPlace(A: Float64Array, n: number, ridge: number,
       A[j * n + i] = v;
     }
   }
-  return -1;
+}
+
+/** Orders from which {@link invertSpdUpperInPlace} runs on the WebAssembly kernels. */
+const WASM_MIN_ORDER = 192;
+
+/** Orders from which the sweeps gain from threads (the callers' rule). */
+export const THREADED_MIN_ORDER = 512;
+
+/**
+ * The sweeps of {@link invertSpdUpperInPlace} with the matrix resident in the kernels' memory (rows padded to a
+ * multiple of 4): each block's two products run on `gemmF64` (the second on the upper triangle only, its rows split
+ * among `threads`) on operands packed in place, so the n × n matrix is never copied per block. The same operations in
+ * the same order as the JavaScript path (bit-identical). Leaves A as −A⁻¹ in its upper triangle, as the JavaScript
+ * sweeps do; returns -1, or the first failed pivot, or undefined (nothing changed) where the kernels cannot run.
+ */
+function invertSpdUpperWithKernels(A: Float64Array, n: number, ridge: number, b0: number, threads: number): number | undefined {
+  const n4 = (n + 3) & ~3;
+  const b4max = (b0 + 3) & ~3;
+  const opened = openKernelArena(
+    new Map([
+      ["A", 8 * n4 * n4],
+      ["Y", 8 * n4 * b0],
+      ["Z", 8 * n4 * b0],
+      ["D", 8 * b0 * b4max],
+      ["Zrows", 8 * n4 * b4max],
+    ]),
+    new Map(),
+    threads,
+  );
+  if (opened === undefined) return undefined;
+  const { arena } = opened;
+  try {
+    const Aw = arena.f64("A");
+    const Ys = arena.f64("Y");
+    const Zs = arena.f64("Z");
+    const Ds = arena.f64("D");
+    const Zr = arena.f64("Zrows");
+    const at = (name: string): number => arena.offsets.get(name)!;
+    const diagonal = new Float64Array(n);
+    const D = new Float64Array(b0 * b0);
+    for (let i = 0; i < n; i++) {
+      Aw.set(A.subarray(i * n, i * n + n), i * n4);
+      Aw[i * n4 + i]! += ridge;
+      diagonal[i] = Aw[i * n4 + i]!;
+    }
+    for (let k0 = 0; k0 < n; k0 += b0) {
+      const k1 = Math.min(n, k0 + b0);
+      const b = k1 - k0;
+      const b4 = (b + 3) & ~3;
+      // Yᵀ (n × b) packed in strips of 4 rows: entry (i, kk) at ((i >> 2)·b + kk)·4 + (i & 3); zero inside the block
+      // and in the padding rows.
+      Ys.fill(0, 0, n4 * b);
+      for (let i = 0; i < k0; i++) {
+        const o = i * n4 + k0;
+        const y = (i >> 2) * b * 4 + (i & 3);
+        for (let kk = 0; kk < b; kk++) Ys[y + kk * 4] = Aw[o + kk]!;
+      }
+      for (let kk = 0; kk < b; kk++) {
+        const row = (k0 + kk) * n4;
+        for (let j = k1; j < n; j++) Ys[((j >> 2) * b + kk) * 4 + (j & 3)] = Aw[row + j]!;
+        for (let c = kk; c < b; c++) D[kk * b + c] = Aw[row + k0 + c]!;
+      }
+      const failed = sweepBlock(D, b, diagonal, k0, n);
+      if (failed >= 0) return k0 + failed;
+      for (let r = 1; r < b; r++) for (let c = 0; c < r; c++) D[r * b + c] = D[c * b + r]!;
+      // D (b × b) packed in strips of 4 columns: entry (k, c) at ((c >> 2)·b + k)·4 + (c & 3), padding columns zero.
+      Ds.fill(0, 0, b * b4);
+      for (let k = 0; k < b; k++) for (let c = 0; c < b; c++) Ds[((c >> 2) * b + k) * 4 + (c & 3)] = D[k * b + c]!;
+      // Zᵀ = Yᵀ·D (n4 × b4, row-major), then packed in strips of 4 rows like Yᵀ.
+      Zr.fill(0, 0, n4 * b4);
+      runRows(opened, n4, false, (first, last) => [at("Y") + 8 * first * b, at("D"), at("Zrows") + 8 * first * b4, last - first, b, b4, 0]);
+      for (let i = 0; i < n4; i++) {
+        const z = (i >> 2) * b * 4 + (i & 3);
+        for (let k = 0; k < b; k++) Zs[z + k * 4] = Zr[i * b4 + k]!;
+      }
+      // A += Zᵀ·Y on the upper triangle: A_RR − Y_Rᵀ·D·Y_R (the block's own rows and columns are overwritten below).
+      runRows(opened, n4, true, (first, last) => [at("Z") + 8 * first * b, at("Y"), at("A") + 8 * first * n4, last - first, b, n4, 1 + first]);
+      // A_KR ← D·Y_R = −Z_R; A_KK ← −D (the pivot block as swept)
+      for (let i = 0; i < k0; i++) {
+        const o = i * n4 + k0;
+        for (let kk = 0; kk < b; kk++) Aw[o + kk] = -Zr[i * b4 + kk]!;
+      }
+      for (let kk = 0; kk < b; kk++) {
+        const row = (k0 + kk) * n4;
+        for (let j = k1; j < n; j++) Aw[row + j] = -Zr[j * b4 + kk]!;
+        for (let c = kk; c < b; c++) Aw[row + k0 + c] = D[kk * b + c]!;
+      }
+    }
+    for (let i = 0; i < n; i++) A.set(Aw.subarray(i * n4, i * n4 + n), i * n);
+    return -1;
+  } finally {
+    opened.close();
+  }
+}
+
+/**
+ * Runs `gemmF64` over the rows 0 .. rows (a multiple of 4) in one contiguous range per thread, about equal work each
+ * (with `upper`, row i's work is the n − i columns from its diagonal on); `call(first, last)` gives a range's arguments.
+ */
+function runRows(opened: ComputationArena, rows: number, upper: boolean, call: (first: number, last: number) => number[]): void {
+  const calls: number[][] = [];
+  const strips = rows >> 2;
+  const work = (strip: number): number => (upper ? strips - strip : 1);
+  let total = 0;
+  for (let strip = 0; strip < strips; strip++) total += work(strip);
+  for (let t = 0, strip = 0, done = 0; t < opened.threads; t++) {
+    const first = strip;
+    const target = (total * (t + 1)) / opened.threads;
+    while (strip < strips && (t === opened.threads - 1 || done + work(strip) <= target)) done += work(strip++);
+    calls.push(call(4 * first, 4 * strip));
+  }
+  if (opened.threaded !== undefined) opened.threaded.run("gemmF64", calls);
+  else {
+    const [A, Bp, C, m, n, p, upperOnly] = calls[0] as [number, number, number, number, number, number, number];
+    opened.arena.kernels.gemmF64(A, Bp, C, m, n, p, upperOnly);
+  }
 }
 
 /** Options of {@link spdInverse}. @category linalg */

@@ -10,7 +10,8 @@ import type { ValueTransform } from "../data/transform.ts";
 import type { Interactions } from "../data/types.ts";
 import { freezeInteractions } from "../data/build.ts";
 import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
-import { invertSpdUpperInPlace } from "../linalg/spd-inverse.ts";
+import { invertSpdUpperInPlace, THREADED_MIN_ORDER } from "../linalg/spd-inverse.ts";
+import { availableThreads } from "../linalg/wasm/threads.ts";
 import {
   badModel,
   float64ArrayFromJSON,
@@ -19,7 +20,7 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import { assertFiniteNumber } from "../internal/validate.ts";
+import { assertFiniteNumber, assertInteger } from "../internal/validate.ts";
 import { checkInteractions, checkModelHeader, checkScoreBuffer, checkUserIndex, popularityFallback, seenFromJSON, seenToJSON } from "../recommend/contract.ts";
 import type { ItemHistory, Recommender } from "../recommend/types.ts";
 import { inputMatrix, readValueOptions, valueOptionsFromJSON } from "./item-weights.ts";
@@ -83,6 +84,14 @@ export interface EaseOptions {
   asOf?: number;
   /** Unit of the timestamps, with `recencyHalfLifeDays` (a day is 86,400 seconds). @defaultValue "seconds" */
   timeUnit?: TimeUnit;
+  /**
+   * Threads of the dense inversion (Node's worker threads over one shared WebAssembly memory): each rank-b update of
+   * the sweeps splits its rows among them, so the weights are the same for every thread count. Used from 512 items;
+   * the workers start once per process (about 60 ms each) and stay, idle, for later fits. Where threads are
+   * unavailable (browsers, runtimes without SharedArrayBuffer) the fit runs on one.
+   * @defaultValue the available cores in Node, 1 elsewhere
+   */
+  threads?: number;
 }
 
 /**
@@ -247,6 +256,8 @@ export function fitEase(interactions: Interactions, options: EaseOptions = {}): 
   const { absolute, relative } = readRegularization(fn, options);
   const valueOptions = readValueOptions(fn, options);
   const recency = readRecency(fn, options, interactions);
+  const threads = options.threads ?? availableThreads();
+  assertInteger(fn, "options.threads", threads, 1, 256);
   const X = decayed(inputMatrix(fn, interactions, valueOptions, false), interactions, recency).byUser;
   const n = X.cols;
   const { indptr, indices, values } = X;
@@ -266,7 +277,7 @@ export function fitEase(interactions: Interactions, options: EaseOptions = {}): 
   let trace = 0;
   for (let i = 0; i < n; i++) trace += G[i * n + i]!;
   const regularization = absolute ?? (trace > 0 ? (relative * trace) / n : relative);
-  const failed = invertSpdUpperInPlace(G, n, regularization);
+  const failed = invertSpdUpperInPlace(G, n, regularization, undefined, n >= THREADED_MIN_ORDER ? threads : 1);
   onProgress?.({ phase: "inverse", step: 1, total: 1 });
   if (failed >= 0) {
     throw new NextbestError(

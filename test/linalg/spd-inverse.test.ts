@@ -39,11 +39,11 @@ function identityError(a: DenseMatrix, inv: DenseMatrix): number {
 }
 
 // The kernel on a copy of A's upper triangle, with a chosen block width.
-function kernelInverse(a: DenseMatrix, block: number, ridge = 0): { data: Float64Array; failed: number } {
+function kernelInverse(a: DenseMatrix, block: number, ridge = 0, threads = 1, kernels: "auto" | "javascript" = "auto"): { data: Float64Array; failed: number } {
   const data = new Float64Array(a.data.length);
   const n = a.rows;
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) data[i * n + j] = a.data[i * n + j]!;
-  return { data, failed: invertSpdUpperInPlace(data, n, ridge, block) };
+  return { data, failed: invertSpdUpperInPlace(data, n, ridge, block, threads, kernels) };
 }
 
 describe("spdInverse, by hand", () => {
@@ -121,6 +121,34 @@ describe("spdInverse, properties", () => {
       }),
       { seed: 14, numRuns: 60 },
     );
+  });
+});
+
+describe("spdInverse on the WebAssembly kernels", () => {
+  it("property: from order 192 the sweeps in the kernels' memory give the JavaScript sweeps' inverse bit for bit, on any thread count", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 192, max: 230 }), fc.constantFrom(7, 64, 128), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1, max: 3 }), (n, block, seed, threads) => {
+        const a = randomSpd(n, seed, 0.5);
+        const javascript = kernelInverse(a, block, 0.25, 1, "javascript");
+        const kernels = kernelInverse(a, block, 0.25, threads);
+        expect(kernels.failed).toBe(-1);
+        expect(javascript.failed).toBe(-1);
+        expect(Array.from(kernels.data)).toEqual(Array.from(javascript.data));
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it("names the same failed pivot as the JavaScript sweeps", () => {
+    const a = randomSpd(200, 3, 0);
+    // make row 150 a copy of row 20 (singular): the pivot of 150 fails
+    for (let j = 0; j < 200; j++) {
+      a.data[150 * 200 + j] = a.data[20 * 200 + j]!;
+      a.data[j * 200 + 150] = a.data[j * 200 + 20]!;
+    }
+    a.data[150 * 200 + 150] = a.data[20 * 200 + 20]!;
+    expect(kernelInverse(a, 64).failed).toBe(kernelInverse(a, 64, 0, 1, "javascript").failed);
+    expect(kernelInverse(a, 64).failed).toBeGreaterThanOrEqual(0);
   });
 });
 

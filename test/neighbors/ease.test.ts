@@ -200,6 +200,7 @@ describe("fitEase, properties", () => {
 describe("fitEase and its JSON, errors", () => {
   it("rejects bad options naming the field", () => {
     expectError(() => fitEase(data, { regularization: 0 }), "E_BAD_INPUT", "fitEase: options.regularization must be > 0, got 0");
+    expectError(() => fitEase(data, { threads: 0 }), "E_BAD_INPUT", "fitEase: options.threads");
     expectError(() => fitEase(data, { regularization: Number.NaN }), "E_NON_FINITE", "fitEase: options.regularization must be finite, got NaN");
     expectError(() => fitEase(data, { relativeRegularization: -1 }), "E_BAD_INPUT", "fitEase: options.relativeRegularization must be > 0, got -1");
     expectError(() => fitEase(data, { regularization: 1, relativeRegularization: 1 }), "E_BAD_INPUT", "fitEase: options.regularization and options.relativeRegularization must not both be given, got 1 and 1");

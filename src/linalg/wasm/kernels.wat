@@ -394,12 +394,15 @@
 
   ;; C += A · B in float64, for A m × n packed in strips of 4 rows (strip r holds A[4r .. 4r+3][k] for k < n at
   ;; A + (r·n + k)·32, m a multiple of 4), B packed in strips of 4 columns (strip s holds B[k][4s .. 4s+3] for k < n at
-  ;; Bp + (s·n + k)·32) and C m × p (row-major, p a multiple of 4). Two values of k per loop step. Blocked as Goto's
+  ;; Bp + (s·n + k)·32) and C m × p (row-major, p a multiple of 4). upperOnly = 1 + r0 (r0 the index of C's row 0 in a
+  ;; larger matrix, a multiple of 4) leaves the 4 × 4 tiles wholly below that matrix's diagonal as they are (columns
+  ;; 4s < r0 + i); 0 computes every tile. Two values of k per loop step. Blocked as Goto's
   ;; gemm: 256 values of the shared dimension × 64 rows of A at a time (128 kB, in L2), each strip's slice (8 kB) in
   ;; L1, and a 4 × 4 register tile (eight f64x2 accumulators) per step, so each loaded value feeds four multiply-adds.
   ;; Each entry of a tile sums its 256 products in order from 0, then adds into C: the JavaScript gemm's arithmetic,
   ;; so both give bit-identical products.
   (func (export "gemmF64") (param $A i32) (param $Bp i32) (param $C i32) (param $m i32) (param $n i32) (param $p i32)
+      (param $upperOnly i32)
     (local $kk i32) (local $kEnd i32) (local $ii i32) (local $iEnd i32) (local $s i32) (local $i i32) (local $k i32)
     (local $a0 i32) (local $b i32) (local $c i32) (local $cRow i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $y0 v128) (local $y1 v128)
@@ -426,6 +429,14 @@
                 (block $iDone
                   (loop $iLoop
                     (br_if $iDone (i32.ge_u (local.get $i) (local.get $iEnd)))
+                    ;; with upperOnly, tiles wholly below the diagonal (4s < the row's index in the whole matrix) are
+                    ;; skipped, as the JavaScript gemm does
+                    (if (i32.and (i32.ne (local.get $upperOnly) (i32.const 0))
+                          (i32.lt_u (i32.shl (local.get $s) (i32.const 2))
+                            (i32.add (local.get $i) (i32.sub (local.get $upperOnly) (i32.const 1)))))
+                      (then
+                        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                        (br $iLoop)))
                     (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))
                     (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0))
                     (local.set $c20 (v128.const f64x2 0 0)) (local.set $c21 (v128.const f64x2 0 0))

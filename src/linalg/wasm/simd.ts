@@ -31,7 +31,7 @@ export interface KernelExports {
     steps: number, G: number, diagonal: number, scratch: number, gather: number, gatherRows: number, identity: number,
   ): void;
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
-  gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number): void;
+  gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number, upperOnly: number): void;
   gemvF32(T: number, rows: number, stride: number, u: number, out: number): void;
   bprSteps(P: number, Q: number, bias: number, stride: number, samples: number, count: number, lr: number, reg: number): void;
   neighborRowsDot(first: number, last: number, params: number, work: number): void;

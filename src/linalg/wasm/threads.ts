@@ -41,7 +41,7 @@ interface NodeOs {
 }
 
 /** The kernels a worker can run, by command number. */
-const COMMANDS = ["alsConjugateGradientRows", "scoreChunkedF32", "neighborRowsDot", "selectTopKRowsF32"] as const;
+const COMMANDS = ["alsConjugateGradientRows", "scoreChunkedF32", "neighborRowsDot", "selectTopKRowsF32", "gemmF64"] as const;
 
 /** A kernel a worker can run. */
 export type ThreadCommand = (typeof COMMANDS)[number];
