@@ -185,7 +185,7 @@ export async function runB2b(): Promise<SuiteResult> {
     "buy-again half-life 180 days, repeat model horizon 90 days (see each option's documentation). Baselines (ndcg10-*-best-baseline): popularity, " +
     "popularity-90d, buy-again, EASE, item-kNN; ndcg10-*-best: the best of every row. Learned blends (hybrid, pipeline): " +
     "weights by learnBlendWeights (coordinate ascent on NDCG@10 of the task, 100 candidates per component) on the last 90 days of the " +
-    "training part, components refitted on all of it. Times: one run on this machine (2 cores), single thread. " +
+    "training part, components refitted on all of it. Times: one run on this machine (2 cores) at the default options (fits that use worker threads, EASE and ALS here, run on both cores). " +
     `Pipeline = fitNextBestProducts defaults (repeat, EASE, ALS, RP3β, popularity); learned weights, new products: ${weights("new-products")}; ` +
     `all products: ${weights("all-products")}.`;
   return { suite: "b2b", protocol, rows };

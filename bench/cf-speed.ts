@@ -268,7 +268,7 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "implicit (64 factors, 15 iterations, regularization 0.25 x interactions per user, alpha 1, 2 CG steps); defaults " +
       "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
       "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations; threads: 1, and threads: 2 in the -2-threads row against implicit on 1). top-k: top-10 for all 943 users from the same " +
-      "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each; the -2-threads row: nextbest's scoring on 2 worker threads, its top-k selection on one). " +
+      "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each; the -2-threads row: nextbest's scoring and top-k selection on 2 worker threads). " +
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
       "fit(1) - fit(0), medians of 5 alternations each, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
       "same model as 1 thread). nextbest's kernels: WebAssembly SIMD (the default where available; ALS in float32 as " +
