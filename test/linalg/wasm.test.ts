@@ -33,7 +33,7 @@ describe("WebAssembly SIMD kernels", () => {
 
   it("the shipped modules are the assembly of kernels.wat", async () => {
     const files: Record<string, string> = await assembleKernels();
-    expect(Object.keys(files).map((file) => file.split(/[\\/]/).pop())).toEqual(["kernels-wasm.ts", "kernels-shared-wasm.ts"]);
+    expect(Object.keys(files).map((file) => file.split(/[\\/]/).pop())).toEqual(["kernels-wasm.ts"]);
     for (const [file, text] of Object.entries(files)) expect(readFileSync(file, "utf8")).toBe(text);
   });
 

@@ -1,5 +1,6 @@
 ;; nextbest's WebAssembly SIMD kernels (128-bit: f32x4, f64x2). Assembled by scripts/build-wasm.mjs (wabt) into
-;; kernels-wasm.ts (the module as base64), loaded by simd.ts. Every pointer is a byte offset into the exported memory.
+;; kernels-wasm.ts (the module as base64), loaded by simd.ts. Every pointer is a byte offset into the imported memory
+;; (env.memory: the caller's, shared among worker threads in threads.ts).
 ;;
 ;; Float32 tables are stored with a row stride that is a multiple of 4 floats (16 bytes), the padding lanes zero, so
 ;; every row is a whole number of f32x4 vectors and no kernel needs a scalar tail. Float64 kernels take a stride that
@@ -9,7 +10,7 @@
 (module
   ;; Math.exp of the host, so that BPR's logistic matches the JavaScript loop bit for bit.
   (import "env" "exp" (func $exp (param f64) (result f64)))
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1 65536))
 
   ;; Σ_k a[k] · b[k] over `bytes` bytes (a multiple of 16) of two f32 vectors, two accumulators.
   (func $dotF32 (param $a i32) (param $b i32) (param $bytes i32) (result f32)

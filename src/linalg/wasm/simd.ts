@@ -20,7 +20,7 @@ declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
 };
 
 /** The exports of the kernels module (see kernels.wat for each kernel's contract). */
@@ -84,11 +84,15 @@ function kernelsModule(): WasmModule | null {
   return compiled;
 }
 
-/** Compiles a base64-encoded module, or null where it does not validate or compilation is forbidden. */
-export function compileModule(base64: string): WasmModule | null {
+/**
+ * Compiles a base64-encoded module, with `patch` (offset, value) applied to its bytes, or null where it does not
+ * validate or compilation is forbidden.
+ */
+export function compileModule(base64: string, patch?: readonly [number, number]): WasmModule | null {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
+  if (patch !== undefined) bytes[patch[0]] = patch[1];
   try {
     return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
@@ -140,16 +144,14 @@ export function createKernelArena(sizes: ReadonlyMap<string, number>): KernelAre
   if (module === null) return undefined;
   const layout = layOut(sizes);
   if (layout === undefined) return undefined;
-  const instance = new WebAssembly.Instance(module, { env: { exp: Math.exp } });
-  const kernels = instance.exports as unknown as KernelExports;
-  const pages = Math.ceil(layout.total / PAGE);
-  const current = kernels.memory.buffer.byteLength / PAGE;
+  let memory: WasmMemory;
   try {
-    if (pages > current) kernels.memory.grow(pages - current);
+    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(layout.total / PAGE)), maximum: 65_536 });
   } catch {
     return undefined; // the runtime refused the memory: the JavaScript kernels need less at once
   }
-  return arenaOf(kernels, layout);
+  const instance = new WebAssembly.Instance(module, { env: { exp: Math.exp, memory } });
+  return arenaOf({ ...(instance.exports as Omit<KernelExports, "memory">), memory }, layout);
 }
 
 /** The most memory the reused kernels instance of {@link borrowKernelArena} holds; larger layouts get their own. */

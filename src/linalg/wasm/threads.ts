@@ -13,7 +13,7 @@
 // outlives it or reaches another. One computation uses the pool at a time; a nested one (a progress callback that fits
 // another model) starts workers of its own for its duration.
 import { NextbestError } from "../../core/errors.ts";
-import { SHARED_KERNELS_WASM_BASE64 } from "./kernels-shared-wasm.ts";
+import { KERNELS_WASM_BASE64, SHARED_MEMORY_FLAG, SHARED_MEMORY_FLAG_OFFSET } from "./kernels-wasm.ts";
 import { arenaOf, borrowKernelArena, compileModule, layOut, PAGE, type KernelArena, type KernelExports, type WasmMemory, type WasmModule } from "./simd.ts";
 
 declare const WebAssembly: {
@@ -111,7 +111,8 @@ function nodeThreads(): { workerThreads: NodeWorkerThreads; os: NodeOs } | undef
   const workerThreads = process.getBuiltinModule("node:worker_threads") as NodeWorkerThreads | undefined;
   const os = process.getBuiltinModule("node:os") as NodeOs | undefined;
   if (workerThreads === undefined || os === undefined) return undefined;
-  sharedModule ??= compileModule(SHARED_KERNELS_WASM_BASE64);
+  // the kernels module with its memory import marked shared (the one byte in which the two differ)
+  sharedModule ??= compileModule(KERNELS_WASM_BASE64, [SHARED_MEMORY_FLAG_OFFSET, SHARED_MEMORY_FLAG]);
   return sharedModule === null ? undefined : { workerThreads, os };
 }
 
