@@ -161,44 +161,41 @@ export function computeNeighborLists(input: KernelInput): NeighborArrays {
       touchedCount = 0;
       for (let b = 0; b < n; b++) if (count[b] !== 0) touched[touchedCount++] = b;
     }
-    {
-      const touchedView = touched;
-      const sizeA = end - start;
-      for (let t = 0; t < touchedCount; t++) {
-        const b = touchedView[t]!;
-        const support = count[b]!;
-        let similarity = 0;
-        if (support >= minSupport) {
-          if (mode === "normalized") {
-            const denominator = Math.sqrt(sqA[b]! * sqB[b]!);
-            similarity = denominator > 0 ? prod[b]! / denominator : 0;
-          } else if (mode === "pearson") {
-            const numerator = support * prod[b]! - sumA[b]! * sumB[b]!;
-            const varianceA = support * sqA[b]! - sumA[b]! * sumA[b]!;
-            const varianceB = support * sqB[b]! - sumB[b]! * sumB[b]!;
-            const denominator = Math.sqrt(varianceA * varianceB);
-            similarity = varianceA > 0 && varianceB > 0 && denominator > 0 ? numerator / denominator : 0;
-          } else if (mode === "dot") {
-            similarity = prod[b]!;
-          } else {
-            similarity = support / (sizeA + (rp[b + 1]! - rp[b]!) - support);
-          }
-          if (mode !== "dot") similarity = similarity > 1 ? 1 : similarity < -1 ? -1 : similarity;
-          if (shrinkage > 0) similarity *= (support - 1) / (support - 1 + shrinkage);
+    const sizeA = end - start;
+    for (let t = 0; t < touchedCount; t++) {
+      const b = touched[t]!;
+      const support = count[b]!;
+      let similarity = 0;
+      if (support >= minSupport) {
+        if (mode === "normalized") {
+          const denominator = Math.sqrt(sqA[b]! * sqB[b]!);
+          similarity = denominator > 0 ? prod[b]! / denominator : 0;
+        } else if (mode === "pearson") {
+          const numerator = support * prod[b]! - sumA[b]! * sumB[b]!;
+          const varianceA = support * sqA[b]! - sumA[b]! * sumA[b]!;
+          const varianceB = support * sqB[b]! - sumB[b]! * sumB[b]!;
+          const denominator = Math.sqrt(varianceA * varianceB);
+          similarity = varianceA > 0 && varianceB > 0 && denominator > 0 ? numerator / denominator : 0;
+        } else if (mode === "dot") {
+          similarity = prod[b]!;
+        } else {
+          similarity = support / (sizeA + (rp[b + 1]! - rp[b]!) - support);
         }
-        // reset the accumulators for the next row
-        count[b] = 0;
-        prod[b] = 0;
-        sqA[b] = 0;
-        sqB[b] = 0;
-        sumA[b] = 0;
-        sumB[b] = 0;
-        if (support < minSupport || similarity !== similarity) continue;
-        if (positiveOnly && similarity <= 0) continue;
-        candidateScores[candidates] = similarity;
-        candidateIndex[candidates] = b;
-        candidates++;
+        if (mode !== "dot") similarity = similarity > 1 ? 1 : similarity < -1 ? -1 : similarity;
+        if (shrinkage > 0) similarity *= (support - 1) / (support - 1 + shrinkage);
       }
+      // reset the accumulators for the next row
+      count[b] = 0;
+      prod[b] = 0;
+      sqA[b] = 0;
+      sqB[b] = 0;
+      sumA[b] = 0;
+      sumB[b] = 0;
+      if (support < minSupport || similarity !== similarity) continue;
+      if (positiveOnly && similarity <= 0) continue;
+      candidateScores[candidates] = similarity;
+      candidateIndex[candidates] = b;
+      candidates++;
     }
     const kept = stored === 0 ? 0 : selectTopK(candidateScores, candidates, undefined, workspace, picked, 0);
     if (total + kept > outIndices.length) {

@@ -250,7 +250,13 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
     release();
     return undefined;
   }
-  const kernels = new WebAssembly.Instance(sharedModule!, { env: { memory, exp: Math.exp } }).exports as KernelExports;
+  let kernels: KernelExports;
+  try {
+    kernels = new WebAssembly.Instance(sharedModule!, { env: { memory, exp: Math.exp } }).exports as KernelExports;
+  } catch {
+    release(); // never leave the pool marked busy
+    return undefined;
+  }
   const arena = arenaOf({ ...kernels, memory } as KernelExports, layout);
   let open = true;
   return {
