@@ -8,7 +8,7 @@ import { fitBpr, fitImplicitAls, fitMatrixFactorization } from "../../src/factor
 import { fitItemItemImplicit } from "../../src/neighbors/index.ts";
 import { csrFromTriplets, csrMultiplyDense, denseMatrix, prepareFactorScoring, scoreAgainstFactors, simdAvailable, topKAgainstFactors } from "../../src/linalg/index.ts";
 import { borrowKernelArena, createKernelArena, f32Stride } from "../../src/linalg/wasm/simd.ts";
-import { createGemmWorkspace, gemmScalar, gemmWithKernels } from "../../src/linalg/kernels.ts";
+import { createGemmWorkspace, gemmScalar, gemmWithKernels, gemvF32, prepareGemvF32 } from "../../src/linalg/kernels.ts";
 import { expectError } from "../helpers.ts";
 // @ts-expect-error: a JavaScript build script without type declarations
 import { assembleKernels } from "../../scripts/build-wasm.mjs";
@@ -282,6 +282,21 @@ describe("both kernel paths give the same results", () => {
         expect(Array.from(csrMultiplyDense(sparse, dense).data)).toEqual(Array.from(reference));
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("property: a prepared float32 gemv gives gemvF32's sums bit for bit (any rows and f, odd and even)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 0, max: 999 }), (rows, f, seed) => {
+        const table = Float32Array.from({ length: rows * f }, (_, q) => Math.sin(seed + q * 0.77) * 3);
+        const u = Float64Array.from({ length: f }, (_, k) => Math.cos(seed * 0.3 + k) / 7);
+        const expected = new Float64Array(rows);
+        gemvF32(table, rows, f, u, expected);
+        const got = new Float64Array(rows);
+        prepareGemvF32(table, rows, f).gemv(u, got);
+        expect(Array.from(got)).toEqual(Array.from(expected));
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -886,6 +886,67 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowLoop))))
 
+  ;; out[r] = Σ_k T[r][k] · u[k] for a float32 table T (rows × f, row-major, no padding) and a float64 vector u, summed
+  ;; in float64 exactly as the JavaScript gemvF32 (src/linalg/kernels.ts) sums: for rows in whole groups of four, the
+  ;; even k in one sum and the odd k in another (an odd f's last term into the even sum), then even + odd; the last
+  ;; rows % 4 rows in one sum from k = 0. Bit-identical. Two rows per step share each pair of u.
+  (func (export "gemvF32F64") (param $T i32) (param $rows i32) (param $f i32) (param $u i32) (param $out i32)
+    (local $rows4 i32) (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $a i32) (local $b i32)
+    (local $k i32) (local $uk v128) (local $accA v128) (local $accB v128) (local $s f64) (local $last f64)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $f) (i32.const 2)))
+    (local.set $pairBytes (i32.shl (i32.shr_u (local.get $f) (i32.const 1)) (i32.const 3)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $a (i32.add (local.get $T) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $b (i32.add (local.get $a) (local.get $rowBytes)))
+        (local.set $accA (v128.const f64x2 0 0))
+        (local.set $accB (v128.const f64x2 0 0))
+        (local.set $k (i32.const 0))
+        ;; k counts float32 bytes of the row in steps of two floats (8 bytes); u advances twice as fast
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $pairBytes)))
+            (local.set $uk (v128.load (i32.add (local.get $u) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $accA (f64x2.add (local.get $accA)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $a) (local.get $k)))) (local.get $uk))))
+            (local.set $accB (f64x2.add (local.get $accB)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (local.get $k)))) (local.get $uk))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $kLoop)))
+        (if (i32.and (local.get $f) (i32.const 1))
+          (then
+            (local.set $last (f64.load (i32.add (local.get $u) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $accA (f64x2.replace_lane 0 (local.get $accA) (f64.add (f64x2.extract_lane 0 (local.get $accA))
+              (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $a) (local.get $k)))) (local.get $last)))))
+            (local.set $accB (f64x2.replace_lane 0 (local.get $accB) (f64.add (f64x2.extract_lane 0 (local.get $accB))
+              (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $b) (local.get $k)))) (local.get $last)))))))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $accA)) (f64x2.extract_lane 1 (local.get $accA))))
+        (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $accB)) (f64x2.extract_lane 1 (local.get $accB))))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $pairs)))
+    ;; the last rows % 4 rows: one sum each, from k = 0
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $a (i32.add (local.get $T) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $s (f64.const 0))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $rowBytes)))
+            (local.set $s (f64.add (local.get $s)
+              (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $a) (local.get $k))))
+                (f64.load (i32.add (local.get $u) (i32.shl (local.get $k) (i32.const 1)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $kLoop)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $tail))))
+
   ;; out[i] = T_i · u (float32) for i < rows, T rows × stride floats: one pass over the table, two rows at a time with
   ;; two accumulators each, so it runs near the memory's read bandwidth.
   (func (export "gemvF32") (param $T i32) (param $rows i32) (param $stride i32) (param $u i32) (param $out i32)
