@@ -15,7 +15,7 @@ import {
 } from "../internal/serialize.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser, copySeen } from "../recommend/contract.ts";
-import { gemvF32 } from "../linalg/kernels.ts";
+import { prepareGemvF32, type PreparedGemvF32 } from "../linalg/kernels.ts";
 import type { MatrixFactorizationHyperparameters, MatrixFactorizationModel, MatrixFactorizationModelJSON } from "./matrix-factorization.ts";
 
 export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
@@ -206,6 +206,8 @@ export function biasedFactorRecommender(
   const lo = model.clip ? model.ratingMin : Number.NEGATIVE_INFINITY;
   const hi = model.clip ? model.ratingMax : Number.POSITIVE_INFINITY;
   const userVector = new Float64Array(f);
+  // The item table goes into WebAssembly memory at the first scoreUser (the same scores, bit for bit, faster).
+  let prepared: PreparedGemvF32 | undefined;
   return Object.freeze({
     name,
     users,
@@ -214,7 +216,8 @@ export function biasedFactorRecommender(
       checkUser(`${fn}.scoreUser`, user, userCount);
       checkBuffer(`${fn}.scoreUser`, out, itemCount);
       userVectorInto(user, userVector);
-      gemvF32(itemFactors, itemCount, f, userVector, out);
+      prepared ??= prepareGemvF32(itemFactors, itemCount, f);
+      prepared.gemv(userVector, out);
       const base = globalMean + userBias[user]!;
       for (let i = 0; i < itemCount; i++) {
         const r = base + itemBias[i]! + out[i]!;
