@@ -27,11 +27,10 @@ import { readMovieLens100k, readMovieLens100kSplit } from "../src/node/index.ts"
 import type { Id } from "../src/core/index.ts";
 import { ndcgAtK, precisionAtK, rmse } from "../src/metrics/index.ts";
 import { recommendMany, type Recommender } from "../src/recommend/index.ts";
-import type { BenchRow, SuiteResult } from "./lib.ts";
+import { type BenchRow, type SuiteResult, movieLensDirectory, MOVIELENS_FOLDS } from "./lib.ts";
 import { exchangeDir, sendCsr, startPeers, type Peers } from "./peers.ts";
 
-const movieLensDirectory = path.resolve(import.meta.dirname, "../../shared/data/movielens-100k");
-const FOLDS = ["u1", "u2", "u3", "u4", "u5"] as const;
+const FOLDS = MOVIELENS_FOLDS;
 
 interface RatingModel {
   readonly row: string;

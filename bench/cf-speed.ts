@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createIdIndex, createRandom, fillNormal, type Id } from "../src/core/index.ts";
 import { createInteractions, interactionsToRows, type Interactions } from "../src/data/index.ts";
 import { fitBpr, fitImplicitAls, fitMatrixFactorization, fitSvdPlusPlus, implicitAlsRecommender, matrixFactorizationRecommender } from "../src/factorization/index.ts";
@@ -17,11 +16,9 @@ import { fitItemItemImplicit } from "../src/neighbors/index.ts";
 import { csrTranspose, topKAgainstFactors, type CsrMatrix } from "../src/linalg/index.ts";
 import { readMovieLens100k, readMovieLens100kSplit } from "../src/node/index.ts";
 import { predictMany, recommendMany } from "../src/recommend/index.ts";
-import { consume, type BenchRow, type SuiteResult } from "./lib.ts";
+import { consume, movieLensDirectory, type BenchRow, type SuiteResult } from "./lib.ts";
 import { exchangeDir, interleaved, sendCsr, startPeers, timeOurs, writeTable, type Timing } from "./peers.ts";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const movieLensDir = path.resolve(here, "../../shared/data/movielens-100k");
 
 /**
  * A seeded synthetic implicit matrix: `users` rows with `nnz` entries in all, item popularity following a Zipf-like
@@ -128,11 +125,11 @@ export async function runCfSpeed(): Promise<SuiteResult> {
   }
   const surprise = peers?.has("surprise") ? peers : undefined;
   const implicitPeer = peers?.has("implicit") ? peers : undefined;
-  const haveData = existsSync(path.join(movieLensDir, "u.data"));
+  const haveData = existsSync(path.join(movieLensDirectory, "u.data"));
   try {
     if (haveData) {
       // Biased MF beside Surprise SVD on u1.base; RMSE of both on the u1.test pairs both sides know, by nextbest's rmse.
-      const { train, test } = await readMovieLens100kSplit(movieLensDir, { split: "u1" });
+      const { train, test } = await readMovieLens100kSplit(movieLensDirectory, { split: "u1" });
       const trainFile = path.join(exchangeDir, "ml100k-u1.base.tsv");
       const pairsFile = path.join(exchangeDir, "ml100k-u1.test-pairs.tsv");
       const testRows = interactionsToRows(test).filter((row) => train.users.lookup.has(row.user) && train.items.lookup.has(row.item));
@@ -161,7 +158,7 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       rows.push({ name: "svdpp-fit-seconds-per-fold", value: timeOurs(() => fitSvdPlusPlus(train)).wall, unit: "s wall" });
 
       // Implicit ALS beside implicit's ALS on all 100,000 ratings as interactions of value 1.
-      const ratings = await readMovieLens100k(movieLensDir);
+      const ratings = await readMovieLens100k(movieLensDirectory);
       const implicitData = createInteractions(interactionsToRows(ratings).map((row) => ({ ...row, value: 1 })));
       if (implicitPeer) await sendCsr(implicitPeer, "ml100k", implicitData.byUser);
       const ours = fitImplicitAls(implicitData, { factors: 64, iterations: 15, threads: 1 });

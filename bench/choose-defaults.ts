@@ -24,10 +24,9 @@ import {
 } from "../src/factorization/index.ts";
 import { readMovieLens100k, readMovieLens100kSplit } from "../src/node/index.ts";
 import type { Recommender } from "../src/recommend/index.ts";
-import { printTable, writeResults, type BenchRow, type SuiteResult } from "./lib.ts";
+import { printTable, writeResults, type BenchRow, type SuiteResult, movieLensDirectory, MOVIELENS_FOLDS } from "./lib.ts";
 
-const movieLensDirectory = path.resolve(import.meta.dirname, "../../shared/data/movielens-100k");
-const FOLDS = ["u1", "u2", "u3", "u4", "u5"] as const;
+const FOLDS = MOVIELENS_FOLDS;
 type Fold = (typeof FOLDS)[number];
 /** Share of each user's training ratings held out for validation, and the seed of that draw. */
 const VALIDATION_FRACTION = 0.2;

@@ -4,6 +4,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** MovieLens 100K in the shared data folder beside the repository (../shared/data), and its official folds. */
+export const movieLensDirectory: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "data", "movielens-100k");
+export const MOVIELENS_FOLDS = ["u1", "u2", "u3", "u4", "u5"] as const;
+
 /** One result row. `peer`/`peerValue` name and measure the comparison point, run in the same process. */
 export interface BenchRow {
   name: string;
