@@ -35,7 +35,14 @@ try {
   const wasmAls = simdAvailable() ? alsOf("webassembly") : undefined;
   const jsAls = alsOf("javascript");
   const alsDifference = wasmAls === undefined ? Number.NaN : Math.max(...Array.from(wasmAls.userFactors, (v, q) => Math.abs(v - jsAls.userFactors[q]!)));
+  // Worker threads: inside a Web Worker of this cross-origin-isolated page, nextbest starts its own nested workers.
+  const worker = await new Promise((resolve) => {
+    const thread = new Worker("/worker.js", { type: "module" });
+    thread.onmessage = (event) => resolve(event.data);
+    thread.onerror = (event) => resolve({ error: event.message });
+  });
   window.__nextbest = {
+    worker,
     simd: simdAvailable(),
     alsDifference,
     userAgent: navigator.userAgent,

@@ -18,23 +18,22 @@ if (!existsSync(join(root, "dist", "index.js"))) {
   process.exit(1);
 }
 
-const bundle = await build({
-  entryPoints: [join(root, ".ci", "browser-page.ts")],
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  write: false,
-  minify: true,
-  logLevel: "silent",
-});
-const script = bundle.outputFiles[0].text;
+// One script per entry, bundled for the browser.
+async function bundle(entry) {
+  const result = await build({ entryPoints: [join(root, ".ci", entry)], bundle: true, format: "esm", platform: "browser", write: false, minify: true, logLevel: "silent" });
+  return result.outputFiles[0].text;
+}
+const script = await bundle("browser-page.ts");
+const workerScript = await bundle("browser-worker.ts");
 const page = `<!doctype html><meta charset="utf-8"><title>nextbest</title><body>loading</body><script type="module" src="/page.js"></script>`;
+// Cross-origin isolation (COOP + COEP), so that the page's worker may share memory with the workers it starts.
+const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
 const server = createServer((request, response) => {
-  if (request.url === "/page.js") {
-    response.writeHead(200, { "content-type": "text/javascript" });
-    response.end(script);
+  if (request.url === "/page.js" || request.url === "/worker.js") {
+    response.writeHead(200, { "content-type": "text/javascript", ...isolation });
+    response.end(request.url === "/page.js" ? script : workerScript);
   } else {
-    response.writeHead(200, { "content-type": "text/html" });
+    response.writeHead(200, { "content-type": "text/html", ...isolation });
     response.end(page);
   }
 });
@@ -71,6 +70,12 @@ try {
     if (result.simd !== true || !(result.alsDifference <= 1e-4)) {
       failed = true;
       console.error(`FAIL the WebAssembly kernels in the browser: simd ${result.simd}, ALS difference ${result.alsDifference}`);
+    }
+    const worker = result.worker ?? {};
+    console.log(`in a Web Worker of the isolated page: ${worker.before} thread(s) before prepareThreads, ${worker.threads} after; ALS on 2 threads ${worker.same ? "gives" : "does not give"} the 1-thread factors (${worker.twoMs?.toFixed(0)} ms)`);
+    if (worker.error !== undefined || worker.isolated !== true || worker.before !== 1 || worker.prepared !== 2 || worker.threads !== 2 || worker.same !== true || !(worker.twoMs < 4000)) {
+      failed = true;
+      console.error(`FAIL worker threads in the browser: ${JSON.stringify(worker)}`);
     }
     if (JSON.stringify(result.contributions) !== JSON.stringify(["cf", "popularity"])) {
       failed = true;

@@ -70,3 +70,4 @@ export {
   type TopKAgainstFactorsResult,
 } from "./scoring.ts";
 export { simdAvailable, type KernelChoice } from "./wasm/simd.ts";
+export { availableThreads, prepareThreads } from "./wasm/threads.ts";

@@ -15,7 +15,7 @@ import { assembleKernels } from "../../scripts/build-wasm.mjs";
 import { readFileSync } from "node:fs";
 import { computeNeighborLists } from "../../src/neighbors/kernel.ts";
 import { conjugateGradientAlsWasm } from "../../src/factorization/als-kernels.ts";
-import { availableThreads, createThreadedArena } from "../../src/linalg/wasm/threads.ts";
+import { availableThreads, createThreadedArena, prepareThreads } from "../../src/linalg/wasm/threads.ts";
 import { topKWithKernels } from "../../src/linalg/scoring.ts";
 
 /** A float32 table in the kernels' layout (rows × stride, padding zero) from a rows × f generator. */
@@ -393,6 +393,12 @@ describe("both kernel paths give the same results", () => {
       }),
       { numRuns: 8 },
     );
+  });
+
+  it("prepareThreads starts the workers ahead and resolves with the threads computations can use", async () => {
+    expect(await prepareThreads(2)).toBe(2);
+    expect(await prepareThreads(1)).toBe(1);
+    expect(availableThreads()).toBeGreaterThanOrEqual(2); // Node: the cores, whether prepared or not
   });
 
   it("worker threads are kept between computations, and a nested threaded computation gets workers of its own", () => {

@@ -3,15 +3,16 @@
 // through which the calling thread hands each worker the arguments of one kernel call and blocks (Atomics.wait) until
 // all are done. Synchronous for the caller, so fits keep their synchronous API. Not exported by the barrel.
 //
-// Where it runs: Node (worker_threads, reached through process.getBuiltinModule so that no bundle imports a Node
-// module) with SharedArrayBuffer and shared WebAssembly memory. Elsewhere (browsers, whose main thread may not block;
-// runtimes without those) availableThreads() is 1 and callers run single-threaded.
+// Where it runs: Node and Deno (worker_threads, reached through process.getBuiltinModule so that no bundle imports a
+// Node module), and browsers inside a Web Worker of a cross-origin-isolated page (nested Web Workers from a Blob URL;
+// SharedArrayBuffer needs the isolation, and only a worker may block). Elsewhere (a page's main thread, runtimes
+// without SharedArrayBuffer) availableThreads() is 1 and callers run single-threaded.
 //
-// The workers are started once (about 60 ms each) and kept, idle and unreferenced (they never keep a process alive),
-// for the next computation: a pool of threads, never of data. Each computation posts its own memory to the workers it
-// uses, which instantiate the kernels over it, and tells them to drop it when done, so nothing of one computation
-// outlives it or reaches another. One computation uses the pool at a time; a nested one (a progress callback that fits
-// another model) starts workers of its own for its duration.
+// The workers are started once (about 60 ms each in Node) and kept, idle and unreferenced (they never keep a process
+// alive), for the next computation: a pool of threads, never of data. Each computation posts its own memory to the
+// workers it uses, which instantiate the kernels over it, and tells them to drop it when done, so nothing of one
+// computation outlives it or reaches another. One computation uses the pool at a time; a nested one (a progress
+// callback that fits another model) starts workers of its own for its duration.
 import { NextbestError } from "../../core/errors.ts";
 import { KERNELS_WASM_BASE64, SHARED_MEMORY_FLAG, SHARED_MEMORY_FLAG_OFFSET } from "./kernels-wasm.ts";
 import { arenaOf, borrowKernelArena, compileModule, layOut, PAGE, type KernelArena, type KernelExports, type WasmMemory, type WasmModule } from "./simd.ts";
@@ -21,23 +22,46 @@ declare const WebAssembly: {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 };
 declare const process: { getBuiltinModule?: (name: string) => unknown } | undefined;
+declare function setTimeout(callback: () => void, milliseconds: number): unknown;
 
 interface NodeWorker {
   unref(): void;
   terminate(): unknown;
-}
-interface NodeMessagePort {
   postMessage(value: unknown): void;
-  unref(): void;
-  close(): void;
 }
 interface NodeWorkerThreads {
-  Worker: new (code: string, options: { eval: true; workerData: unknown; transferList: unknown[] }) => NodeWorker;
-  MessageChannel: new () => { port1: NodeMessagePort; port2: NodeMessagePort };
+  Worker: new (code: string, options: { eval: true }) => NodeWorker;
 }
 interface NodeOs {
   availableParallelism?: () => number;
   cpus(): readonly unknown[];
+}
+/** The browser globals a Web Worker host needs (declared here: the core modules use neither DOM nor Node types). */
+interface BrowserGlobals {
+  crossOriginIsolated?: boolean;
+  WorkerGlobalScope?: abstract new () => unknown;
+  self?: unknown;
+  navigator?: { hardwareConcurrency?: number };
+  Worker?: new (url: string) => { postMessage(value: unknown): void; terminate(): void };
+  Blob?: new (parts: string[], options: { type: string }) => unknown;
+  URL?: { createObjectURL?(blob: unknown): string };
+}
+
+/** A started worker, whatever the runtime. */
+interface HostWorker {
+  post(message: unknown): void;
+  stop(): void;
+}
+
+/** How this runtime starts workers and how many cores it has. */
+interface ThreadHost {
+  readonly cores: number;
+  /**
+   * Whether a worker can start while the calling thread blocks (Node: yes; browsers: no, a nested Web Worker starts
+   * only once its parent returns to its event loop, so they are started ahead by {@link prepareThreads}).
+   */
+  readonly startsWhileBlocked: boolean;
+  start(): HostWorker;
 }
 
 /** The kernels a worker can run, by command number. */
@@ -68,63 +92,160 @@ const MAX_THREADS = 256;
 const HEADER_BYTES = 4 * (SLOT + 2 * MAX_THREADS);
 
 // The worker: waits for its generation to change, then runs its command, until told to stop. Failures are counted,
-// never left hanging: the calling thread checks FAILED after each round.
-const WORKER_SOURCE = `
-const { workerData, receiveMessageOnPort } = require("node:worker_threads");
-const { kernelsModule, control, index, commands, port } = workerData;
-const ctl = new Int32Array(control, 0, ${SLOT + 2 * MAX_THREADS});
-const args = new Float64Array(control, ${HEADER_BYTES});
-const generation = ${SLOT} + 2 * index;
-let kernels;
-Atomics.add(ctl, ${READY}, 1);
-Atomics.notify(ctl, ${READY});
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctl, generation, seen);
-  seen = Atomics.load(ctl, generation);
-  const command = Atomics.load(ctl, generation + 1);
-  if (command === ${STOP}) break;
-  try {
-    if (command === ${ATTACH}) {
-      const memory = receiveMessageOnPort(port).message;
-      kernels = new WebAssembly.Instance(kernelsModule, { env: { memory, exp: Math.exp } }).exports;
-    } else if (command === ${DETACH}) {
-      kernels = undefined;
-    } else {
-      const a = Array.from(args.subarray(index * ${ARGUMENTS}, (index + 1) * ${ARGUMENTS}));
-      kernels[commands[command]](...a);
+// never left hanging: the calling thread checks FAILED after each round. A new memory arrives as a message, so on
+// ATTACH the worker leaves its waiting loop for its event loop, takes the message, instantiates the kernels over the
+// memory and waits again. The same code runs in Node (parentPort) and in browsers (a Web Worker's onmessage).
+const WORKER_CORE = `
+let kernels, module, commands, ctl, args, index, generation, seen = 0;
+function handle(data) {
+  if (data.init !== undefined) {
+    ({ module, commands, index } = data.init);
+    ctl = new Int32Array(data.init.control, 0, ${SLOT + 2 * MAX_THREADS});
+    args = new Float64Array(data.init.control, ${HEADER_BYTES});
+    generation = ${SLOT} + 2 * index;
+    Atomics.add(ctl, ${READY}, 1);
+    Atomics.notify(ctl, ${READY});
+  } else {
+    try {
+      kernels = new WebAssembly.Instance(module, { env: { memory: data.memory, exp: Math.exp } }).exports;
+    } catch {
+      Atomics.add(ctl, ${FAILED}, 1);
     }
-  } catch {
-    Atomics.add(ctl, ${FAILED}, 1);
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});
   }
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
+  serve();
+}
+function serve() {
+  for (;;) {
+    Atomics.wait(ctl, generation, seen);
+    seen = Atomics.load(ctl, generation);
+    const command = Atomics.load(ctl, generation + 1);
+    if (command === ${STOP}) return stop();
+    if (command === ${ATTACH}) return;
+    try {
+      if (command === ${DETACH}) kernels = undefined;
+      else kernels[commands[command]](...Array.from(args.subarray(index * ${ARGUMENTS}, (index + 1) * ${ARGUMENTS})));
+    } catch {
+      Atomics.add(ctl, ${FAILED}, 1);
+    }
+    Atomics.add(ctl, ${DONE}, 1);
+    Atomics.notify(ctl, ${DONE});
+  }
 }
 `;
+const NODE_WORKER_SOURCE = `const { parentPort } = require("node:worker_threads");
+const stop = () => parentPort.close();
+${WORKER_CORE}
+parentPort.on("message", handle);`;
+const BROWSER_WORKER_SOURCE = `const stop = () => self.close();
+${WORKER_CORE}
+self.onmessage = (event) => handle(event.data);`;
 
 let sharedModule: WasmModule | null | undefined;
 
-/** Node's worker_threads and os modules, when this runtime has them and can share WebAssembly memory. */
-function nodeThreads(): { workerThreads: NodeWorkerThreads; os: NodeOs } | undefined {
+/** The thread host of this runtime, or undefined where computations must stay on one thread. */
+function threadHost(): ThreadHost | undefined {
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") return undefined;
+  const host = nodeHost() ?? browserHost();
+  if (host === undefined) return undefined;
+  // the kernels module with its memory import marked shared (the one byte in which the two differ)
+  sharedModule ??= compileModule(KERNELS_WASM_BASE64, [SHARED_MEMORY_FLAG_OFFSET, SHARED_MEMORY_FLAG]);
+  return sharedModule === null ? undefined : host;
+}
+
+/** Node's (and Deno's) worker_threads. */
+function nodeHost(): ThreadHost | undefined {
   if (typeof process !== "object" || process === null || typeof process.getBuiltinModule !== "function") return undefined;
   const workerThreads = process.getBuiltinModule("node:worker_threads") as NodeWorkerThreads | undefined;
   const os = process.getBuiltinModule("node:os") as NodeOs | undefined;
   if (workerThreads === undefined || os === undefined) return undefined;
-  // the kernels module with its memory import marked shared (the one byte in which the two differ)
-  sharedModule ??= compileModule(KERNELS_WASM_BASE64, [SHARED_MEMORY_FLAG_OFFSET, SHARED_MEMORY_FLAG]);
-  return sharedModule === null ? undefined : { workerThreads, os };
+  return {
+    cores: typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length,
+    startsWhileBlocked: true,
+    start() {
+      const worker = new workerThreads.Worker(NODE_WORKER_SOURCE, { eval: true });
+      worker.unref();
+      return { post: (message) => worker.postMessage(message), stop: () => void worker.terminate() };
+    },
+  };
+}
+
+/** Web Workers started from a Web Worker of a cross-origin-isolated page (a page's main thread may not block). */
+function browserHost(): ThreadHost | undefined {
+  const scope = globalThis as BrowserGlobals;
+  const { Worker, Blob, URL, WorkerGlobalScope, navigator } = scope;
+  if (scope.crossOriginIsolated !== true || WorkerGlobalScope === undefined || !(scope.self instanceof WorkerGlobalScope)) return undefined;
+  if (Worker === undefined || Blob === undefined || typeof URL?.createObjectURL !== "function") return undefined;
+  let source: string | undefined;
+  return {
+    cores: navigator?.hardwareConcurrency ?? 1,
+    startsWhileBlocked: false,
+    start() {
+      source ??= URL.createObjectURL!(new Blob([BROWSER_WORKER_SOURCE], { type: "text/javascript" }));
+      const worker = new Worker(source);
+      return { post: (message) => worker.postMessage(message), stop: () => worker.terminate() };
+    },
+  };
 }
 
 /**
- * The threads a computation can use here: the available cores in Node (with SharedArrayBuffer and shared
- * WebAssembly memory), 1 elsewhere.
+ * The threads a computation can use here, the default of every `threads` option: the available cores in Node and
+ * Deno; in a Web Worker of a cross-origin-isolated page, 1 plus the workers {@link prepareThreads} has started (a
+ * nested Web Worker cannot start while its parent blocks); 1 elsewhere, such as a page's main thread, where fits run
+ * on one thread.
+ *
+ * @returns a positive integer
+ * @example
+ * ```ts
+ * import { availableThreads } from "nextbest/linalg";
+ * availableThreads() >= 1; // => true
+ * ```
+ * @category linalg
  */
 export function availableThreads(): number {
-  const node = nodeThreads();
-  if (node === undefined) return 1;
-  const cores = typeof node.os.availableParallelism === "function" ? node.os.availableParallelism() : node.os.cpus().length;
-  return Math.max(1, Math.floor(cores));
+  const host = threadHost();
+  if (host === undefined) return 1;
+  if (host.startsWhileBlocked) return Math.max(1, Math.floor(host.cores));
+  return 1 + (pool === undefined ? 0 : readyWorkers(pool));
+}
+
+/**
+ * Starts the worker threads ahead of the computations that use them, and resolves when they are ready, with the
+ * threads computations can now use ({@link availableThreads}). Needed in browsers, where a fit's `threads` run only
+ * on workers started this way (call it once in your Web Worker, in a cross-origin-isolated page); optional in Node and
+ * Deno, where it saves the first threaded fit the workers' start (about 60 ms each). Where threads are unavailable it
+ * resolves with 1. Nothing else changes: results are the same for every thread count.
+ *
+ * @param threads - the threads wanted in all, the calling one included (default: the available cores)
+ * @returns a promise of the threads computations can use
+ * @example
+ * ```ts
+ * import { prepareThreads } from "nextbest/linalg";
+ * const threads = await prepareThreads(2);
+ * threads >= 1 && threads <= 2; // => true
+ * ```
+ * @category linalg
+ */
+export async function prepareThreads(threads?: number): Promise<number> {
+  const host = threadHost();
+  if (host === undefined) return 1;
+  const wanted = Math.min(MAX_THREADS, Math.max(1, Math.floor(threads ?? host.cores)));
+  pool ??= newPool();
+  const p = pool;
+  try {
+    while (p.workers.length < wanted - 1) startWorker(p, host);
+  } catch {
+    // as many as started
+  }
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Atomics.load(p.ctl, READY) < p.workers.length && Date.now() < deadline) await new Promise<void>((done) => setTimeout(done, 5));
+  return Math.min(wanted, 1 + readyWorkers(p));
+}
+
+/** Workers of `p` a computation may use: all when every started one is ready, else none. */
+function readyWorkers(p: Pool): number {
+  return Atomics.load(p.ctl, READY) >= p.workers.length && Atomics.load(p.ctl, FAILED) === 0 ? p.workers.length : 0;
 }
 
 /** A kernel arena over shared memory with running workers. */
@@ -142,7 +263,7 @@ export interface ThreadedArena extends KernelArena {
 
 /** Started workers and their control block. */
 interface Pool {
-  readonly workers: { worker: NodeWorker; port: NodeMessagePort }[];
+  readonly workers: HostWorker[];
   readonly ctl: Int32Array;
   readonly args: Float64Array;
   readonly control: SharedArrayBuffer;
@@ -156,21 +277,17 @@ function newPool(): Pool {
   return { workers: [], ctl: new Int32Array(control, 0, SLOT + 2 * MAX_THREADS), args: new Float64Array(control, HEADER_BYTES), control, busy: false };
 }
 
+/** Starts one more worker of `p` (it counts itself in READY once it has its control block). */
+function startWorker(p: Pool, host: ThreadHost): void {
+  const worker = host.start();
+  p.workers.push(worker);
+  worker.post({ init: { module: sharedModule, control: p.control, index: p.workers.length, commands: COMMANDS } });
+}
+
 /** Starts workers until `target` of `p` are ready (false when they fail or time out: the pool is then unusable). */
-function grow(p: Pool, target: number, node: { workerThreads: NodeWorkerThreads }): boolean {
+function grow(p: Pool, target: number, host: ThreadHost): boolean {
   try {
-    while (p.workers.length < target) {
-      const index = p.workers.length + 1;
-      const { port1, port2 } = new node.workerThreads.MessageChannel();
-      const worker = new node.workerThreads.Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { kernelsModule: sharedModule, control: p.control, index, commands: COMMANDS, port: port2 },
-        transferList: [port2],
-      });
-      worker.unref();
-      port1.unref();
-      p.workers.push({ worker, port: port1 });
-    }
+    while (p.workers.length < target) startWorker(p, host);
   } catch {
     return false;
   }
@@ -186,10 +303,7 @@ function grow(p: Pool, target: number, node: { workerThreads: NodeWorkerThreads 
 /** Stops every worker of `p`. */
 function stop(p: Pool): void {
   p.workers.forEach((_, w) => send(p, w + 1, STOP));
-  for (const { worker, port } of p.workers) {
-    port.close();
-    worker.terminate();
-  }
+  for (const worker of p.workers) worker.stop();
 }
 
 /** Sets worker w's command and wakes it. */
@@ -213,8 +327,8 @@ function round(p: Pool, count: number, command: number, during?: () => void): bo
  * undefined when this runtime cannot run them or they do not start in time (the caller then runs single-threaded).
  */
 export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads: number): ThreadedArena | undefined {
-  const node = nodeThreads();
-  if (node === undefined || threads < 2 || threads > MAX_THREADS) return undefined;
+  const host = threadHost();
+  if (host === undefined || threads < 2 || threads > MAX_THREADS) return undefined;
   const layout = layOut(sizes);
   if (layout === undefined) return undefined;
   const pages = Math.max(1, Math.ceil(layout.total / PAGE));
@@ -224,10 +338,16 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
   } catch {
     return undefined;
   }
+  // Browsers: only the workers prepareThreads started, when the pool is free.
+  if (!host.startsWhileBlocked) {
+    if (pool === undefined || pool.busy) return undefined;
+    threads = Math.min(threads, 1 + readyWorkers(pool));
+    if (threads < 2) return undefined;
+  }
   // The kept pool when it is free, else (a nested computation) workers of this computation's own.
   const own = pool === undefined || pool.busy ? newPool() : undefined;
   const p = own ?? pool!;
-  if (!grow(p, threads - 1, node)) {
+  if (!grow(p, threads - 1, host)) {
     stop(p);
     if (p === pool) pool = undefined;
     return undefined;
@@ -245,7 +365,8 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
     stop(p);
     if (p === pool) pool = undefined;
   };
-  for (let w = 0; w < workers; w++) p.workers[w]!.port.postMessage(memory);
+  // each worker takes its memory from this message when ATTACH sends it back to its event loop
+  for (let w = 0; w < workers; w++) p.workers[w]!.post({ memory });
   if (!round(p, workers, ATTACH)) {
     release();
     return undefined;
