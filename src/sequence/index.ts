@@ -91,4 +91,5 @@ export {
   type MarkovBaselineScore,
   type EventLogProtocolScore,
   type LstmEventLogModelOptions,
+  type MarkovMixtureChoice,
 } from "./protocol.ts";

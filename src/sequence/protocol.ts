@@ -7,9 +7,9 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { encodeEventLogCases, fitEventLogEncoder, splitEventLog, type EventLogCase, type EventLogEncoderOptions } from "./event-log.ts";
-import { checkArray, checkOptions, integerOption, MS_PER_DAY } from "./internal.ts";
-import { fitLstm, predictLstmSteps, type LstmOptions, type SequenceExample } from "./lstm.ts";
+import { encodeEventLogCases, fitEventLogEncoder, splitEventLog, type EventLogCase, type EventLogEncoder, type EventLogEncoderOptions } from "./event-log.ts";
+import { checkArray, checkOptions, integerOption, MS_PER_DAY, numberOption } from "./internal.ts";
+import { fitLstm, predictLstmSteps, type LstmModel, type LstmOptions, type SequenceExample } from "./lstm.ts";
 import { fitNextStageMarkov, predictNextStageMarkov } from "./markov.ts";
 
 /** The two protocols of {@link scoreEventLogProtocol}. @category sequence */
@@ -273,6 +273,31 @@ export interface LstmEventLogModelOptions extends Omit<LstmOptions, "stages"> {
   timeFeatures?: boolean;
   /** Order of the Markov chain that predicts from the first activity unseen in training onwards. @defaultValue 1 */
   fallbackOrder?: number;
+  /**
+   * Blend the LSTM's next-activity distribution with a Markov chain's, `(1 − w)·p_lstm + w·p_markov`, with the order
+   * (1–3) and the weight w (0, 0.1, …, 1) chosen on a validation part of the training cases: the last
+   * `mixtureValidationFraction` of them in the order given (the protocol's order: time or file), scored on every
+   * next-activity target, with an LSTM and chains fitted on the rest; ties go to the smaller weight and order. The final
+   * LSTM and chain are then fitted on all training cases. Doubles the training time. w = 0 is the plain LSTM.
+   * @defaultValue true
+   */
+  markovMixture?: boolean;
+  /** Share of the training cases held out to choose the mixture, in (0, 0.5]. @defaultValue 0.2 */
+  mixtureValidationFraction?: number;
+  /** Called once per fit with the mixture chosen (weight 0 and order 1 when the mixture is off). @defaultValue none */
+  onMixture?: (choice: MarkovMixtureChoice) => void;
+}
+
+/** What {@link LstmEventLogModelOptions.onMixture} receives. @category sequence */
+export interface MarkovMixtureChoice {
+  /** The weight of the Markov chain's distribution. */
+  readonly markovWeight: number;
+  /** The order of the chain. */
+  readonly markovOrder: number;
+  /** Next-activity accuracy of the chosen blend on the validation cases (NaN when the mixture is off). */
+  readonly validationAccuracy: number;
+  /** Validation accuracy of the plain LSTM (weight 0) on the same targets (NaN when the mixture is off). */
+  readonly lstmValidationAccuracy: number;
 }
 
 /**
@@ -300,19 +325,33 @@ export interface LstmEventLogModelOptions extends Omit<LstmOptions, "stages"> {
 export function lstmEventLogModel(options: LstmEventLogModelOptions = {}): EventLogModel {
   const fn = "lstmEventLogModel";
   checkOptions(fn, options);
-  const { caseStart = false, timeFeatures = true, fallbackOrder: order, ...lstm } = options;
+  const { caseStart = false, timeFeatures = true, fallbackOrder: order, markovMixture = true, mixtureValidationFraction: fraction, onMixture, ...lstm } = options;
   const fallbackOrder = integerOption(fn, "fallbackOrder", order, 1, 1, 3);
+  const mixtureValidationFraction = numberOption(fn, "mixtureValidationFraction", fraction, 0.2, 0, 0.5, true);
+  if (typeof markovMixture !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.markovMixture must be a boolean, got ${describeValue(markovMixture)}`);
   if (typeof timeFeatures !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.timeFeatures must be a boolean, got ${describeValue(timeFeatures)}`);
-  const name = `lstm${caseStart ? "+caseStart" : ""}${timeFeatures ? "" : "-no-time"}`;
+  const name = `lstm${markovMixture ? "+markov" : ""}${caseStart ? "+caseStart" : ""}${timeFeatures ? "" : "-no-time"}`;
   return {
     name,
     fit: (train, context) => {
       const encoder = fitEventLogEncoder(train, { endMarker: context.endMarker, caseStart });
-      const encode = (cases: readonly EventLogCase[]): SequenceExample[] => {
-        const examples = encodeEventLogCases(encoder, cases);
+      const encodeWith = (scales: EventLogEncoder, cases: readonly EventLogCase[]): SequenceExample[] => {
+        const examples = encodeEventLogCases(scales, cases);
         return timeFeatures ? examples : examples.map(({ features: _dropped, ...rest }) => rest);
       };
+      const encode = (cases: readonly EventLogCase[]): SequenceExample[] => encodeWith(encoder, cases);
+      let choice: MarkovMixtureChoice = { markovWeight: 0, markovOrder: 1, validationAccuracy: Number.NaN, lstmValidationAccuracy: Number.NaN };
+      const cut = Math.round(train.length * (1 - mixtureValidationFraction));
+      if (markovMixture && cut >= 1 && cut < train.length) {
+        const part = train.slice(0, cut);
+        const holdout = train.slice(cut);
+        const partEncoder = fitEventLogEncoder(part, { endMarker: context.endMarker, caseStart });
+        const partModel = fitLstm(encodeWith(partEncoder, part), { ...lstm, stages: encoder.stages });
+        choice = chooseMixture(partModel, encodeWith(partEncoder, holdout), holdout, part, context.endMarker);
+      }
+      onMixture?.(choice);
       const model = fitLstm(encode(train), { ...lstm, stages: encoder.stages });
+      const mixture = choice.markovWeight > 0 ? fitMarkovDense(train, context.endMarker, choice.markovOrder, model.stages) : null;
       const known = new Set(encoder.stages);
       const fallback = markovEventLogModel(fallbackOrder).fit(train, context);
       const gaps: number[] = [];
@@ -329,9 +368,12 @@ export function lstmEventLogModel(options: LstmEventLogModelOptions = {}): Event
           const head = { stages: eventCase.activities.slice(0, unseen), ...(example!.features ? { features: example!.features.slice(0, unseen) } : {}) };
           const steps = predictLstmSteps(model, head);
           const S = model.stages.length;
+          const w = choice.markovWeight;
           for (let t = 0; t < unseen; t++) {
+            const markov = mixture === null ? null : mixture(eventCase.activities.slice(0, t + 1));
+            const blended = (s: number): number => (1 - w) * steps.nextStageProbabilities[t * S + s]! + (markov === null ? 0 : w * markov[s]!);
             let best = 0;
-            for (let s = 1; s < S; s++) if (steps.nextStageProbabilities[t * S + s]! > steps.nextStageProbabilities[t * S + best]!) best = s;
+            for (let s = 1; s < S; s++) if (blended(s) > blended(best)) best = s;
             nextStages[t] = model.stages[best]!;
             daysToNext[t] = steps.expectedDays[t]!;
           }
@@ -346,5 +388,68 @@ export function lstmEventLogModel(options: LstmEventLogModelOptions = {}): Event
         return { nextStages, daysToNext };
       };
     },
+  };
+}
+
+/** A Markov chain of `order` on `train` whose distributions are aligned with `stages` (zero for stages it never saw). */
+function fitMarkovDense(train: readonly EventLogCase[], endMarker: string | null, order: number, stages: readonly string[]): (prefix: readonly string[]) => Float64Array {
+  const chain = fitNextStageMarkov(train.map((c) => (endMarker === null ? c.activities : [...c.activities, endMarker])), { order });
+  const position = new Map(stages.map((stage, s) => [stage, s] as const));
+  const to = chain.stages.map((stage) => position.get(stage) ?? -1);
+  return (prefix) => {
+    const probabilities = predictNextStageMarkov(chain, prefix).nextStageProbabilities;
+    const out = new Float64Array(stages.length);
+    for (let i = 0; i < to.length; i++) if (to[i]! >= 0) out[to[i]!] = probabilities[i]!;
+    return out;
+  };
+}
+
+/** The mixture weight and order with the best next-activity accuracy on the holdout cases (ties: smaller w, order). */
+function chooseMixture(
+  model: LstmModel,
+  examples: readonly SequenceExample[],
+  holdout: readonly EventLogCase[],
+  part: readonly EventLogCase[],
+  endMarker: string | null,
+): MarkovMixtureChoice {
+  const S = model.stages.length;
+  const index = new Map(model.stages.map((stage, s) => [stage, s] as const));
+  const chains = [1, 2, 3].map((order) => fitMarkovDense(part, endMarker, order, model.stages));
+  const weights = Array.from({ length: 11 }, (_, k) => k / 10);
+  const hits = new Float64Array(chains.length * weights.length);
+  let targets = 0;
+  for (let n = 0; n < holdout.length; n++) {
+    const activities = holdout[n]!.activities;
+    if (activities.length < 2) continue;
+    const steps = predictLstmSteps(model, examples[n]!);
+    for (let t = 0; t + 1 < activities.length; t++) {
+      const target = index.get(activities[t + 1]!);
+      targets++;
+      if (target === undefined) continue;
+      for (let c = 0; c < chains.length; c++) {
+        const markov = chains[c]!(activities.slice(0, t + 1));
+        for (let k = 0; k < weights.length; k++) {
+          const w = weights[k]!;
+          const targetScore = (1 - w) * steps.nextStageProbabilities[t * S + target]! + w * markov[target]!;
+          let right = true;
+          for (let s = 0; s < S && right; s++) {
+            const score = (1 - w) * steps.nextStageProbabilities[t * S + s]! + w * markov[s]!;
+            if (score > targetScore || (score === targetScore && s < target)) right = false;
+          }
+          if (right) hits[c * weights.length + k]! += 1;
+        }
+      }
+    }
+  }
+  if (targets === 0) return { markovWeight: 0, markovOrder: 1, validationAccuracy: Number.NaN, lstmValidationAccuracy: Number.NaN };
+  let best = 0;
+  for (let k = 0; k < weights.length; k++) {
+    for (let c = 0; c < chains.length; c++) if (hits[c * weights.length + k]! > hits[best]!) best = c * weights.length + k;
+  }
+  return {
+    markovWeight: weights[best % weights.length]!,
+    markovOrder: Math.floor(best / weights.length) + 1,
+    validationAccuracy: hits[best]! / targets,
+    lstmValidationAccuracy: hits[0]! / targets,
   };
 }

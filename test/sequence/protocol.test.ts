@@ -9,6 +9,7 @@ import {
   scoreEventLogProtocol,
   type EventLogCase,
   type EventLogModel,
+  type MarkovMixtureChoice,
 } from "../../src/sequence/index.ts";
 import { expectError } from "../helpers.ts";
 import { hasHelpdesk, readHelpdesk } from "./protocols.ts";
@@ -114,6 +115,23 @@ describe("lstmEventLogModel", () => {
     const predict = lstmEventLogModel({ hiddenSize: 4, epochs: 30, learningRate: 0.05, timeFeatures: false }).fit(train, { endMarker: "[end]" });
     expect(predict(train[0]!).nextStages).toEqual(["b", "c", "[end]"]);
     expectError(() => lstmEventLogModel({ fallbackOrder: 4 }), "E_BAD_INPUT", "lstmEventLogModel: options.fallbackOrder must be an integer in [1, 3], got 4");
+  });
+
+  it("chooses the Markov mixture on the last part of the training cases, never below the plain LSTM there", () => {
+    const train = casesOf(["abc", "abd", "abc", "aec", "abc", "abd", "abc", "abc", "aec", "abd"]);
+    const choices: MarkovMixtureChoice[] = [];
+    lstmEventLogModel({ hiddenSize: 4, epochs: 5, seed: 3, onMixture: (choice) => choices.push(choice) }).fit(train, { endMarker: null });
+    expect(choices).toHaveLength(1);
+    const [choice] = choices;
+    expect(choice!.markovWeight).toBeGreaterThanOrEqual(0);
+    expect(choice!.markovWeight).toBeLessThanOrEqual(1);
+    expect([1, 2, 3]).toContain(choice!.markovOrder);
+    // Weight 0 is in the grid, so the chosen blend is at least as accurate as the plain LSTM on the validation cases.
+    expect(choice!.validationAccuracy).toBeGreaterThanOrEqual(choice!.lstmValidationAccuracy);
+    lstmEventLogModel({ hiddenSize: 4, epochs: 5, markovMixture: false, onMixture: (c) => choices.push(c) }).fit(train, { endMarker: null });
+    expect(choices[1]!.markovWeight).toBe(0);
+    expect(choices[1]!.validationAccuracy).toBeNaN();
+    expectError(() => lstmEventLogModel({ mixtureValidationFraction: 0.7 }), "E_BAD_INPUT", "lstmEventLogModel: options.mixtureValidationFraction must be > 0 and <= 0.5, got 0.7");
   });
 });
 
