@@ -4,13 +4,90 @@
 // Run: npx tsx -e 'import("./bench/sequence.ts").then(async m => console.log(JSON.stringify(await m.runSequence(), null, 1)))'
 import os from "node:os";
 import { createRandom, fillNormal } from "../src/core/index.ts";
-import { fitLstm, predictLstmMany, type SequenceExample } from "../src/sequence/index.ts";
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import {
+  fitLstm,
+  lstmEventLogModel,
+  parseEventLogCsv,
+  predictLstmMany,
+  scoreEventLogProtocol,
+  type EventLogCase,
+  type EventLogProtocolScore,
+  type EventLogScoringProtocol,
+  type MarkovMixtureChoice,
+  type SequenceExample,
+} from "../src/sequence/index.ts";
 import { batchLossAndGradient, createWorkspace, lstmLayout, type LstmShape, type PackedSequences } from "../src/sequence/lstm-kernel.ts";
 import { hasHelpdesk, helpdeskFile, readHelpdesk, runHelpdeskProtocol, runSynthetic } from "../test/sequence/protocols.ts";
 import { consume, type BenchRow, type SuiteResult } from "./lib.ts";
 
 const HELPDESK_LSTM = { hiddenSize: 32, epochs: 100, patience: 15, batchSize: 32 } as const;
 const HELPDESK_SEEDS = [0, 1, 2];
+const BPI13_FILE = path.resolve(import.meta.dirname, "../../shared/data/process-event-log-bpi13-incidents/bpi_13_incidents.csv");
+
+/**
+ * Issue 19: the public scorer on one log, the LSTM event-log model with its defaults (fitLstm defaults, five time
+ * features, caseStart off), seeds 0-2, under both protocols; the ablation without time features (seed 0).
+ */
+export function eventLogRows(log: string, cases: readonly EventLogCase[]): { rows: BenchRow[]; note: string } {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const t0 = performance.now();
+  for (const [protocol, label] of [["time-split", "time-split"], ["tax", "tax-protocol"]] as [EventLogScoringProtocol, string][]) {
+    const choices: MarkovMixtureChoice[] = [];
+    const scores: EventLogProtocolScore[] = HELPDESK_SEEDS.map((seed) =>
+      scoreEventLogProtocol(cases, lstmEventLogModel({ seed, onMixture: (choice) => choices.push(choice) }), { protocol }),
+    );
+    const ablation = scoreEventLogProtocol(cases, lstmEventLogModel({ seed: 0, timeFeatures: false }), { protocol });
+    const accuracies = scores.map((s) => s.accuracy);
+    const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
+    const first = scores[0]!;
+    const best = first.bestMarkov;
+    rows.push({ name: `${log}-${label}-accuracy`, value: mean, unit: "accuracy", peer: `best markov (order ${best.order}, back-off)`, peerValue: best.accuracy });
+    rows.push({ name: `${log}-${label}-accuracy-min-seed`, value: Math.min(...accuracies), unit: "accuracy" });
+    rows.push({ name: `${log}-best-markov-${label}-accuracy`, value: best.accuracy, unit: "accuracy", peer: "markov order 1", peerValue: first.markov[0]!.accuracy });
+    rows.push({ name: `${log}-${label}-accuracy-no-time-features`, value: ablation.accuracy, unit: "accuracy", peer: "with time features (seed 0)", peerValue: first.accuracy });
+    if (protocol === "time-split") {
+      rows.push({ name: `${log}-time-to-next-event-mae-days`, value: first.timeToNextEventMaeDays!, unit: "days", peer: "median gap per activity", peerValue: first.medianGapMaeDays });
+      rows.push({ name: `${log}-median-gap-mae-days`, value: first.medianGapMaeDays, unit: "days" });
+    }
+    notes.push(
+      `${protocol}: ${first.trainCases} train / ${first.testCases} test cases, ${first.targets} targets; LSTM per seed ${accuracies.map((x) => x.toFixed(4)).join(", ")}; ` +
+        `Markov 1-3 ${first.markov.map((m) => m.accuracy.toFixed(4)).join(", ")}; mixture chosen per seed on the last 20% of the training cases ` +
+        `(weight, order, validation accuracy blend / plain LSTM): ${choices.map((c) => `${c.markovWeight}, ${c.markovOrder}, ${c.validationAccuracy.toFixed(4)} / ${c.lstmValidationAccuracy.toFixed(4)}`).join("; ")}`,
+    );
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { rows, note: `${log} (${cases.length} cases): ${notes.join("; ")}; ${seconds.toFixed(0)} s for the 8 model fits (2 LSTM fits each) and the scoring.` };
+}
+
+/** The event-log rows of issue 19 on every shared log that is present. */
+export function eventLogSuite(): { rows: BenchRow[]; note: string } {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const logs: [string, string][] = [["helpdesk", helpdeskFile], ["bpi13", BPI13_FILE]];
+  for (const [log, file] of logs) {
+    if (!existsSync(file)) {
+      notes.push(`skipped ${log}: ${file} not found`);
+      continue;
+    }
+    const result = eventLogRows(log, parseEventLogCsv(readFileSync(file, "utf8")));
+    rows.push(...result.rows);
+    notes.push(result.note);
+  }
+  const note =
+    `Issue 19, scoreEventLogProtocol (nextbest/sequence) on each log: time-split = cases by first event, first 2/3 train, prefixes 1..L-1, no end class; ` +
+    `tax-protocol = Tax et al. 2017, file order, first 2/3 train, prefixes 2..L-1, the LSTM and the Markov chains learn an end class and predicting it counts ` +
+    `as wrong. LSTM = lstmEventLogModel with the fitLstm defaults (hidden 32, 1 layer, up to 30 epochs, batch 64, Adam 0.005, early stopping on a ` +
+    `10% random validation part of the training cases, patience 5), five time features (log gap, log case age, time of day, weekday, position), caseStart off, ` +
+    `activities unseen in training predicted by the order-1 Markov chain; mean of seeds ${HELPDESK_SEEDS.join(", ")}. The one choice made per log: ` +
+    `the Markov mixture (weight 0..1 by 0.1, order 1-3) on a validation part of that log's training cases only (the last 20% in protocol order, models ` +
+    `fitted on the first 80%), the same procedure on every log; then the LSTM and chain are refitted on all training cases. -no-time-features: seed 0 ` +
+    `with the activity one-hot only (mixture still chosen). Time MAE: time split, seed 0, ` +
+    `expm1(predicted log1p gap) vs the median training gap after the same activity, over the scored prefixes. ${notes.join(" ")}`;
+  return { rows, note };
+}
 const SYNTHETIC_LSTM = { hiddenSize: 16, epochs: 60, patience: 8, seed: 0 } as const;
 
 // Speed configuration of issue 6: hidden 32, length 10, 8 numeric features, 6 stages (one-hot inputs and classes),
@@ -188,6 +265,8 @@ export async function runSequence(): Promise<SuiteResult> {
       `b: ${b.lstmAccuracies.map((x) => x.toFixed(4)).join(", ")}). Markov orders 1-3 with back-off, a: ${a.markov.map((m) => m.accuracy.toFixed(4)).join(", ")}; ` +
       `b: ${b.markov.map((m) => m.accuracy.toFixed(4)).join(", ")}. MAE days: first seed's expm1(predicted log1p gap) vs the mean training gap after the same activity, over every event with a successor.`;
   }
+  const eventLogs = eventLogSuite();
+  rows.push(...eventLogs.rows);
   const synthetic = runSynthetic(2000, 1000, 1, SYNTHETIC_LSTM);
   rows.push({ name: "synthetic-win-auc-lstm", value: synthetic.lstmWinAuc, unit: "auc", peer: "stage-default win rate", peerValue: synthetic.stageDefaultWinAuc });
   rows.push({ name: "synthetic-win-auc-markov", value: synthetic.markovWinAuc, unit: "auc" });
@@ -202,7 +281,7 @@ export async function runSequence(): Promise<SuiteResult> {
   return {
     suite: "sequence",
     protocol:
-      `${helpdeskNote} Synthetic: generateStageHistories seed 1, 2000 train / 1000 test deals, outcome planted on a technical review several events ` +
+      `${helpdeskNote} ${eventLogs.note} Synthetic: generateStageHistories seed 1, 2000 train / 1000 test deals, outcome planted on a technical review several events ` +
       `before the close; win AUC over every open step of the test deals (label: the deal's outcome), LSTM hidden 16 on the 8 step features vs the absorbing ` +
       `first-order Markov chain (fundamental matrix) and stage-default win rates; next-stage accuracy over the same steps. Speed: hidden 32, length 10, ` +
       `8 features + 6-stage one-hot, 6 classes, three heads, batch 64, Adam; ours: ${SPEED.sequences} sequences, 3 epochs, median of 3 fits (input ` +

@@ -1,7 +1,7 @@
 /**
- * Process event logs (one row per event: case, activity, timestamp) for next-activity prediction: a parser for the
- * Helpdesk log of Tax et al. 2017, the two train/test protocols, and the step encoding of cases into LSTM examples
- * with the time features of Tax et al. and fitted scales.
+ * Process event logs (one row per event: case, activity, timestamp) for next-activity prediction: a reader of
+ * three-column event-log CSV files (the layout of Tax et al. 2017), the two train/test protocols, and the step
+ * encoding of cases into LSTM examples with the time features of Tax et al. and fitted scales.
  *
  * @module
  */
@@ -22,20 +22,66 @@ export interface EventLogCase {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
 
+/** Options of {@link parseEventLogCsv}: the header names of the three columns every event log has. @category sequence */
+export interface ParseEventLogCsvOptions {
+  /** Header of the case id column. @defaultValue "CaseID" */
+  caseColumn?: string;
+  /** Header of the activity (stage) column. @defaultValue "ActivityID" */
+  activityColumn?: string;
+  /** Header of the timestamp column (`YYYY-MM-DD HH:MM[:SS[.fff]]`, read as UTC). @defaultValue "CompleteTimestamp" */
+  timeColumn?: string;
+}
+
+/**
+ * Parses a comma-separated event log with one row per event and (at least) three columns: case id, activity and
+ * completion time, named by `options` (defaults: the layout of Tax et al. 2017's logs, `CaseID,ActivityID,
+ * CompleteTimestamp`, which the shared Helpdesk and BPI Challenge 2013 files use). Times are
+ * `YYYY-MM-DD HH:MM[:SS[.fff]]` read as UTC (logs carry no zone, so weekday and time of day are the log's wall clock).
+ * Other columns are ignored; fields must not hold commas (no quoting). Cases keep the order of their first row in the
+ * file; events keep file order within a case and must not go back in time. Pure: pass the file's text.
+ *
+ * Complexity: O(characters) time and memory.
+ *
+ * @param text - the CSV text
+ * @param options - the column names
+ * @returns the cases in file order
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` naming the line of a malformed row, header or timestamp, or an
+ *   event earlier than the one before it in its case, or a bad option; `E_EMPTY` when there are no rows
+ * @example
+ * ```ts
+ * import { parseEventLogCsv } from "nextbest/sequence";
+ * const text = "ticket,step,at,owner\nT1,open,2024-01-02 09:00,ann\nT1,close,2024-01-02 17:30,bob\n";
+ * const log = parseEventLogCsv(text, { caseColumn: "ticket", activityColumn: "step", timeColumn: "at" });
+ * log.map((c) => [c.id, c.activities]); // => [["T1", ["open", "close"]]]
+ * (log[0]!.times[1]! - log[0]!.times[0]!) / 3600000; // => 8.5
+ * ```
+ * @category sequence
+ */
+export function parseEventLogCsv(text: string, options: ParseEventLogCsvOptions = {}): EventLogCase[] {
+  const fn = "parseEventLogCsv";
+  checkOptions(fn, options);
+  const name = (field: "caseColumn" | "activityColumn" | "timeColumn", fallback: string): string => {
+    const value = options[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || value.trim() === "") {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: options.${field} must be a non-empty string, got ${describeValue(value)}`);
+    }
+    return value.trim();
+  };
+  return parseCsv(fn, text, name("caseColumn", "CaseID"), name("activityColumn", "ActivityID"), name("timeColumn", "CompleteTimestamp"));
+}
+
 /**
  * Parses the Helpdesk event log of Tax, Verenich, La Rosa & Dumas 2017 ("Predictive business process monitoring
- * with LSTM neural networks", CAiSE; Mendeley Data DOI 10.17632/39bp3vv62t.1): CSV with the header
- * `CaseID,ActivityID,CompleteTimestamp` and times `YYYY-MM-DD HH:MM:SS`, read as UTC (the log has no zone, so
- * weekday and time of day are the log's wall clock). Cases keep the order of their first row in the file; events keep
- * file order within a case and must not go back in time. Pure: pass the file's text (read it with `node:fs` or
- * `fetch`).
+ * with LSTM neural networks", CAiSE; Mendeley Data DOI 10.17632/39bp3vv62t.1): the older name of
+ * {@link parseEventLogCsv} with its default columns `CaseID,ActivityID,CompleteTimestamp`, kept as an alias (its
+ * errors name `parseHelpdeskCsv`).
  *
  * Complexity: O(characters) time and memory.
  *
  * @param text - the CSV text
  * @returns the cases in file order
- * @throws {@link core!NextbestError} `E_BAD_INPUT` naming the line of a malformed row, header or timestamp, or an
- *   event earlier than the one before it in its case; `E_EMPTY` when there are no rows
+ * @throws {@link core!NextbestError} as {@link parseEventLogCsv}
  * @example
  * ```ts
  * import { parseHelpdeskCsv } from "nextbest/sequence";
@@ -48,15 +94,18 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\
  * @category sequence
  */
 export function parseHelpdeskCsv(text: string): EventLogCase[] {
-  const fn = "parseHelpdeskCsv";
+  return parseCsv("parseHelpdeskCsv", text, "CaseID", "ActivityID", "CompleteTimestamp");
+}
+
+function parseCsv(fn: string, text: string, caseName: string, activityName: string, timeName: string): EventLogCase[] {
   if (typeof text !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: text must be a string, got ${describeValue(text)}`);
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? "").replace(/^\uFEFF/, "").split(",").map((h) => h.trim());
-  const caseColumn = header.indexOf("CaseID");
-  const activityColumn = header.indexOf("ActivityID");
-  const timeColumn = header.indexOf("CompleteTimestamp");
+  const caseColumn = header.indexOf(caseName);
+  const activityColumn = header.indexOf(activityName);
+  const timeColumn = header.indexOf(timeName);
   if (caseColumn < 0 || activityColumn < 0 || timeColumn < 0) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: line 1 must be a header with CaseID, ActivityID and CompleteTimestamp, got ${describeValue(lines[0] ?? "")}`);
+    throw new NextbestError("E_BAD_INPUT", `${fn}: line 1 must be a header with ${caseName}, ${activityName} and ${timeName}, got ${describeValue(lines[0] ?? "")}`);
   }
   const byId = new Map<string, { activities: string[]; times: number[] }>();
   for (let l = 1; l < lines.length; l++) {
@@ -69,14 +118,14 @@ export function parseHelpdeskCsv(text: string): EventLogCase[] {
     const id = cells[caseColumn]!.trim();
     const activity = cells[activityColumn]!.trim();
     const stamp = cells[timeColumn]!.trim();
-    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} CaseID must not be empty, got ""`);
-    if (activity === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ActivityID must not be empty, got ""`);
+    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${caseName} must not be empty, got ""`);
+    if (activity === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${activityName} must not be empty, got ""`);
     const match = TIMESTAMP.exec(stamp);
     const time = match
       ? Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +(match[6] ?? 0), match[7] === undefined ? 0 : Math.round(+`0.${match[7]}` * 1000))
       : Number.NaN;
     if (!Number.isFinite(time) || +match![2]! < 1 || +match![2]! > 12 || +match![3]! < 1 || +match![3]! > 31) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} CompleteTimestamp must be YYYY-MM-DD HH:MM:SS, got ${describeValue(stamp)}`);
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${timeName} must be YYYY-MM-DD HH:MM:SS, got ${describeValue(stamp)}`);
     }
     let entry = byId.get(id);
     if (entry === undefined) {
@@ -85,7 +134,7 @@ export function parseHelpdeskCsv(text: string): EventLogCase[] {
     }
     const previous = entry.times[entry.times.length - 1];
     if (previous !== undefined && time < previous) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} CompleteTimestamp must not be earlier than the previous event of case ${describeValue(id)}, got ${describeValue(stamp)}`);
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${timeName} must not be earlier than the previous event of case ${describeValue(id)}, got ${describeValue(stamp)}`);
     }
     entry.activities.push(activity);
     entry.times.push(time);
@@ -123,7 +172,7 @@ export interface EventLogSplit {
  *
  * Complexity: O(cases log cases).
  *
- * @param cases - the cases, e.g. from {@link parseHelpdeskCsv}
+ * @param cases - the cases, e.g. from {@link parseEventLogCsv}
  * @param options - protocol and train fraction
  * @returns the split; the input is not changed
  * @throws {@link core!NextbestError} `E_BAD_INPUT` for a bad option or a case without events
@@ -168,6 +217,14 @@ export function splitEventLog(cases: readonly EventLogCase[], options: SplitEven
 export interface EventLogEncoderOptions {
   /** A stage appended as the target after a case's last event, or null for no end target. @defaultValue null */
   endMarker?: string | null;
+  /**
+   * Add the drift feature `caseStart` (where the case's start falls in the training period, 0 to 1): for logs whose
+   * process changed during the training period (Helpdesk changed in mid-2011), it lets the model read later cases as
+   * the latest regime. Off by default: it is a property of one log's history, not an input every log has, and on a
+   * log without such a change it only adds a spurious trend.
+   * @defaultValue false
+   */
+  caseStart?: boolean;
 }
 
 /**
@@ -184,19 +241,21 @@ export interface EventLogEncoder {
   readonly stages: readonly string[];
   /** The end-of-case target, or null. */
   readonly endMarker: string | null;
+  /** Whether the drift feature `caseStart` (feature 5) is encoded; see {@link EventLogEncoderOptions.caseStart}. */
+  readonly caseStart: boolean;
   /** Mean days between consecutive events in training (the divisor of feature 0). */
   readonly meanGapDays: number;
   /** Mean days from case start to an event in training (the divisor of feature 1). */
   readonly meanAgeDays: number;
-  /** Earliest case start in training, epoch milliseconds (the origin of feature 5). */
+  /** Earliest case start in training, epoch milliseconds (the origin of the `caseStart` feature). */
   readonly firstCaseStart: number;
-  /** Days from the earliest to the latest case start in training (the divisor of feature 5; 1 when equal). */
+  /** Days from the earliest to the latest case start in training (the divisor of `caseStart`; 1 when equal). */
   readonly caseStartSpanDays: number;
-  /** Names of the features, in order. */
+  /** Names of the features, in order (five, six with `caseStart`). */
   readonly featureNames: readonly string[];
 }
 
-const EVENT_LOG_FEATURES = Object.freeze([
+const EVENT_LOG_FEATURES_WITH_CASE_START = Object.freeze([
   "log1p(daysSincePrevious / meanGapDays)",
   "log1p(daysSinceCaseStart / meanAgeDays)",
   "timeOfDay (fraction of the day)",
@@ -204,6 +263,7 @@ const EVENT_LOG_FEATURES = Object.freeze([
   "log1p(position) / log(16)",
   "caseStart: (case start - firstCaseStart) / caseStartSpanDays (0 to 1 over training)",
 ]);
+const EVENT_LOG_FEATURES = Object.freeze(EVENT_LOG_FEATURES_WITH_CASE_START.slice(0, 5));
 
 function checkCases(fn: string, cases: readonly EventLogCase[]): void {
   checkArray(fn, "cases", cases);
@@ -256,6 +316,8 @@ export function fitEventLogEncoder(cases: readonly EventLogCase[], options: Even
   checkOptions(fn, options);
   const endMarker = options.endMarker ?? null;
   if (endMarker !== null) checkStage(fn, "options.endMarker", endMarker);
+  const caseStart = options.caseStart ?? false;
+  if (typeof caseStart !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.caseStart must be a boolean, got ${describeValue(caseStart)}`);
   const stages = new Set<string>();
   let gapSum = 0;
   let gaps = 0;
@@ -286,20 +348,22 @@ export function fitEventLogEncoder(cases: readonly EventLogCase[], options: Even
     version: 1,
     stages: Object.freeze(Array.from(stages)),
     endMarker,
+    caseStart,
     meanGapDays: positive(gaps > 0 ? gapSum / gaps : 1),
     meanAgeDays: positive(ageSum / events),
     firstCaseStart: firstStart,
     caseStartSpanDays: positive((lastStart - firstStart) / MS_PER_DAY),
-    featureNames: EVENT_LOG_FEATURES,
+    featureNames: caseStart ? EVENT_LOG_FEATURES_WITH_CASE_START : EVENT_LOG_FEATURES,
   });
 }
 
 /**
- * Encodes cases into LSTM training examples. Step t of a case has its activity as stage and six features: log1p of
- * the days since the previous event and since the case started (each over its training mean), time of day, day of
- * week (UTC wall clock of the log), log1p(position)/log 16 (Tax et al. 2017's time features plus position), and
- * where the case's start falls in the training period (0 at the first training case, 1 at the last, clamped to
- * [0, 1], so later cases read as the latest regime: the Helpdesk process changed in mid-2011). Targets: the
+ * Encodes cases into LSTM training examples. Step t of a case has its activity as stage and five features every log
+ * has: log1p of the days since the previous event and since the case started (each over its training mean), time of
+ * day, day of week (UTC wall clock of the log), log1p(position)/log 16 (Tax et al. 2017's time features plus
+ * position); with the encoder's `caseStart` on, a sixth: where the case's start falls in the training period (0 at
+ * the first training case, 1 at the last, clamped to [0, 1], so later cases read as the latest regime; a drift
+ * feature for logs whose process changed, such as Helpdesk in mid-2011). Targets: the
  * next activity (after the last event, the end marker when the encoder has one, else none), days to the next event
  * (none after the last event), and no outcome.
  *
@@ -316,7 +380,8 @@ export function fitEventLogEncoder(cases: readonly EventLogCase[], options: Even
  * const cases = [{ id: "1", activities: ["a", "b"], times: [Date.UTC(2024, 0, 1, 12), Date.UTC(2024, 0, 3, 12)] }];
  * const [example] = encodeEventLogCases(fitEventLogEncoder(cases, { endMarker: "end" }), cases);
  * [example!.nextStages, example!.daysToNext]; // => [["b", "end"], [2, null]]
- * Array.from(example!.features![1]!); // => [Math.log1p(1), Math.log1p(2), 0.5, 2 / 7, Math.log1p(2) / Math.log(16), 0]
+ * Array.from(example!.features![1]!); // => [Math.log1p(1), Math.log1p(2), 0.5, 2 / 7, Math.log1p(2) / Math.log(16)]
+ * encodeEventLogCases(fitEventLogEncoder(cases, { caseStart: true }), cases)[0]!.features![1]!.length; // => 6
  * ```
  * @category sequence
  */
@@ -337,14 +402,14 @@ export function encodeEventLogCases(encoder: EventLogEncoder, cases: readonly Ev
     const startPosition = Math.min(1, Math.max(0, (c.times[0]! - encoder.firstCaseStart) / MS_PER_DAY / encoder.caseStartSpanDays));
     for (let t = 0; t < L; t++) {
       const time = c.times[t]!;
-      const row = new Float64Array(6);
+      const row = new Float64Array(encoder.caseStart ? 6 : 5);
       row[0] = Math.log1p((t > 0 ? (time - c.times[t - 1]!) / MS_PER_DAY : 0) / encoder.meanGapDays);
       row[1] = Math.log1p((time - c.times[0]!) / MS_PER_DAY / encoder.meanAgeDays);
       const dayMs = ((time % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
       row[2] = dayMs / MS_PER_DAY;
       row[3] = ((Math.floor((time - dayMs) / MS_PER_DAY) + 3) % 7 + 7) % 7 / 7; // 1970-01-01 was a Thursday (3)
       row[4] = Math.log1p(t + 1) * logPositionScale;
-      row[5] = startPosition;
+      if (encoder.caseStart) row[5] = startPosition;
       features[t] = row;
       nextStages[t] = t + 1 < L ? c.activities[t + 1]! : encoder.endMarker;
       daysToNext[t] = t + 1 < L ? (c.times[t + 1]! - time) / MS_PER_DAY : null;
@@ -376,6 +441,9 @@ export function eventLogEncoderFromJSON(json: unknown): EventLogEncoder {
   const stages = record["stages"];
   if (!Array.isArray(stages) || stages.some((s) => typeof s !== "string")) badModel(fn, "json.stages", "be an array of strings", stages);
   const endMarker = record["endMarker"];
+  // Encoders written before the option existed always encoded caseStart.
+  const caseStart = record["caseStart"] ?? true;
+  if (typeof caseStart !== "boolean") badModel(fn, "json.caseStart", "be a boolean", caseStart);
   if (!(endMarker === null || (typeof endMarker === "string" && stages.includes(endMarker)))) badModel(fn, "json.endMarker", "be null or one of json.stages", endMarker);
   const positive = (field: string): number => {
     const value = record[field];
@@ -392,10 +460,11 @@ export function eventLogEncoderFromJSON(json: unknown): EventLogEncoder {
     version: 1,
     stages: Object.freeze((stages as string[]).slice()),
     endMarker: endMarker as string | null,
+    caseStart,
     meanGapDays: positive("meanGapDays"),
     meanAgeDays: positive("meanAgeDays"),
     firstCaseStart: finite("firstCaseStart"),
     caseStartSpanDays: positive("caseStartSpanDays"),
-    featureNames: EVENT_LOG_FEATURES,
+    featureNames: caseStart ? EVENT_LOG_FEATURES_WITH_CASE_START : EVENT_LOG_FEATURES,
   });
 }

@@ -44,7 +44,7 @@ describe("splitEventLog and the event-log encoder", () => {
   });
 
   it("fits scales on training cases and encodes features and targets", () => {
-    const encoder = fitEventLogEncoder(cases, { endMarker: "end" });
+    const encoder = fitEventLogEncoder(cases, { endMarker: "end", caseStart: true });
     // gaps 1, 0.5, 2.5 days: mean 4/3; ages 0, 1, 0, 0, 0.5, 3: mean 0.75; case starts from day 1 to day 3.
     expect([encoder.meanGapDays, encoder.meanAgeDays, encoder.caseStartSpanDays]).toEqual([4 / 3, 0.75, 2]);
     const [, , b] = encodeEventLogCases(encoder, cases);
@@ -55,6 +55,14 @@ describe("splitEventLog and the event-log encoder", () => {
     expect(row[1]).toBeCloseTo(Math.log1p(3 / 0.75), 14);
     expect(row[5]).toBe(0.5);
     expect(eventLogEncoderFromJSON(JSON.parse(JSON.stringify(encoder)))).toEqual(encoder);
+    // caseStart is off by default: five features, the same first five.
+    const plain = fitEventLogEncoder(cases, { endMarker: "end" });
+    expect([plain.caseStart, plain.featureNames.length]).toEqual([false, 5]);
+    expect(Array.from(encodeEventLogCases(plain, cases)[2]!.features![2]!)).toEqual(Array.from(row).slice(0, 5));
+    expect(eventLogEncoderFromJSON(JSON.parse(JSON.stringify(plain)))).toEqual(plain);
+    // An encoder written before the option existed encoded caseStart.
+    const { caseStart: _omitted, ...older } = JSON.parse(JSON.stringify(encoder)) as Record<string, unknown>;
+    expect(eventLogEncoderFromJSON(older).caseStart).toBe(true);
     expectError(() => fitEventLogEncoder(cases, { endMarker: "a" }), "E_DUPLICATE", 'fitEventLogEncoder: options.endMarker must not be an activity of the log, got "a"');
     expectError(() => encodeEventLogCases(encoder, [{ id: "x", activities: ["a"], times: [1, 2] }]), "E_SHAPE", "encodeEventLogCases: cases[0].times must have one entry per activity (1), got length 2");
   });

@@ -101,7 +101,8 @@ export function runHelpdeskProtocol(cases: readonly EventLogCase[], protocol: He
   }
   const bestMarkov = markov.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
   // LSTM: the activity vocabulary of the whole log (names only, so a rare activity first seen in test is a valid input).
-  const encoder = fitEventLogEncoder(train, { endMarker: learnEnd ? END : null });
+  // The issue-6 configuration: the drift feature caseStart on (Helpdesk changed in mid-2011).
+  const encoder = fitEventLogEncoder(train, { endMarker: learnEnd ? END : null, caseStart: true });
   const stages = Array.from(new Set([...cases.flatMap((c) => c.activities), ...(learnEnd ? [END] : [])]));
   const trainExamples = encodeEventLogCases(encoder, train);
   const testExamples = encodeEventLogCases(encoder, test);
