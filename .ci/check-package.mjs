@@ -28,7 +28,7 @@ const budgets = new Map([
   ["./metrics", 9000],
   ["./evaluation", 21_000], // + the hand-built Interactions check (20.1 kB)
   ["./neighbors", 24_000], // + the hand-built Interactions check, the fitted-table check, scoreHistory, onProgress and the WebAssembly kernels (23.6 kB)
-  ["./factorization", 43_000], // + the WebAssembly SIMD kernels, twice: with their own memory and over a shared memory for worker threads (42.4 kB)
+  ["./factorization", 44_500], // + the WebAssembly SIMD kernels, twice: with their own memory and over a shared memory for worker threads (42.4 kB); was 44.1 kB before issue 18, which adds 0.07 kB (44.2 kB)
   ["./datasets", 18_000],
   ["./content", 23_800], // + the WebAssembly kernels through the neighbour similarity pass (23.3 kB)
   ["./hybrid", 20_600],
@@ -41,7 +41,7 @@ const budgets = new Map([
   ["./classifiers", 10000],
   ["./repeat", 12_000],
   ["./pipeline", 68_700], // + hybridModelToJSON/FromJSON, which read and write every model kind, and the WebAssembly SIMD kernels with the worker-thread variant (68.2 kB)
-  ["./node", 20_500], // + strict UTF-8 with byte offsets, Latin-1, the CSV reader's new options, readFeatureTableFile with the feature encoder (19.7 kB)
+  ["./node", 24_000], // + strict UTF-8 with byte offsets, Latin-1, the CSV reader's new options, readFeatureTableFile with the feature encoder (19.7 kB), readSparkAlsModel / writeSparkAlsModel with the Spark ALS model builder (23.2 kB; hyparquet and hyparquet-writer stay external, loaded on first use)
 ]);
 // Budget for `import { cosineSimilarity } from "nextbest"`, minified, not gzipped.
 const cosineBudget = 3_000;
