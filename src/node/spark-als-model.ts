@@ -372,13 +372,10 @@ function sparkIds(fn: string, table: string, ids: readonly Id[], indexIds: boole
  *   integers (without `indexIds`), bad options or an existing path
  * @example
  * ```ts
- * import { mkdtempSync } from "node:fs";
- * import { tmpdir } from "node:os";
- * import { join } from "node:path";
  * import { readSparkAlsModel, writeSparkAlsModel } from "nextbest/node";
  * import { alsFromSparkJsonLines } from "nextbest/factorization";
  * const model = alsFromSparkJsonLines({ userFactors: '{"id":"acme","features":[1,0]}', itemFactors: '{"id":7,"features":[0.5,2]}' });
- * const path = join(mkdtempSync(join(tmpdir(), "nextbest-")), "als-model");
+ * const path = "exports/als-model"; // must not exist yet
  * const { userLabels } = await writeSparkAlsModel(model, path, { indexIds: true });
  * userLabels; // => ["acme"]
  * (await readSparkAlsModel(path, { userIds: userLabels!, itemIds: [7] })).users.ids; // => ["acme"]
