@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<SuiteResult>> = {
   explain: async () => (await import("./explain.ts")).runExplain(),
   b2b: async () => (await import("./b2b.ts")).runB2b(),
   defaults: async () => (await import("./choose-defaults.ts")).runChooseDefaults(),
+  interop: async () => (await import("./interop.ts")).runInterop(),
 };
 
 // With no argument: the speed suites. The accuracy suite (real data, about 30 s) runs by name (npm run bench:accuracy),

@@ -14,6 +14,17 @@ export function errorOf(run: () => unknown): NextbestError {
   throw new Error("expected a NextbestError, nothing was thrown");
 }
 
+/** Awaits `promise` and returns the NextbestError it rejects with; fails the test when it resolves or rejects otherwise. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<NextbestError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof NextbestError) return error;
+    throw error;
+  }
+  throw new Error("expected a NextbestError, the promise resolved");
+}
+
 /**
  * Asserts that `run` throws a NextbestError with `code` and, when given, a message matching `message`
  * (a RegExp, or a string the message must contain).

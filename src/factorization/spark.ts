@@ -145,8 +145,33 @@ export function alsFromSparkJsonLines(tables: SparkAlsJsonLines): ImplicitAlsMod
   const regularization = numberOption(fn, "regularization", tables.regularization, 0.1, 0);
   const userTable = parseTable(fn, "userFactors", tables.userFactors, undefined);
   const itemTable = parseTable(fn, "itemFactors", tables.itemFactors, userTable.rank);
-  const users = indexOrDuplicate(fn, "userFactors", userTable.ids);
-  const items = indexOrDuplicate(fn, "itemFactors", itemTable.ids);
+  return sparkFactorTablesToModel(fn, { user: userTable, item: itemTable, userName: "userFactors", itemName: "itemFactors", alpha, regularization, interactions: tables.interactions });
+}
+
+/** @internal The parsed factor tables of a Spark `ALSModel`, wherever they were read from (JSON lines or Parquet). */
+export interface SparkFactorTables {
+  /** User ids in table order, factors row-major (ids × rank). */
+  user: { ids: Id[]; data: Float32Array; rank: number };
+  /** Item ids in table order, the same rank. */
+  item: { ids: Id[]; data: Float32Array; rank: number };
+  /** How errors name the user table (a JSON field or a directory path). */
+  userName: string;
+  /** How errors name the item table. */
+  itemName: string;
+  alpha: number;
+  regularization: number;
+  interactions: Interactions | undefined;
+}
+
+/**
+ * @internal Builds the frozen implicit ALS model from parsed Spark factor tables: unique ids, seen items from the
+ * optional training interactions. Shared by {@link alsFromSparkJsonLines} and the Parquet directory reader of
+ * `nextbest/node`.
+ */
+export function sparkFactorTablesToModel(fn: string, tables: SparkFactorTables): ImplicitAlsModel {
+  const { user: userTable, item: itemTable, alpha, regularization } = tables;
+  const users = indexOrDuplicate(fn, tables.userName, userTable.ids);
+  const items = indexOrDuplicate(fn, tables.itemName, itemTable.ids);
   const userCount = users.ids.length;
   const seenIndptr = new Int32Array(userCount + 1);
   let seenIndices = new Int32Array(0);
@@ -218,6 +243,16 @@ function tableToJsonLines(ids: readonly Id[], data: Float32Array, f: number): st
  */
 export function alsToSparkJsonLines(model: ImplicitAlsModel): SparkAlsTables {
   const fn = "alsToSparkJsonLines";
+  checkSparkAlsModel(fn, model);
+  const f = model.factors;
+  return {
+    userFactors: tableToJsonLines(model.users.ids, model.userFactors, f),
+    itemFactors: tableToJsonLines(model.items.ids, model.itemFactors, f),
+  };
+}
+
+/** @internal Throws E_BAD_MODEL unless `model` is a version-1 implicit ALS model whose factor tables match its ids. */
+export function checkSparkAlsModel(fn: string, model: ImplicitAlsModel): void {
   const m = model as Partial<ImplicitAlsModel> | null;
   if (typeof m !== "object" || m === null || m.kind !== "implicit-als" || m.version !== 1) {
     throw new NextbestError("E_BAD_MODEL", `${fn}: model must be a version-1 implicit ALS model, got ${describeValue(model)}`);
@@ -231,8 +266,4 @@ export function alsToSparkJsonLines(model: ImplicitAlsModel): SparkAlsTables {
   ) {
     throw new NextbestError("E_BAD_MODEL", `${fn}: model.userFactors and model.itemFactors must be Float32Arrays of (ids × ${f}) entries, got ${describeValue(model.userFactors)}`);
   }
-  return {
-    userFactors: tableToJsonLines(model.users.ids, model.userFactors, f),
-    itemFactors: tableToJsonLines(model.items.ids, model.itemFactors, f),
-  };
 }

@@ -23,3 +23,11 @@ export {
 } from "./crm.ts";
 export { readWholesaleCustomers } from "./wholesale.ts";
 export { readOnlineRetail, type ReadOnlineRetailOptions } from "./online-retail.ts";
+export {
+  readSparkAlsModel,
+  writeSparkAlsModel,
+  SPARK_ALS_MODEL_CLASS,
+  type ReadSparkAlsModelOptions,
+  type WriteSparkAlsModelOptions,
+  type SparkAlsModelWritten,
+} from "./spark-als-model.ts";

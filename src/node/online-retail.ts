@@ -17,6 +17,7 @@ import {
   type ParseOnlineRetailOptions,
 } from "../datasets/online-retail.ts";
 import { streamTextFile } from "./read.ts";
+import { fileBuffer, loadHyparquet, type Hyparquet } from "./parquet-file.ts";
 
 /** Options of {@link readOnlineRetail}: the file format and those of `parseOnlineRetail`. @category node */
 export interface ReadOnlineRetailOptions extends ParseOnlineRetailOptions {
@@ -44,36 +45,6 @@ function formatOf(fn: string, path: string): (typeof FORMATS)[number] {
 function fileError(fn: string, path: string, error: unknown): NextbestError {
   const code = (error as { code?: unknown } | null)?.code;
   return new NextbestError("E_BAD_INPUT", `${fn}: path must name a readable file, got ${JSON.stringify(path)}${typeof code === "string" ? ` (${code})` : ""}`);
-}
-
-// hyparquet is imported on first use only, so bundles that never read Parquet do not carry it.
-type Hyparquet = typeof import("hyparquet");
-
-async function loadHyparquet(fn: string): Promise<Hyparquet> {
-  try {
-    return await import("hyparquet");
-  } catch (error) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: reading Parquet needs the package "hyparquet" (a dependency of nextbest), got ${describeValue(String(error))}`);
-  }
-}
-
-/** A hyparquet AsyncBuffer over an open file: each slice is one positioned read. */
-function fileBuffer(handle: FileHandle, size: number): { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> } {
-  return {
-    byteLength: size,
-    async slice(start: number, end?: number): Promise<ArrayBuffer> {
-      const from = Math.max(0, Math.min(start, size));
-      const length = Math.max(0, Math.min(end ?? size, size) - from);
-      const bytes = new Uint8Array(length);
-      let offset = 0;
-      while (offset < length) {
-        const { bytesRead } = await handle.read(bytes, offset, length - offset, from + offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-      }
-      return bytes.buffer;
-    },
-  };
 }
 
 async function readParquet(fn: string, path: string, options: ReadOnlineRetailOptions): Promise<OnlineRetailData> {

@@ -21,8 +21,7 @@ import { readCrmSalesOpportunities, readWholesaleCustomers } from "../../src/nod
 import { fitPopularity, popularityRecommender } from "../../src/baselines/index.ts";
 import { evaluateNextPurchases } from "../../src/evaluation/index.ts";
 import { fitNextBestProducts, recommendNextBestProducts } from "../../src/pipeline/index.ts";
-import { NextbestError } from "../../src/core/errors.ts";
-import { errorOf } from "../helpers.ts";
+import { errorOf, rejectionOf } from "../helpers.ts";
 
 const purchases = createInteractions([{ user: "m1", item: "crm" }, { user: "r1", item: "erp" }]);
 const catalog = { ids: ["crm", "erp"], features: denseFromRows([[1, 0], [0, 1]]) };
@@ -31,16 +30,6 @@ function expectNamed(run: () => unknown, code: string, message: string): void {
   const error = errorOf(run);
   expect(error.code).toBe(code);
   expect(error.message).toBe(message);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<NextbestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NextbestError) return error;
-    throw error;
-  }
-  throw new Error("expected a NextbestError, the promise resolved");
 }
 
 describe("repeated ids name the function called and the ids' argument path", () => {
@@ -297,7 +286,7 @@ describe("the Node readers name themselves, not the parser they use", () => {
   it("readWholesaleCustomers", async () => {
     const file = path.join(folder, "wholesale.csv");
     writeFileSync(file, "Channel,Region,Fresh,Milk,Grocery,Frozen,Detergents_Paper,Delicassen\n4,3,1,1,1,1,1,1\n");
-    const error = await rejection(readWholesaleCustomers(file));
+    const error = await rejectionOf(readWholesaleCustomers(file));
     expect(error.message).toBe(`readWholesaleCustomers: line 2, column "Channel" must be 1 (horeca) or 2 (retail), got "4" (in ${JSON.stringify(file)})`);
   });
 
@@ -306,7 +295,7 @@ describe("the Node readers name themselves, not the parser they use", () => {
     writeFileSync(path.join(crm, "accounts.csv"), "account,sector,year_established,revenue,employees,office_location,subsidiary_of\nAcme,retail,1990,lots,10,US,\n");
     writeFileSync(path.join(crm, "products.csv"), "product,series,sales_price\nGTX Basic,GTX,550\n");
     writeFileSync(path.join(crm, "sales_pipeline.csv"), "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n");
-    const error = await rejection(readCrmSalesOpportunities(crm));
+    const error = await rejectionOf(readCrmSalesOpportunities(crm));
     expect(error.message.startsWith("readCrmSalesOpportunities: line 2, column \"revenue\"")).toBe(true);
     expect(error.message).not.toContain("parseCrmAccounts");
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { NextbestError } from "../../src/core/errors.ts";
+import { rejectionOf } from "../helpers.ts";
 import {
   interactionCount,
   interactionValue,
@@ -17,15 +17,6 @@ import {
 import { settleInOrder } from "../../src/node/read.ts";
 import { readInteractionsFile, readMovieLens100k, readMovieLens100kSplit } from "../../src/node/index.ts";
 
-async function rejectionOf(promise: Promise<unknown>): Promise<NextbestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NextbestError) return error;
-    throw error;
-  }
-  throw new Error("expected a NextbestError, the promise resolved");
-}
 
 const scratch = mkdtempSync(path.join(tmpdir(), "nextbest-node-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
