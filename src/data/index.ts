@@ -34,6 +34,7 @@ export {
   type UserItems,
   type ItemUsers,
 } from "./interactions.ts";
+export { createInteractionsFromArrow, type ArrowTableLike, type ArrowTypeLike, type ArrowVectorLike, type CreateInteractionsFromArrowOptions } from "./arrow.ts";
 export {
   type ColdStartPolicy,
   type InteractionsSplit,
