@@ -6,6 +6,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id } from "../core/id-index.ts";
 import { dayLength, resolveTimeUnit, type TimeUnit } from "../internal/time.ts";
+import { medianInPlace } from "../internal/median.ts";
 
 /**
  * One spend event: an account paid `amount` (for `product`, when known) at `timestamp`.
@@ -206,7 +207,7 @@ export function labelSpendOutcomes(events: readonly SpendEvent[], options: Spend
       if (before > 0) positive.push(before);
       g++;
     }
-    const auto = positive.length === 0 ? 0 : median(positive) / 10;
+    const auto = positive.length === 0 ? 0 : medianInPlace(positive) / 10;
     const spendFloor = minimumSpendBefore === "auto" ? auto : minimumSpendBefore;
     const changeFloor = minimumChange === "auto" ? auto : minimumChange;
     g = 0;
@@ -224,9 +225,3 @@ export function labelSpendOutcomes(events: readonly SpendEvent[], options: Spend
   return labels;
 }
 
-/** The median of a non-empty list (the list is sorted in place). */
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const middle = values.length >> 1;
-  return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
-}

@@ -9,8 +9,10 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { encodeEventLogCases, fitEventLogEncoder, splitEventLog, type EventLogCase, type EventLogEncoder, type EventLogEncoderOptions } from "./event-log.ts";
 import { checkArray, checkOptions, integerOption, MS_PER_DAY, numberOption } from "./internal.ts";
+import { assertOneOf } from "../internal/validate.ts";
 import { fitLstm, predictLstmSteps, type LstmModel, type LstmOptions, type SequenceExample } from "./lstm.ts";
 import { fitNextStageMarkov, predictNextStageMarkov } from "./markov.ts";
+import { medianInPlace } from "../internal/median.ts";
 
 /** The two protocols of {@link scoreEventLogProtocol}. @category sequence */
 export type EventLogScoringProtocol = "time-split" | "tax";
@@ -136,12 +138,6 @@ export function markovEventLogModel(order: number): EventLogModel {
   };
 }
 
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const m = values.length >> 1;
-  return values.length % 2 === 1 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
-}
-
 /**
  * Scores a next-activity model on an event log under one protocol and, in the same call and on the same targets,
  * the Markov chains of order 1–3 with back-off and the median-gap baseline of the time to the next event.
@@ -180,9 +176,7 @@ export function scoreEventLogProtocol(cases: readonly EventLogCase[], model: Eve
   checkArray(fn, "cases", cases);
   checkOptions(fn, options);
   const protocol = options.protocol ?? "time-split";
-  if (protocol !== "time-split" && protocol !== "tax") {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: options.protocol must be one of "time-split", "tax", got ${describeValue(protocol)}`);
-  }
+  assertOneOf(fn, "options.protocol", protocol, ["time-split", "tax"] as const);
   const maxPrefixLength = integerOption(fn, "maxPrefixLength", options.maxPrefixLength, 2147483647, 1);
   if (typeof model !== "object" || model === null || typeof model.fit !== "function") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: model must be an object with a fit function, got ${describeValue(model)}`);
@@ -208,8 +202,8 @@ export function scoreEventLogProtocol(cases: readonly EventLogCase[], model: Eve
     }
   }
   const medianGap = new Map<string, number>();
-  for (const [activity, list] of gapsAfter) medianGap.set(activity, median(list));
-  const overallMedian = allGaps.length > 0 ? median(allGaps) : 0;
+  for (const [activity, list] of gapsAfter) medianGap.set(activity, medianInPlace(list));
+  const overallMedian = allGaps.length > 0 ? medianInPlace(allGaps) : 0;
 
   const scoreWith = (candidate: EventLogModel, withTime: boolean) => {
     const predict = candidate.fit(train, context);
@@ -356,7 +350,7 @@ export function lstmEventLogModel(options: LstmEventLogModelOptions = {}): Event
       const fallback = markovEventLogModel(fallbackOrder).fit(train, context);
       const gaps: number[] = [];
       for (const c of train) for (let t = 1; t < c.times.length; t++) gaps.push((c.times[t]! - c.times[t - 1]!) / MS_PER_DAY);
-      const medianTrainGap = gaps.length > 0 ? median(gaps) : 0;
+      const medianTrainGap = gaps.length > 0 ? medianInPlace(gaps) : 0;
       return (eventCase) => {
         let unseen = eventCase.activities.findIndex((a) => !known.has(a));
         if (unseen < 0) unseen = eventCase.activities.length;
