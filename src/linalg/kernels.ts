@@ -7,20 +7,24 @@ const MC = 64;
 const KC = 256;
 const NC = 1024;
 
-/** Packing buffers for {@link gemm}; allocate once with {@link createGemmWorkspace} and reuse across calls. */
-export interface GemmWorkspace {
+/** The JavaScript gemm's packing buffers (2.2 MB, whatever the matrix sizes). */
+interface GemmBuffers {
   readonly packedA: Float64Array;
   readonly packedB: Float64Array;
   readonly tile: Float64Array;
 }
 
-/** Buffers large enough for any gemm call (their size does not depend on the matrix sizes). */
+/**
+ * Packing buffers for {@link gemm}; create once with {@link createGemmWorkspace} and reuse across calls. The buffers
+ * are allocated by the first product that runs in JavaScript: products on the WebAssembly kernel never need them.
+ */
+export interface GemmWorkspace {
+  buffers: GemmBuffers | undefined;
+}
+
+/** A workspace for {@link gemm} whose buffers are allocated at first use. */
 export function createGemmWorkspace(): GemmWorkspace {
-  return {
-    packedA: new Float64Array(MC * KC),
-    packedB: new Float64Array(KC * NC),
-    tile: new Float64Array(16),
-  };
+  return { buffers: undefined };
 }
 
 /**
@@ -59,9 +63,14 @@ export function gemmScalar(
   upperOnly: boolean,
   workspace: GemmWorkspace,
 ): void {
-  const Ap = workspace.packedA;
-  const Bp = workspace.packedB;
-  const tile = workspace.tile;
+  const buffers = (workspace.buffers ??= {
+    packedA: new Float64Array(MC * KC),
+    packedB: new Float64Array(KC * NC),
+    tile: new Float64Array(16),
+  });
+  const Ap = buffers.packedA;
+  const Bp = buffers.packedB;
+  const tile = buffers.tile;
   for (let jc = 0; jc < p; jc += NC) {
     const nc = Math.min(NC, p - jc);
     const stripsB = (nc + 3) >> 2;
@@ -180,46 +189,37 @@ export function gemmWithKernels(
 ): boolean {
   const m4 = (m + 3) & ~3;
   const p4 = (p + 3) & ~3;
-  if (8 * (m4 * n + n * p4 + m4 * p4) > WASM_GEMM_MAX_BYTES) return false;
-  // Every value the kernel reads is written first (the packed operands with their zero padding, the copied C; padding
-  // entries of C are computed but never read back), so the lent memory need not be zeroed.
-  const arena = borrowKernelArena(new Map([["A", 8 * m4 * n], ["B", 8 * n * p4], ["C", 8 * m4 * p4]]), { zero: false });
+  // The operands are copied into the kernels' memory as they lie (from their first to their last element), then
+  // packed there by packStripsF64: op(B) is packed as op(B)ᵀ in strips of 4 rows, that is B in strips of 4 columns.
+  const spanA = (m - 1) * aRow + (n - 1) * aCol + 1;
+  const spanB = (n - 1) * bRow + (p - 1) * bCol + 1;
+  if (8 * (spanA + spanB + m4 * n + n * p4 + m4 * p4) > WASM_GEMM_MAX_BYTES) return false;
+  // Every value the kernels read is written first (the copied operands, the packed operands with their zero padding,
+  // the copied C; padding entries of C are computed but never read back), so the lent memory need not be zeroed.
+  const arena = borrowKernelArena(
+    new Map([
+      ["A", 8 * m4 * n], ["B", 8 * n * p4], ["C", 8 * m4 * p4], ["sourceA", 8 * spanA], ["sourceB", 8 * spanB],
+    ]),
+    { zero: false },
+  );
   if (arena === undefined) return false;
   try {
-    const Aw = arena.f64("A");
-    const Bw = arena.f64("B");
     const Cw = arena.f64("C");
-    // The last strips' padding lanes must be zero (the scratch memory holds the previous call's values).
-    if (m4 > m) Aw.fill(0, (m4 - 4) * n, m4 * n);
-    if (p4 > p) Bw.fill(0, (p4 - 4) * n, p4 * n);
-    if (aCol <= aRow) {
-      for (let i = 0; i < m; i++) {
-        const strip = (i >> 2) * n * 4 + (i & 3);
-        for (let k = 0; k < n; k++) Aw[strip + k * 4] = A[i * aRow + k * aCol]!;
-      }
-    } else {
-      for (let k = 0; k < n; k++) {
-        for (let i = 0; i < m; i++) Aw[(i >> 2) * n * 4 + (i & 3) + k * 4] = A[i * aRow + k * aCol]!;
-      }
-    }
-    // Read B along its rows or its columns, whichever is contiguous (the other order thrashes the caches).
-    if (bRow <= bCol) {
-      for (let j = 0; j < p; j++) {
-        const strip = (j >> 2) * n * 4 + (j & 3);
-        for (let k = 0; k < n; k++) Bw[strip + k * 4] = B[k * bRow + j * bCol]!;
-      }
-    } else {
-      for (let k = 0; k < n; k++) {
-        for (let j = 0; j < p; j++) Bw[(j >> 2) * n * 4 + (j & 3) + k * 4] = B[k * bRow + j * bCol]!;
-      }
-    }
-    for (let i = 0; i < m; i++) Cw.set(C.subarray(i * p, i * p + p), i * p4);
+    arena.f64("sourceA").set(A.subarray(0, spanA));
+    arena.f64("sourceB").set(B.subarray(0, spanB));
     const at = (name: string): number => arena.offsets.get(name)!;
+    arena.kernels.packStripsF64(at("sourceA"), aRow, aCol, m, n, at("A"));
+    arena.kernels.packStripsF64(at("sourceB"), bCol, bRow, p, n, at("B"));
+    if (p4 === p) Cw.set(C.subarray(0, m * p));
+    else for (let i = 0; i < m; i++) Cw.set(C.subarray(i * p, i * p + p), i * p4);
     arena.kernels.gemmF64(at("A"), at("B"), at("C"), m4, n, p4, upperOnly ? 1 : 0);
-    for (let i = 0; i < m; i++) {
-      // With upperOnly the JavaScript kernel skips the tiles wholly below the diagonal (j0 + 3 < i0, that is j0 < i0).
-      const first = upperOnly ? i & ~3 : 0;
-      for (let j = first; j < p; j++) C[i * p + j] = Cw[i * p4 + j]!;
+    if (p4 === p && !upperOnly) C.set(Cw.subarray(0, m * p));
+    else {
+      for (let i = 0; i < m; i++) {
+        // With upperOnly the JavaScript kernel skips the tiles wholly below the diagonal (j0 + 3 < i0, that is j0 < i0).
+        const first = upperOnly ? i & ~3 : 0;
+        if (first < p) C.set(Cw.subarray(i * p4 + first, i * p4 + p), i * p + first);
+      }
     }
   } finally {
     arena.release();

@@ -393,6 +393,71 @@
         (br $ratings)))
     (local.get $squared))
 
+  ;; Packs a float64 matrix (element (i, k) at src + (i·rowStride + k·colStride)·8) for gemmF64: strip r holds rows
+  ;; 4r .. 4r+3, entry k of row 4r+q at dst + ((r·cols + k)·4 + q)·8; rows from `rows` up to the next multiple of 4 are
+  ;; zero. Rows contiguous (rowStride 1) copy four values per step as two f64x2; otherwise each row streams along k.
+  ;; Only copies values: the gemm reads exactly what the JavaScript packing would have written.
+  (func (export "packStripsF64") (param $src i32) (param $rowStride i32) (param $colStride i32) (param $rows i32)
+      (param $cols i32) (param $dst i32)
+    (local $r i32) (local $q i32) (local $k i32) (local $row i32) (local $in i32) (local $out i32) (local $colBytes i32)
+    (local $stripBytes i32) (local $strips i32)
+    (local.set $colBytes (i32.shl (local.get $colStride) (i32.const 3)))
+    (local.set $stripBytes (i32.shl (local.get $cols) (i32.const 5)))
+    (local.set $strips (i32.shr_u (i32.add (local.get $rows) (i32.const 3)) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $stripsDone
+      (loop $stripLoop
+        (br_if $stripsDone (i32.ge_u (local.get $r) (local.get $strips)))
+        (if (i32.and (i32.eq (local.get $rowStride) (i32.const 1))
+              (i32.le_u (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.const 2)) (local.get $rows)))
+          (then
+            ;; four contiguous rows: entry k of the strip is the 32 bytes at src + (4r + k·colStride)·8
+            (local.set $in (i32.add (local.get $src) (i32.shl (local.get $r) (i32.const 5))))
+            (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $r) (local.get $stripBytes))))
+            (local.set $k (i32.const 0))
+            (block $kDone
+              (loop $kLoop
+                (br_if $kDone (i32.ge_u (local.get $k) (local.get $cols)))
+                (v128.store (local.get $out) (v128.load (local.get $in)))
+                (v128.store offset=16 (local.get $out) (v128.load offset=16 (local.get $in)))
+                (local.set $in (i32.add (local.get $in) (local.get $colBytes)))
+                (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $kLoop))))
+          (else
+            (local.set $q (i32.const 0))
+            (block $qDone
+              (loop $qLoop
+                (br_if $qDone (i32.ge_u (local.get $q) (i32.const 4)))
+                (local.set $row (i32.add (i32.shl (local.get $r) (i32.const 2)) (local.get $q)))
+                (local.set $in (i32.add (local.get $src)
+                  (i32.shl (i32.mul (local.get $row) (local.get $rowStride)) (i32.const 3))))
+                (local.set $out (i32.add (i32.add (local.get $dst) (i32.mul (local.get $r) (local.get $stripBytes)))
+                  (i32.shl (local.get $q) (i32.const 3))))
+                (local.set $k (i32.const 0))
+                (if (i32.lt_u (local.get $row) (local.get $rows))
+                  (then
+                    (block $copyDone
+                      (loop $copy
+                        (br_if $copyDone (i32.ge_u (local.get $k) (local.get $cols)))
+                        (f64.store (local.get $out) (f64.load (local.get $in)))
+                        (local.set $in (i32.add (local.get $in) (local.get $colBytes)))
+                        (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (br $copy))))
+                  (else
+                    (block $zeroDone
+                      (loop $zero
+                        (br_if $zeroDone (i32.ge_u (local.get $k) (local.get $cols)))
+                        (f64.store (local.get $out) (f64.const 0))
+                        (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (br $zero)))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $qLoop)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $stripLoop))))
+
   ;; C += A · B in float64, for A m × n packed in strips of 4 rows (strip r holds A[4r .. 4r+3][k] for k < n at
   ;; A + (r·n + k)·32, m a multiple of 4), B packed in strips of 4 columns (strip s holds B[k][4s .. 4s+3] for k < n at
   ;; Bp + (s·n + k)·32) and C m × p (row-major, p a multiple of 4). upperOnly = 1 + r0 (r0 the index of C's row 0 in a

@@ -32,6 +32,7 @@ export interface KernelExports {
   ): void;
   gramF32(T: number, rows: number, f: number, stride: number, G: number): void;
   gemmF64(A: number, Bp: number, C: number, m: number, n: number, p: number, upperOnly: number): void;
+  packStripsF64(src: number, rowStride: number, colStride: number, rows: number, cols: number, dst: number): void;
   gemvF32(T: number, rows: number, stride: number, u: number, out: number): void;
   bprSteps(P: number, Q: number, bias: number, stride: number, samples: number, count: number, lr: number, reg: number): void;
   neighborRowsDot(first: number, last: number, params: number, work: number): void;
