@@ -16,6 +16,7 @@ import { fitItemItemImplicit } from "../src/neighbors/index.ts";
 import { csrTranspose, topKAgainstFactors, type CsrMatrix } from "../src/linalg/index.ts";
 import { readMovieLens100k, readMovieLens100kSplit } from "../src/node/index.ts";
 import { predictMany, recommendMany } from "../src/recommend/index.ts";
+import { evaluateRanking } from "../src/evaluation/index.ts";
 import { consume, movieLensDirectory, type BenchRow, type SuiteResult } from "./lib.ts";
 import { exchangeDir, interleaved, medianTiming, sendCsr, startPeers, timeOurs, writeTable, type Timing } from "./peers.ts";
 
@@ -192,6 +193,42 @@ export async function runCfSpeed(): Promise<SuiteResult> {
         rows.push({ name, value, unit: "NDCG@10", ...(implicitPeer ? { peer: `implicit ALS (${label})`, peerValue: (await peerNdcg(params)).value } : {}) });
       }
 
+      // Ranking evaluation of one ALS model over the u1.test users (pairs of known users and items, value 1): nextbest's
+      // evaluateRanking (precision with implicit's min(k, relevant) denominator, MAP, nDCG at 10) beside implicit's own
+      // evaluator, ranking_metrics_at_k, on the same factors; training items left out on both sides.
+      {
+        const evalModel = fitImplicitAls(implicitTrain, { factors: 64, iterations: 15 });
+        const knownTest = interactionsToRows(test).filter((row) => implicitTrain.users.lookup.has(row.user) && implicitTrain.items.lookup.has(row.item));
+        const testInteractions = createInteractions(knownTest.map((row) => ({ user: row.user, item: row.item, value: 1 })));
+        const evalRecommender = implicitAlsRecommender(evalModel);
+        const evaluationOptions = { k: 10, metrics: ["precision", "map", "ndcg"], precisionDenominator: "min-k-relevant" } as const;
+        let evalCommand: Record<string, unknown> | undefined;
+        if (implicitPeer) {
+          const lists = Array.from({ length: implicitTrain.users.ids.length }, () => new Set<number>());
+          for (const row of knownTest) lists[implicitTrain.users.lookup.get(row.user)!]!.add(implicitTrain.items.lookup.get(row.item)!);
+          const indptr = new Int32Array(lists.length + 1);
+          lists.forEach((items, u) => (indptr[u + 1] = indptr[u]! + items.size));
+          const indices = Int32Array.from(lists.flatMap((items) => [...items].sort((a, b) => a - b)));
+          await sendCsr(implicitPeer, "ml100k-u1-test", { rows: lists.length, cols: implicitTrain.items.ids.length, indptr, indices, values: new Float64Array(indices.length).fill(1) });
+          evalCommand = {
+            cmd: "implicit_evaluate", users: writeTable("u1-users", evalModel.userFactors), items: writeTable("u1-items", evalModel.itemFactors),
+            userRows: implicitTrain.users.ids.length, itemRows: implicitTrain.items.ids.length, cols: 64, k: 10, train: "ml100k-u1", test: "ml100k-u1-test", threads: 1,
+          };
+        }
+        const peerEvaluation = evalCommand && (() => implicitPeer!.run(evalCommand!));
+        const evaluateWith = (threads: number) => () => evaluateRanking(evalRecommender, testInteractions, { ...evaluationOptions, threads });
+        evaluateWith(1)();
+        timedRows(rows, "evaluate-ranking-ml100k-ms", "ms", implicitPeer && "implicit ranking_metrics_at_k, 1 thread", await interleaved(9, evaluateWith(1), peerEvaluation));
+        timedRows(rows, "evaluate-ranking-ml100k-ms-2-threads", "ms", implicitPeer && "implicit ranking_metrics_at_k, 1 thread", await interleaved(9, evaluateWith(2), peerEvaluation));
+        const ours = evaluateWith(1)().mean;
+        const theirs = peerEvaluation && (await peerEvaluation());
+        // implicit's precision pools hits over users (Σ hits / Σ min(K, relevant)); nextbest's averages per user, so
+        // only MAP and nDCG, defined alike on both sides, are compared.
+        for (const metric of ["map", "ndcg"] as const) {
+          rows.push({ name: `evaluate-ranking-ml100k-${metric}10`, value: ours[`${metric}@10`]!, unit: metric, ...(theirs ? { peer: "implicit ranking_metrics_at_k (same factors)", peerValue: theirs[metric] as number } : {}) });
+        }
+      }
+
       // Item-item cosine, K = 20, on the same 100,000 interactions.
       const knnPeer = implicitPeer && (() => implicitPeer.run({ cmd: "item_knn_fit", data: "ml100k", kind: "cosine", K: 20, threads: 1 }));
       timedRows(rows, "item-knn-fit-seconds", "s", implicitPeer && "implicit CosineRecommender K=20, 1 thread",
@@ -267,6 +304,11 @@ export async function runCfSpeed(): Promise<SuiteResult> {
       "= each side's (implicit: 100 factors, regularization 0.01, 3 CG steps); NDCG@10 rows fit u1.base and score u1.test " +
       "with seen items excluded. Item-kNN: cosine, K 20 (5 alternations; threads: 1, and threads: 2 in the -2-threads row against implicit on 1). top-k: top-10 for all 943 users from the same " +
       "ALS factors, seen items excluded (9 alternations); batch 10,000 x 100,000 x 64 float32, no exclusion (1 each; the -2-threads row: nextbest's scoring and top-k selection on 2 worker threads). " +
+      "Evaluation: one ALS model (64 factors, 15 iterations) fitted on u1.base as value-1 interactions, nextbest's " +
+      "evaluateRanking (precision, MAP, nDCG at 10, precision over min(10, relevant)) beside implicit's " +
+      "ranking_metrics_at_k on the same factors, over the u1.test pairs of known users and items, training items left " +
+      "out (9 alternations; threads: 1, and threads: 2 in the -2-threads row against implicit on 1); the map/ndcg rows " +
+      "compare the two evaluators' values. " +
       "ALS 10M: a seeded synthetic matrix (138,493 x 26,744, 10M non-zeros, Zipf-like items), 64 factors, one iteration = " +
       "fit(1) - fit(0), medians of 5 alternations each, on 1 thread (threads: 1) and on 2 worker threads (threads: 2, the 2-threads rows; " +
       "same model as 1 thread). nextbest's kernels: WebAssembly SIMD (the default where available; ALS in float32 as " +

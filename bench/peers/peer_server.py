@@ -214,6 +214,26 @@ def topk_all(command):
     return {"wall": wall, "cpu": cpu}
 
 
+def implicit_evaluate(command):
+    # implicit's own evaluator (ranking_metrics_at_k: precision, MAP, nDCG and AUC at K over the test users, training
+    # items left out) over an ALS model holding the given factors, so both sides rank from the same numbers.
+    from threadpoolctl import threadpool_limits
+    from implicit.cpu.als import AlternatingLeastSquares
+    from implicit.evaluation import ranking_metrics_at_k
+
+    cols = int(command["cols"])
+    model = AlternatingLeastSquares(factors=cols, num_threads=_threads(command))
+    model.user_factors = _read_table(command["users"], int(command["userRows"]), cols)
+    model.item_factors = _read_table(command["items"], int(command["itemRows"]), cols)
+    train = _csr(command["train"])
+    test = _csr(command["test"])
+    with threadpool_limits(limits=1, user_api="blas"):
+        metrics, wall, cpu = _timed(
+            lambda: ranking_metrics_at_k(model, train, test, K=int(command["k"]), show_progress=False, num_threads=_threads(command))
+        )
+    return {"wall": wall, "cpu": cpu, **{name: float(value) for name, value in metrics.items()}}
+
+
 def matmul(command):
     n = int(command["n"])
     generator = np.random.default_rng(int(command.get("seed", 0)))
@@ -234,6 +254,7 @@ COMMANDS = {
     "item_knn_fit": item_knn_fit,
     "topk_all": topk_all,
     "matmul": matmul,
+    "implicit_evaluate": implicit_evaluate,
 }
 
 

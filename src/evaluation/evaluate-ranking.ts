@@ -19,6 +19,7 @@ import {
 } from "../metrics/index.ts";
 import { checkRecommender } from "../recommend/engine.ts";
 import { recommendMany } from "../recommend/recommend-many.ts";
+import { assertInteger } from "../internal/validate.ts";
 import type { Recommender } from "../recommend/types.ts";
 import { booleanOption, checkInteractions, checkOptionalOptions } from "./internal.ts";
 import type { PerUserTable, RankingMetricKey } from "./types.ts";
@@ -99,6 +100,12 @@ export interface EvaluateRankingOptions {
   averagePrecisionDenominator?: AveragePrecisionDenominator;
   /** nDCG with the test values as graded relevance (linear gain) instead of binary relevance. @defaultValue false */
   gradedNdcg?: boolean;
+  /**
+   * Threads that score the test users of a model with `scoreUsers` (ALS, BPR, matrix factorization, SVD++), as
+   * `recommendMany`'s option: the lists, and so every metric, do not depend on it.
+   * @defaultValue the available cores in Node and Deno, 1 elsewhere
+   */
+  threads?: number;
 }
 
 /**
@@ -295,6 +302,7 @@ export function evaluateRankingFor(
     "min-k-relevant",
   );
   const gradedNdcg = booleanOption(fn, "options.gradedNdcg", o.gradedNdcg, false);
+  if (o.threads !== undefined) assertInteger(fn, "options.threads", o.threads, 1, 256);
   const needsTrain = metrics.filter((m) => m === "novelty" || m === "popularity");
   if (o.train !== undefined) checkInteractions(fn, paths.train, o.train);
   else if (needsTrain.length > 0) {
@@ -357,7 +365,7 @@ export function evaluateRankingFor(
   const batch = wantsAuc ? FULL_RANKING_BATCH : Math.max(evaluated.length, 1);
   for (let from = 0; from < evaluated.length; from += batch) {
     const chunk = evaluated.slice(from, from + batch);
-    const recommendations = recommendMany(recommender, chunk, { k: listK, excludeSeen });
+    const recommendations = recommendMany(recommender, chunk, { k: listK, excludeSeen, ...(o.threads === undefined ? {} : { threads: o.threads }) });
     for (const recommendation of recommendations) {
       const user = recommendation.user;
       excludedSeen += recommendation.excludedSeen;

@@ -18,9 +18,10 @@ import {
   readModelEnvelope,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import type { ItemHistory, Recommender } from "../recommend/types.ts";
-import { checkFittedFinite, checkHistoryValues, checkModelHeader, historyValue, popularityFallback } from "../recommend/contract.ts";
+import type { ItemHistory, Recommender, ScoreUsersOptions } from "../recommend/types.ts";
+import { checkFittedFinite, checkHistoryValues, checkModelHeader, checkScoreUsers, historyValue, popularityFallback } from "../recommend/contract.ts";
 import { prepareGemvF32, type PreparedGemvF32 } from "../linalg/kernels.ts";
+import { gemvManyF32 } from "../linalg/gemv-many.ts";
 import { tuningFromJSON, tuningToJSON, type FactorizationTuning } from "./tuning.ts";
 import { conjugateGradientAls, conjugateGradientAlsWasm, createAlsScratch, gramOf, solveRowCholesky, solveRowConjugateGradient } from "./als-kernels.ts";
 import { kernelOption, type KernelChoice } from "../linalg/wasm/simd.ts";
@@ -463,6 +464,20 @@ export function factorRecommender(
       prepared ??= prepareGemvF32(itemFactors, itemCount, f);
       prepared.gemv(userVector, out);
       if (itemBias !== undefined) for (let i = 0; i < itemCount; i++) out[i]! += itemBias[i]!;
+    },
+    scoreUsers(userIndices: Int32Array, out: Float64Array, options?: ScoreUsersOptions): void {
+      const threads = checkScoreUsers(`${fn}.scoreUsers`, userIndices, out, userCount, itemCount, options);
+      const count = userIndices.length;
+      const vectors = new Float64Array(count * f);
+      for (let c = 0; c < count; c++) {
+        const from = userIndices[c]! * f;
+        for (let k = 0; k < f; k++) vectors[c * f + k] = userFactors[from + k]!;
+      }
+      prepared ??= prepareGemvF32(itemFactors, itemCount, f);
+      gemvManyF32(itemFactors, itemCount, f, prepared, vectors, count, out, threads);
+      if (itemBias !== undefined) {
+        for (let c = 0; c < count; c++) for (let i = 0; i < itemCount; i++) out[c * itemCount + i]! += itemBias[i]!;
+      }
     },
     predict(user: number, item: number): number {
       checkUserIndex(`${fn}.predict`, user, userCount);

@@ -13,9 +13,12 @@ import {
   idIndexFieldToJSON,
   typedArrayToJSON,
 } from "../internal/serialize.ts";
-import type { Recommender } from "../recommend/types.ts";
-import { biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkUserIndex as checkUser, copySeen } from "../recommend/contract.ts";
+import type { Recommender, ScoreUsersOptions } from "../recommend/types.ts";
+import {
+  biasedColdPairs, biasedFallback, checkModelHeader, checkScoreBuffer as checkBuffer, checkScoreUsers, checkUserIndex as checkUser, copySeen,
+} from "../recommend/contract.ts";
 import { prepareGemvF32, type PreparedGemvF32 } from "../linalg/kernels.ts";
+import { gemvManyF32 } from "../linalg/gemv-many.ts";
 import type { MatrixFactorizationHyperparameters, MatrixFactorizationModel, MatrixFactorizationModelJSON } from "./matrix-factorization.ts";
 
 export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
@@ -222,6 +225,22 @@ export function biasedFactorRecommender(
       for (let i = 0; i < itemCount; i++) {
         const r = base + itemBias[i]! + out[i]!;
         out[i] = r < lo ? lo : r > hi ? hi : r;
+      }
+    },
+    scoreUsers(userIndices: Int32Array, out: Float64Array, options?: ScoreUsersOptions): void {
+      const threads = checkScoreUsers(`${fn}.scoreUsers`, userIndices, out, userCount, itemCount, options);
+      const count = userIndices.length;
+      const vectors = new Float64Array(count * f);
+      for (let c = 0; c < count; c++) userVectorInto(userIndices[c]!, vectors.subarray(c * f, c * f + f));
+      prepared ??= prepareGemvF32(itemFactors, itemCount, f);
+      gemvManyF32(itemFactors, itemCount, f, prepared, vectors, count, out, threads);
+      for (let c = 0; c < count; c++) {
+        const base = globalMean + userBias[userIndices[c]!]!;
+        const row = c * itemCount;
+        for (let i = 0; i < itemCount; i++) {
+          const r = base + itemBias[i]! + out[row + i]!;
+          out[row + i] = r < lo ? lo : r > hi ? hi : r;
+        }
       }
     },
     predict(user: number, item: number): number {

@@ -305,6 +305,8 @@ const PREPARED_GEMV_MIN_ENTRIES = 4096;
 export interface PreparedGemvF32 {
   /** out[r] = Σ_k table[r][k] · u[k]: gemvF32 on the prepared table, bit for bit. */
   gemv(u: Float64Array, out: Float64Array): void;
+  /** {@link PreparedGemvF32.gemv} of u = U[from .. from + f) into out[at .. at + rows), allocating nothing. */
+  gemvAt(U: Float64Array, from: number, out: Float64Array, at: number): void;
 }
 
 /**
@@ -316,17 +318,33 @@ export function prepareGemvF32(table: Float32Array, rows: number, f: number): Pr
   const arena = rows * f >= PREPARED_GEMV_MIN_ENTRIES
     ? createKernelArena(new Map([["table", 4 * rows * f], ["u", 8 * f], ["out", 8 * rows]]))
     : undefined;
-  if (arena === undefined) return { gemv: (u, out) => gemvF32(table, rows, f, u, out) };
+  if (arena === undefined) {
+    const u = new Float64Array(f);
+    const row = new Float64Array(rows);
+    return {
+      gemv: (vector, out) => gemvF32(table, rows, f, vector, out),
+      gemvAt(U, from, out, at) {
+        for (let k = 0; k < f; k++) u[k] = U[from + k]!;
+        gemvF32(table, rows, f, u, row);
+        out.set(row, at);
+      },
+    };
+  }
   arena.f32("table").set(table.subarray(0, rows * f));
   const uView = arena.f64("u");
-  const outView = arena.f64("out");
+  const outView = arena.f64("out").subarray(0, rows);
   const at = (name: string): number => arena.offsets.get(name)!;
   const [tableAt, uAt, outAt] = [at("table"), at("u"), at("out")];
   return {
     gemv(u, out) {
-      uView.set(u.subarray(0, f));
+      for (let k = 0; k < f; k++) uView[k] = u[k]!;
       arena.kernels.gemvF32F64(tableAt, rows, f, uAt, outAt);
-      out.set(outView.subarray(0, rows));
+      out.set(outView);
+    },
+    gemvAt(U, from, out, at) {
+      for (let k = 0; k < f; k++) uView[k] = U[from + k]!;
+      arena.kernels.gemvF32F64(tableAt, rows, f, uAt, outAt);
+      out.set(outView, at);
     },
   };
 }

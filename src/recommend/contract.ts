@@ -98,6 +98,45 @@ export function checkUserIndex(fn: string, user: unknown, users: number): assert
 }
 
 /**
+ * Checks the arguments of a `scoreUsers` adapter (user indices in [0, users), `out` of users.length × items entries,
+ * an options object with `threads` an integer in [1, 256]) and returns the threads (1 when not given).
+ */
+export function checkScoreUsers(
+  fn: string,
+  userIndices: unknown,
+  out: unknown,
+  users: number,
+  items: number,
+  options: unknown,
+): number {
+  if (!(userIndices instanceof Int32Array)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: users must be an Int32Array of user indices, got ${describeValue(userIndices)}`);
+  }
+  for (let r = 0; r < userIndices.length; r++) {
+    const user = userIndices[r]!;
+    if (user < 0 || user >= users) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: users[${r}] must be a user index in [0, ${users}), got ${user}`);
+    }
+  }
+  const expected = userIndices.length * items;
+  if (!(out instanceof Float64Array) || out.length !== expected) {
+    throw new NextbestError(
+      "E_SHAPE",
+      `${fn}: out must be a Float64Array of length ${expected} (${userIndices.length} users × ${items} items), got ${describeValue(out)}`,
+    );
+  }
+  if (options === undefined) return 1;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
+  }
+  const threads = (options as { threads?: unknown }).threads ?? 1;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new NextbestError("E_BAD_INPUT", `${fn}: options.threads must be an integer in [1, 256], got ${describeValue(threads)}`);
+  }
+  return threads;
+}
+
+/**
  * The cold-pair estimate of a biased model: μ + b_u (known user) + b_i (known item), clipped to [low, high]; for a
  * pair with an unknown item this is μ + b_u, or μ when the user is unknown too (as Surprise's baseline estimates).
  */

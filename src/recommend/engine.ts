@@ -144,15 +144,19 @@ function checkScores(fn: string, recommender: Recommender, writer: string, user:
   }
 }
 
-/** The top-k for one user (already validated as an id), reusing the workspace. */
+/**
+ * The top-k for one user (already validated as an id), reusing the workspace; `scored`, when given, holds the known
+ * user's scores already written by `scoreUsers` (an unknown user still gets the fallback's).
+ */
 export function recommendOne(
   fn: string,
   recommender: Recommender,
   user: Id,
   plan: RecommendPlan,
   workspace: Workspace,
+  scored?: Float64Array,
 ): Recommendation {
-  const { scores, mask } = workspace;
+  const { mask } = workspace;
   const u = indexOfId(recommender.users, user);
   if (u < 0) {
     if (plan.strict) unknownUser(fn, user);
@@ -160,13 +164,15 @@ export function recommendOne(
     if (fallback === undefined) {
       return displayable({ user, items: [], fallback: { reason: "unknown-user", source: null }, excludedSeen: 0 });
     }
-    fallback.scoreInto(user, scores);
-    checkScores(fn, recommender, "recommender.fallback.scoreInto", user, scores);
+    const fallbackScores = workspace.scores;
+    fallback.scoreInto(user, fallbackScores);
+    checkScores(fn, recommender, "recommender.fallback.scoreInto", user, fallbackScores);
     const marked: RecommendationFallback = { reason: "unknown-user", source: fallback.sourceFor?.(user) ?? fallback.source };
-    return displayable({ user, items: collect(recommender, scores, topK(scores, { k: plan.k, exclude: mask })), fallback: marked, excludedSeen: 0 });
+    return displayable({ user, items: collect(recommender, fallbackScores, topK(fallbackScores, { k: plan.k, exclude: mask })), fallback: marked, excludedSeen: 0 });
   }
-  recommender.scoreUser(u, scores);
-  checkScores(fn, recommender, "recommender.scoreUser", user, scores);
+  const scores = scored ?? workspace.scores;
+  if (scored === undefined) recommender.scoreUser(u, scores);
+  checkScores(fn, recommender, scored === undefined ? "recommender.scoreUser" : "recommender.scoreUsers", user, scores);
   let excludedSeen = 0;
   let order: Int32Array;
   if (plan.excludeSeen) {

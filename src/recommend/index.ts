@@ -27,6 +27,8 @@ export type {
   RecommendationFallback,
   FallbackReason,
   RecommendOptions,
+  RecommendManyOptions,
+  ScoreUsersOptions,
   ScoreItemsOptions,
   UserScores,
   ItemHistory,

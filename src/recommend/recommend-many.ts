@@ -4,21 +4,25 @@
  * @module
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
-import { checkId, type Id } from "../core/id-index.ts";
+import { checkId, indexOfId, type Id } from "../core/id-index.ts";
+import { assertInteger } from "../internal/validate.ts";
+import { availableThreads } from "../linalg/wasm/threads.ts";
 import { checkRecommender, createWorkspace, planRecommend, recommendOne } from "./engine.ts";
-import type { Recommendation, RecommendOptions, Recommender } from "./types.ts";
+import type { Recommendation, RecommendManyOptions, Recommender } from "./types.ts";
 
 /**
  * The top-k items for each of many users, in input order; equal, user by user, to {@link recommend} with the same
  * options, but the options are validated and the allow/deny mask is built once, and one score buffer and one mask
- * are reused across all users (no allocation per item).
+ * are reused across all users (no allocation per item). A model with {@link Recommender.scoreUsers} (ALS, BPR, matrix
+ * factorization, SVD++) scores blocks of users in one call, on `threads` worker threads where the block is large
+ * enough; its scores equal `scoreUser`'s bit for bit, so the lists do not depend on the path or the thread count.
  *
- * Complexity: per user one `scoreUser` call plus O(n log k + s) for n items and s seen items; O(n) memory in all
- * besides the results.
+ * Complexity: per user one `scoreUser` call (or a share of a `scoreUsers` block) plus O(n log k + s) for n items and
+ * s seen items; O(n) memory besides the results, or up to 32 MB of block scores with `scoreUsers`.
  *
  * @param recommender - any model adapter, e.g. `popularityRecommender(model)`
  * @param users - the users' external ids (an array, a Set, any iterable; repeats give repeated results)
- * @param options - k, seen filtering, allow/deny lists, strictness (applied to every user)
+ * @param options - k, seen filtering, allow/deny lists, strictness (applied to every user), threads of the scoring
  * @returns one {@link Recommendation} per user, in input order
  * @throws {@link core!NextbestError} as {@link recommend}; an invalid id is named by its position in `users`, and under
  *   `strict` the first unknown user throws `E_UNKNOWN_ID`
@@ -38,7 +42,7 @@ import type { Recommendation, RecommendOptions, Recommender } from "./types.ts";
  * ```
  * @category recommend
  */
-export function recommendMany(recommender: Recommender, users: Iterable<Id>, options?: RecommendOptions): Recommendation[] {
+export function recommendMany(recommender: Recommender, users: Iterable<Id>, options?: RecommendManyOptions): Recommendation[] {
   const fn = "recommendMany";
   checkRecommender(fn, recommender);
   if (
@@ -49,13 +53,48 @@ export function recommendMany(recommender: Recommender, users: Iterable<Id>, opt
     throw new NextbestError("E_BAD_INPUT", `${fn}: users must be an iterable of user ids (an array or a Set), got ${describeValue(users)}`);
   }
   const plan = planRecommend(fn, recommender, options);
+  const threads = options?.threads ?? availableThreads();
+  assertInteger(fn, "options.threads", threads, 1, 256);
   const workspace = createWorkspace(recommender, plan);
   const out: Recommendation[] = [];
-  let position = 0;
+  const scoreUsers = recommender.scoreUsers;
+  if (scoreUsers === undefined) {
+    let position = 0;
+    for (const user of users) {
+      checkId(fn, `users[${position}]`, user);
+      out.push(recommendOne(fn, recommender, user, plan, workspace));
+      position++;
+    }
+    return out;
+  }
+  // Blocks of users scored by one scoreUsers call each (at most SCORE_BLOCK_ENTRIES scores), then ranked one by one.
+  const ids: Id[] = [];
   for (const user of users) {
-    checkId(fn, `users[${position}]`, user);
-    out.push(recommendOne(fn, recommender, user, plan, workspace));
-    position++;
+    checkId(fn, `users[${ids.length}]`, user);
+    ids.push(user);
+  }
+  const itemCount = recommender.items.ids.length;
+  const blockUsers = Math.max(1, Math.min(ids.length, Math.floor(SCORE_BLOCK_ENTRIES / Math.max(1, itemCount))));
+  const known = new Int32Array(blockUsers);
+  const rowOf = new Int32Array(blockUsers);
+  const blockScores = new Float64Array(blockUsers * itemCount);
+  for (let from = 0; from < ids.length; from += blockUsers) {
+    const to = Math.min(ids.length, from + blockUsers);
+    let count = 0;
+    for (let position = from; position < to; position++) {
+      const u = indexOfId(recommender.users, ids[position]!);
+      rowOf[position - from] = u < 0 ? -1 : count;
+      if (u >= 0) known[count++] = u;
+    }
+    if (count > 0) scoreUsers.call(recommender, known.subarray(0, count), blockScores.subarray(0, count * itemCount), { threads });
+    for (let position = from; position < to; position++) {
+      const row = rowOf[position - from]!;
+      const scored = row < 0 ? undefined : blockScores.subarray(row * itemCount, (row + 1) * itemCount);
+      out.push(recommendOne(fn, recommender, ids[position]!, plan, workspace, scored));
+    }
   }
   return out;
 }
+
+/** Scores per {@link Recommender.scoreUsers} call of {@link recommendMany} (32 MB of float64). */
+const SCORE_BLOCK_ENTRIES = 1 << 22;

@@ -110,6 +110,17 @@ export interface Recommender {
    */
   scoreUser(user: number, out: Float64Array): void;
   /**
+   * Writes every item's score for many known users at once: row r of `out` (row-major, `users.length` rows of
+   * `items.ids.length` scores) exactly what `scoreUser(users[r], …)` writes, bit for bit. Optional: `recommendMany`,
+   * and with it the ranking evaluations, scores blocks of users through it when present; the factor models (ALS, BPR,
+   * matrix factorization, SVD++) split the users among worker threads.
+   *
+   * @param users - user indices in [0, users.ids.length)
+   * @param out - a buffer of length `users.length × items.ids.length`, overwritten entirely
+   * @param options - how many threads may share the work
+   */
+  scoreUsers?(users: Int32Array, out: Float64Array, options?: ScoreUsersOptions): void;
+  /**
    * The item indices the user interacted with in training, ascending, without repeats: what seen-item filtering
    * removes. May be a view into the model's arrays: read it, never write to it.
    *
@@ -149,6 +160,19 @@ export interface Recommender {
    * @param out - a buffer of length `items.ids.length`, overwritten entirely
    */
   scoreHistory?(history: ItemHistory, out: Float64Array): void;
+}
+
+/**
+ * Options of {@link Recommender.scoreUsers}.
+ *
+ * @category recommend
+ */
+export interface ScoreUsersOptions {
+  /**
+   * Threads that may share the work (1: the calling thread only). A model may use fewer, for instance when the work is
+   * too small to repay starting them; the scores do not depend on the count. @defaultValue 1
+   */
+  threads?: number;
 }
 
 /**
@@ -265,6 +289,21 @@ export interface RecommendOptions {
    * @defaultValue false
    */
   strict?: boolean;
+}
+
+/**
+ * Options of {@link recommendMany}: those of {@link recommend}, plus the threads of the scoring.
+ *
+ * @category recommend
+ */
+export interface RecommendManyOptions extends RecommendOptions {
+  /**
+   * Threads that may score the users of a model with {@link Recommender.scoreUsers} (the factor models: worker
+   * threads over one shared memory, from about 33 million multiply-adds per block of users; browsers and runtimes
+   * without SharedArrayBuffer use one). The lists do not depend on it: every score is computed the same way.
+   * @defaultValue the available cores in Node and Deno, 1 elsewhere
+   */
+  threads?: number;
 }
 
 /**

@@ -76,5 +76,5 @@ describe.skipIf(!hasMovieLens)("SVD++ on MovieLens 100K fold u1 (Surprise SVDpp 
   it("defaults reach RMSE <= 0.925 on u1 (0.917 measured; five-fold mean 0.908)", async () => {
     const { train, test } = await readMovieLens100kSplit(movieLensDir, { split: "u1" });
     expect(rmseOf(svdPlusPlusRecommender(fitSvdPlusPlus(train)), test)).toBeLessThan(0.925);
-  });
+  }, 60_000); // about 2 s alone; more on a machine shared with other work
 });

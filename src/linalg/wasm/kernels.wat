@@ -955,7 +955,7 @@
   ;; in float64 exactly as the JavaScript gemvF32 (src/linalg/kernels.ts) sums: for rows in whole groups of four, the
   ;; even k in one sum and the odd k in another (an odd f's last term into the even sum), then even + odd; the last
   ;; rows % 4 rows in one sum from k = 0. Bit-identical. Two rows per step share each pair of u.
-  (func (export "gemvF32F64") (param $T i32) (param $rows i32) (param $f i32) (param $u i32) (param $out i32)
+  (func $gemvF32F64 (export "gemvF32F64") (param $T i32) (param $rows i32) (param $f i32) (param $u i32) (param $out i32)
     (local $rows4 i32) (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $a i32) (local $b i32)
     (local $k i32) (local $uk v128) (local $accA v128) (local $accB v128) (local $s f64) (local $last f64)
     (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
@@ -1011,6 +1011,21 @@
         (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $tail))))
+
+  ;; gemvF32F64 for the vectors first .. last − 1 of U (f doubles each, one after another), vector c into row c of out
+  ;; (rows doubles each): each row bit-identical to one gemvF32F64 call. Threads take disjoint ranges of vectors.
+  (func (export "gemvManyF32F64") (param $T i32) (param $rows i32) (param $f i32) (param $U i32) (param $first i32)
+      (param $last i32) (param $out i32)
+    (local $c i32)
+    (local.set $c (local.get $first))
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.ge_u (local.get $c) (local.get $last)))
+        (call $gemvF32F64 (local.get $T) (local.get $rows) (local.get $f)
+          (i32.add (local.get $U) (i32.mul (local.get $c) (i32.shl (local.get $f) (i32.const 3))))
+          (i32.add (local.get $out) (i32.mul (local.get $c) (i32.shl (local.get $rows) (i32.const 3)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $vectors))))
 
   ;; out[i] = T_i · u (float32) for i < rows, T rows × stride floats: one pass over the table, two rows at a time with
   ;; two accumulators each, so it runs near the memory's read bandwidth.

@@ -39,6 +39,7 @@ export interface KernelExports {
   selectTopKRowsF32(params: number, firstRow: number, lastRow: number, heap: number): void;
   spmmF64(rows: number, indptr: number, indices: number, values: number, B: number, p: number, C: number): void;
   gemvF32F64(T: number, rows: number, f: number, u: number, out: number): void;
+  gemvManyF32F64(T: number, rows: number, f: number, U: number, first: number, last: number, out: number): void;
   mfSgdEpoch(
     P: number, Q: number, bu: number, bi: number, order: number, rowOf: number, indices: number, values: number, n: number,
     stride: number, mu: number, lr: number, reg: number, lrb: number, regb: number,

@@ -65,7 +65,9 @@ interface ThreadHost {
 }
 
 /** The kernels a worker can run, by command number. */
-const COMMANDS = ["alsConjugateGradientRows", "scoreChunkedF32", "neighborRowsDot", "selectTopKRowsF32", "gemmF64"] as const;
+const COMMANDS = [
+  "alsConjugateGradientRows", "scoreChunkedF32", "neighborRowsDot", "selectTopKRowsF32", "gemmF64", "gemvManyF32F64",
+] as const;
 
 /** A kernel a worker can run. */
 export type ThreadCommand = (typeof COMMANDS)[number];

@@ -1,0 +1,53 @@
+// Many users' scores against one float32 factor table on worker threads, each row bit-identical to the one-vector
+// gemv that scoreUser runs. Internal (the factor recommenders' scoreUsers); not exported by the barrel.
+import type { PreparedGemvF32 } from "./kernels.ts";
+import { openKernelArena } from "./wasm/threads.ts";
+
+/**
+ * Multiply-adds (vectors · rows · f) from which {@link gemvManyF32} starts worker threads: below, one thread is faster
+ * than attaching the workers and copying the table into shared memory (a few milliseconds at this size).
+ */
+export const GEMV_MANY_THREADED_MIN_WORK: number = 1 << 25;
+
+/**
+ * out[c·rows + r] = Σ_k table[r·f + k] · U[c·f + k] for the `count` vectors of U: row c equal, bit for bit, to
+ * `prepared.gemv(U row c)` (the kernel `gemvManyF32F64` runs the same per-vector kernel, the vectors split among
+ * `threads` in contiguous ranges). With one thread, or below `minThreadedWork` multiply-adds, or where threads cannot
+ * start, the rows run one after another through `prepared`.
+ */
+export function gemvManyF32(
+  table: Float32Array,
+  rows: number,
+  f: number,
+  prepared: PreparedGemvF32,
+  U: Float64Array,
+  count: number,
+  out: Float64Array,
+  threads: number,
+  minThreadedWork: number = GEMV_MANY_THREADED_MIN_WORK,
+): void {
+  const opened = threads > 1 && count > 1 && count * rows * f >= minThreadedWork
+    ? openKernelArena(new Map([["table", 4 * rows * f], ["U", 8 * count * f], ["out", 8 * count * rows]]), new Map(), Math.min(threads, count))
+    : undefined;
+  if (opened === undefined || opened.threaded === undefined) {
+    opened?.close();
+    for (let c = 0; c < count; c++) prepared.gemvAt(U, c * f, out, c * rows);
+    return;
+  }
+  try {
+    const { arena, threaded } = opened;
+    arena.f32("table").set(table.subarray(0, rows * f));
+    arena.f64("U").set(U.subarray(0, count * f));
+    const at = (name: string): number => arena.offsets.get(name)!;
+    const calls: number[][] = [];
+    for (let t = 0; t < threaded.threads; t++) {
+      const first = Math.floor((count * t) / threaded.threads);
+      const last = Math.floor((count * (t + 1)) / threaded.threads);
+      calls.push([at("table"), rows, f, at("U"), first, last, at("out")]);
+    }
+    threaded.run("gemvManyF32F64", calls);
+    out.set(arena.f64("out").subarray(0, count * rows));
+  } finally {
+    opened.close();
+  }
+}
