@@ -24,6 +24,8 @@ for (const [name, what] of [
   ["item-knn-fit-seconds", "(cosine, K 20, 1 thread)"],
   ["item-knn-fit-seconds-2-threads", "(nextbest on 2 threads, implicit on 1)"],
   ["topk-all-users-ml100k-ms", "(943 users, seen items excluded)"],
+  ["evaluate-ranking-ml100k-ms", "(`evaluateRanking` vs implicit's `ranking_metrics_at_k`, same factors, 1 thread)"],
+  ["evaluate-ranking-ml100k-ms-2-threads", "(nextbest on 2 threads, implicit on 1)"],
   ["topk-10k-users-100k-items-seconds", "(64 float32 factors, 1 thread)"],
   ["topk-10k-users-100k-items-seconds-2-threads", "(nextbest's scoring on 2 threads, numpy on 1)"],
   ["als-10m-seconds-per-iteration", "(10M non-zeros, 64 factors, 1 thread)"],

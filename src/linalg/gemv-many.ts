@@ -11,9 +11,10 @@ export const GEMV_MANY_THREADED_MIN_WORK: number = 1 << 25;
 
 /**
  * out[c·rows + r] = Σ_k table[r·f + k] · U[c·f + k] for the `count` vectors of U: row c equal, bit for bit, to
- * `prepared.gemv(U row c)` (the kernel `gemvManyF32F64` runs the same per-vector kernel, the vectors split among
- * `threads` in contiguous ranges). With one thread, or below `minThreadedWork` multiply-adds, or where threads cannot
- * start, the rows run one after another through `prepared`.
+ * `prepared.gemv(U row c)`. From `minThreadedWork` multiply-adds and with `threads` > 1, the kernel `gemvManyF32F64`
+ * runs on worker threads over a shared copy of the table, the vectors split in contiguous ranges (each pass over the
+ * table serves two vectors, each entry summed as the one-vector kernel sums it); otherwise `prepared.gemvMany` runs
+ * the same kernel on this thread over the prepared table.
  */
 export function gemvManyF32(
   table: Float32Array,
@@ -29,24 +30,22 @@ export function gemvManyF32(
   const opened = threads > 1 && count > 1 && count * rows * f >= minThreadedWork
     ? openKernelArena(new Map([["table", 4 * rows * f], ["U", 8 * count * f], ["out", 8 * count * rows]]), new Map(), Math.min(threads, count))
     : undefined;
-  if (opened === undefined || opened.threaded === undefined) {
+  const pool = opened?.threaded;
+  if (opened === undefined || pool === undefined) {
     opened?.close();
-    for (let c = 0; c < count; c++) prepared.gemvAt(U, c * f, out, c * rows);
+    prepared.gemvMany(U, count, out);
     return;
   }
   try {
-    const { arena, threaded } = opened;
-    arena.f32("table").set(table.subarray(0, rows * f));
-    arena.f64("U").set(U.subarray(0, count * f));
-    const at = (name: string): number => arena.offsets.get(name)!;
+    pool.f32("table").set(table.subarray(0, rows * f));
+    pool.f64("U").set(U.subarray(0, count * f));
+    const at = (name: string): number => pool.offsets.get(name)!;
     const calls: number[][] = [];
-    for (let t = 0; t < threaded.threads; t++) {
-      const first = Math.floor((count * t) / threaded.threads);
-      const last = Math.floor((count * (t + 1)) / threaded.threads);
-      calls.push([at("table"), rows, f, at("U"), first, last, at("out")]);
+    for (let t = 0; t < pool.threads; t++) {
+      calls.push([at("table"), rows, f, at("U"), Math.floor((count * t) / pool.threads), Math.floor((count * (t + 1)) / pool.threads), at("out")]);
     }
-    threaded.run("gemvManyF32F64", calls);
-    out.set(arena.f64("out").subarray(0, count * rows));
+    pool.run("gemvManyF32F64", calls);
+    out.set(pool.f64("out").subarray(0, count * rows));
   } finally {
     opened.close();
   }

@@ -305,8 +305,11 @@ const PREPARED_GEMV_MIN_ENTRIES = 4096;
 export interface PreparedGemvF32 {
   /** out[r] = Σ_k table[r][k] · u[k]: gemvF32 on the prepared table, bit for bit. */
   gemv(u: Float64Array, out: Float64Array): void;
-  /** {@link PreparedGemvF32.gemv} of u = U[from .. from + f) into out[at .. at + rows), allocating nothing. */
-  gemvAt(U: Float64Array, from: number, out: Float64Array, at: number): void;
+  /**
+   * {@link PreparedGemvF32.gemv} of each of the `count` vectors of U (f values each, one after another) into the rows
+   * of out (rows values each), bit for bit, allocating nothing: in WebAssembly a few vectors per pass over the table.
+   */
+  gemvMany(U: Float64Array, count: number, out: Float64Array): void;
 }
 
 /**
@@ -315,36 +318,44 @@ export interface PreparedGemvF32 {
  * twice as fast). Small tables, and runtimes without the kernels, run gemvF32 itself.
  */
 export function prepareGemvF32(table: Float32Array, rows: number, f: number): PreparedGemvF32 {
+  // Vectors per kernel call of gemvMany: as many as keep their rows of scores within 8 MB, from 2 to 16.
+  const chunk = Math.max(2, Math.min(16, Math.floor((1 << 20) / Math.max(1, rows))));
   const arena = rows * f >= PREPARED_GEMV_MIN_ENTRIES
-    ? createKernelArena(new Map([["table", 4 * rows * f], ["u", 8 * f], ["out", 8 * rows]]))
+    ? createKernelArena(new Map([["table", 4 * rows * f], ["u", 8 * chunk * f], ["out", 8 * chunk * rows]]))
     : undefined;
   if (arena === undefined) {
     const u = new Float64Array(f);
     const row = new Float64Array(rows);
     return {
       gemv: (vector, out) => gemvF32(table, rows, f, vector, out),
-      gemvAt(U, from, out, at) {
-        for (let k = 0; k < f; k++) u[k] = U[from + k]!;
-        gemvF32(table, rows, f, u, row);
-        out.set(row, at);
+      gemvMany(U, count, out) {
+        for (let c = 0; c < count; c++) {
+          for (let k = 0; k < f; k++) u[k] = U[c * f + k]!;
+          gemvF32(table, rows, f, u, row);
+          out.set(row, c * rows);
+        }
       },
     };
   }
   arena.f32("table").set(table.subarray(0, rows * f));
   const uView = arena.f64("u");
-  const outView = arena.f64("out").subarray(0, rows);
+  const outView = arena.f64("out");
+  const one = outView.subarray(0, rows);
   const at = (name: string): number => arena.offsets.get(name)!;
   const [tableAt, uAt, outAt] = [at("table"), at("u"), at("out")];
   return {
     gemv(u, out) {
       for (let k = 0; k < f; k++) uView[k] = u[k]!;
       arena.kernels.gemvF32F64(tableAt, rows, f, uAt, outAt);
-      out.set(outView);
+      out.set(one);
     },
-    gemvAt(U, from, out, at) {
-      for (let k = 0; k < f; k++) uView[k] = U[from + k]!;
-      arena.kernels.gemvF32F64(tableAt, rows, f, uAt, outAt);
-      out.set(outView, at);
+    gemvMany(U, count, out) {
+      for (let first = 0; first < count; first += chunk) {
+        const size = Math.min(chunk, count - first);
+        for (let j = 0; j < size * f; j++) uView[j] = U[first * f + j]!;
+        arena.kernels.gemvManyF32F64(tableAt, rows, f, uAt, 0, size, outAt);
+        out.set(size === chunk ? outView : outView.subarray(0, size * rows), first * rows);
+      }
     },
   };
 }

@@ -67,14 +67,14 @@ export function recommendMany(recommender: Recommender, users: Iterable<Id>, opt
     }
     return out;
   }
-  // Blocks of users scored by one scoreUsers call each (at most SCORE_BLOCK_ENTRIES scores), then ranked one by one.
+  // Blocks of users scored by one scoreUsers call each, then ranked one by one.
   const ids: Id[] = [];
   for (const user of users) {
     checkId(fn, `users[${ids.length}]`, user);
     ids.push(user);
   }
   const itemCount = recommender.items.ids.length;
-  const blockUsers = Math.max(1, Math.min(ids.length, Math.floor(SCORE_BLOCK_ENTRIES / Math.max(1, itemCount))));
+  const blockUsers = Math.max(1, Math.min(ids.length, SCORE_BLOCK_USERS, Math.floor(SCORE_BLOCK_ENTRIES / Math.max(1, itemCount))));
   const known = new Int32Array(blockUsers);
   const rowOf = new Int32Array(blockUsers);
   const blockScores = new Float64Array(blockUsers * itemCount);
@@ -96,5 +96,6 @@ export function recommendMany(recommender: Recommender, users: Iterable<Id>, opt
   return out;
 }
 
-/** Scores per {@link Recommender.scoreUsers} call of {@link recommendMany} (32 MB of float64). */
+/** At most this many scores (32 MB of float64) and this many users per {@link Recommender.scoreUsers} call. */
 const SCORE_BLOCK_ENTRIES = 1 << 22;
+const SCORE_BLOCK_USERS = 1024;

@@ -88,21 +88,24 @@ describe("scoreUsers of the factor models", () => {
   });
 });
 
-describe("gemvManyF32 on worker threads", () => {
-  it("gives each vector's one-thread gemv, whatever the thread count and the split", () => {
-    const rows = 301;
-    const f = 24;
-    const table = fillNormal(new Float32Array(rows * f), createRandom(1));
-    const prepared = prepareGemvF32(table, rows, f);
-    const count = 9;
-    const vectors = fillNormal(new Float64Array(count * f), createRandom(2));
-    const expected = new Float64Array(count * rows);
-    for (let c = 0; c < count; c++) prepared.gemv(vectors.subarray(c * f, (c + 1) * f), expected.subarray(c * rows, (c + 1) * rows));
-    for (const threads of [1, 2, 3]) {
-      const out = new Float64Array(count * rows);
-      gemvManyF32(table, rows, f, prepared, vectors, count, out, threads, 1);
-      expect(out).toEqual(expected);
-    }
+describe("gemvManyF32: paired kernel and worker threads", () => {
+  it("property: gives each vector's one-vector gemv, whatever the shape, the count and the threads", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 303 }), fc.integer({ min: 1, max: 33 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 3 }),
+        (rows, f, count, threads) => {
+          const table = fillNormal(new Float32Array(rows * f), createRandom(rows * 31 + f));
+          const prepared = prepareGemvF32(table, rows, f);
+          const vectors = fillNormal(new Float64Array(count * f), createRandom(count));
+          const expected = new Float64Array(count * rows);
+          for (let c = 0; c < count; c++) prepared.gemv(vectors.subarray(c * f, (c + 1) * f), expected.subarray(c * rows, (c + 1) * rows));
+          const out = new Float64Array(count * rows);
+          gemvManyF32(table, rows, f, prepared, vectors, count, out, threads, 1);
+          expect(out).toEqual(expected);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

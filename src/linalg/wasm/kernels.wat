@@ -1012,8 +1012,77 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $tail))))
 
+  ;; gemvF32F64 for two vectors u0 and u1 at once (into out0 and out1), each entry summed as gemvF32F64 sums it
+  ;; (bit-identical): the rows in whole groups of four two at a time, each loaded pair of table values feeding both
+  ;; vectors, so the table is read and widened once for two; the last rows % 4 rows by gemvF32F64 per vector.
+  (func $gemvPairF32F64 (param $T i32) (param $rows i32) (param $f i32) (param $u0 i32) (param $u1 i32) (param $out0 i32)
+      (param $out1 i32)
+    (local $rows4 i32) (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $a i32) (local $b i32)
+    (local $k i32) (local $x v128) (local $y v128) (local $v0 v128) (local $v1 v128)
+    (local $a0 v128) (local $b0 v128) (local $a1 v128) (local $b1 v128) (local $last0 f64) (local $last1 f64)
+    (local $xa f64) (local $xb f64)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $f) (i32.const 2)))
+    (local.set $pairBytes (i32.shl (i32.shr_u (local.get $f) (i32.const 1)) (i32.const 3)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $a (i32.add (local.get $T) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $b (i32.add (local.get $a) (local.get $rowBytes)))
+        (local.set $a0 (v128.const f64x2 0 0)) (local.set $b0 (v128.const f64x2 0 0))
+        (local.set $a1 (v128.const f64x2 0 0)) (local.set $b1 (v128.const f64x2 0 0))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $pairBytes)))
+            (local.set $x (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $a) (local.get $k)))))
+            (local.set $y (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (local.get $k)))))
+            (local.set $v0 (v128.load (i32.add (local.get $u0) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $v1 (v128.load (i32.add (local.get $u1) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (local.get $v0))))
+            (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $y) (local.get $v0))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (local.get $v1))))
+            (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $y) (local.get $v1))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $kLoop)))
+        (if (i32.and (local.get $f) (i32.const 1))
+          (then
+            (local.set $last0 (f64.load (i32.add (local.get $u0) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $last1 (f64.load (i32.add (local.get $u1) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $xa (f64.promote_f32 (f32.load (i32.add (local.get $a) (local.get $k)))))
+            (local.set $xb (f64.promote_f32 (f32.load (i32.add (local.get $b) (local.get $k)))))
+            (local.set $a0 (f64x2.replace_lane 0 (local.get $a0)
+              (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64.mul (local.get $xa) (local.get $last0)))))
+            (local.set $b0 (f64x2.replace_lane 0 (local.get $b0)
+              (f64.add (f64x2.extract_lane 0 (local.get $b0)) (f64.mul (local.get $xb) (local.get $last0)))))
+            (local.set $a1 (f64x2.replace_lane 0 (local.get $a1)
+              (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64.mul (local.get $xa) (local.get $last1)))))
+            (local.set $b1 (f64x2.replace_lane 0 (local.get $b1)
+              (f64.add (f64x2.extract_lane 0 (local.get $b1)) (f64.mul (local.get $xb) (local.get $last1)))))))
+        (f64.store (i32.add (local.get $out0) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+        (f64.store offset=8 (i32.add (local.get $out0) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $b0)) (f64x2.extract_lane 1 (local.get $b0))))
+        (f64.store (i32.add (local.get $out1) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+        (f64.store offset=8 (i32.add (local.get $out1) (i32.shl (local.get $r) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $b1)) (f64x2.extract_lane 1 (local.get $b1))))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $rows4) (local.get $rows))
+      (then
+        ;; the last rows % 4 rows of each vector: gemvF32F64 on the table from row rows4 (fewer than four rows, so it
+        ;; sums each in one sum from k = 0, as it would have in the whole table)
+        (call $gemvF32F64 (i32.add (local.get $T) (i32.mul (local.get $rows4) (local.get $rowBytes)))
+          (i32.sub (local.get $rows) (local.get $rows4)) (local.get $f) (local.get $u0)
+          (i32.add (local.get $out0) (i32.shl (local.get $rows4) (i32.const 3))))
+        (call $gemvF32F64 (i32.add (local.get $T) (i32.mul (local.get $rows4) (local.get $rowBytes)))
+          (i32.sub (local.get $rows) (local.get $rows4)) (local.get $f) (local.get $u1)
+          (i32.add (local.get $out1) (i32.shl (local.get $rows4) (i32.const 3)))))))
+
   ;; gemvF32F64 for the vectors first .. last − 1 of U (f doubles each, one after another), vector c into row c of out
-  ;; (rows doubles each): each row bit-identical to one gemvF32F64 call. Threads take disjoint ranges of vectors.
+  ;; (rows doubles each), two vectors at a time: each row bit-identical to one gemvF32F64 call. Threads take disjoint
+  ;; ranges of vectors.
   (func (export "gemvManyF32F64") (param $T i32) (param $rows i32) (param $f i32) (param $U i32) (param $first i32)
       (param $last i32) (param $out i32)
     (local $c i32)
@@ -1021,10 +1090,19 @@
     (block $done
       (loop $vectors
         (br_if $done (i32.ge_u (local.get $c) (local.get $last)))
-        (call $gemvF32F64 (local.get $T) (local.get $rows) (local.get $f)
-          (i32.add (local.get $U) (i32.mul (local.get $c) (i32.shl (local.get $f) (i32.const 3))))
-          (i32.add (local.get $out) (i32.mul (local.get $c) (i32.shl (local.get $rows) (i32.const 3)))))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (if (i32.lt_u (i32.add (local.get $c) (i32.const 1)) (local.get $last))
+          (then
+            (call $gemvPairF32F64 (local.get $T) (local.get $rows) (local.get $f)
+              (i32.add (local.get $U) (i32.mul (local.get $c) (i32.shl (local.get $f) (i32.const 3))))
+              (i32.add (local.get $U) (i32.mul (i32.add (local.get $c) (i32.const 1)) (i32.shl (local.get $f) (i32.const 3))))
+              (i32.add (local.get $out) (i32.mul (local.get $c) (i32.shl (local.get $rows) (i32.const 3))))
+              (i32.add (local.get $out) (i32.mul (i32.add (local.get $c) (i32.const 1)) (i32.shl (local.get $rows) (i32.const 3)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 2))))
+          (else
+            (call $gemvF32F64 (local.get $T) (local.get $rows) (local.get $f)
+              (i32.add (local.get $U) (i32.mul (local.get $c) (i32.shl (local.get $f) (i32.const 3))))
+              (i32.add (local.get $out) (i32.mul (local.get $c) (i32.shl (local.get $rows) (i32.const 3)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))))
         (br $vectors))))
 
   ;; out[i] = T_i · u (float32) for i < rows, T rows × stride floats: one pass over the table, two rows at a time with
