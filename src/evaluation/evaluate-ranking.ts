@@ -103,7 +103,7 @@ export interface EvaluateRankingOptions {
   /**
    * Threads that score the test users of a model with `scoreUsers` (ALS, BPR, matrix factorization, SVD++), as
    * `recommendMany`'s option: the lists, and so every metric, do not depend on it.
-   * @defaultValue the available cores in Node and Deno, 1 elsewhere
+   * @defaultValue the model's choice: the available cores (Node and Deno; 1 elsewhere) for the factor models
    */
   threads?: number;
 }

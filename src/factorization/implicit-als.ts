@@ -466,7 +466,7 @@ export function factorRecommender(
       if (itemBias !== undefined) for (let i = 0; i < itemCount; i++) out[i]! += itemBias[i]!;
     },
     scoreUsers(userIndices: Int32Array, out: Float64Array, options?: ScoreUsersOptions): void {
-      const threads = checkScoreUsers(`${fn}.scoreUsers`, userIndices, out, userCount, itemCount, options);
+      const threads = checkScoreUsers(`${fn}.scoreUsers`, userIndices, out, userCount, itemCount, options) ?? availableThreads();
       const count = userIndices.length;
       const vectors = new Float64Array(count * f);
       for (let c = 0; c < count; c++) {

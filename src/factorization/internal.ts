@@ -19,6 +19,7 @@ import {
 } from "../recommend/contract.ts";
 import { prepareGemvF32, type PreparedGemvF32 } from "../linalg/kernels.ts";
 import { gemvManyF32 } from "../linalg/gemv-many.ts";
+import { availableThreads } from "../linalg/wasm/threads.ts";
 import type { MatrixFactorizationHyperparameters, MatrixFactorizationModel, MatrixFactorizationModelJSON } from "./matrix-factorization.ts";
 
 export { checkInteractions, checkScoreBuffer, checkUserIndex, copySeen } from "../recommend/contract.ts";
@@ -228,7 +229,7 @@ export function biasedFactorRecommender(
       }
     },
     scoreUsers(userIndices: Int32Array, out: Float64Array, options?: ScoreUsersOptions): void {
-      const threads = checkScoreUsers(`${fn}.scoreUsers`, userIndices, out, userCount, itemCount, options);
+      const threads = checkScoreUsers(`${fn}.scoreUsers`, userIndices, out, userCount, itemCount, options) ?? availableThreads();
       const count = userIndices.length;
       const vectors = new Float64Array(count * f);
       for (let c = 0; c < count; c++) userVectorInto(userIndices[c]!, vectors.subarray(c * f, c * f + f));

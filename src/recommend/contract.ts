@@ -99,7 +99,7 @@ export function checkUserIndex(fn: string, user: unknown, users: number): assert
 
 /**
  * Checks the arguments of a `scoreUsers` adapter (user indices in [0, users), `out` of users.length × items entries,
- * an options object with `threads` an integer in [1, 256]) and returns the threads (1 when not given).
+ * an options object with `threads` an integer in [1, 256]) and returns the threads (undefined when not given).
  */
 export function checkScoreUsers(
   fn: string,
@@ -108,7 +108,7 @@ export function checkScoreUsers(
   users: number,
   items: number,
   options: unknown,
-): number {
+): number | undefined {
   if (!(userIndices instanceof Int32Array)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: users must be an Int32Array of user indices, got ${describeValue(userIndices)}`);
   }
@@ -125,11 +125,12 @@ export function checkScoreUsers(
       `${fn}: out must be a Float64Array of length ${expected} (${userIndices.length} users × ${items} items), got ${describeValue(out)}`,
     );
   }
-  if (options === undefined) return 1;
+  if (options === undefined) return undefined;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options must be an object, got ${describeValue(options)}`);
   }
-  const threads = (options as { threads?: unknown }).threads ?? 1;
+  const threads = (options as { threads?: unknown }).threads;
+  if (threads === undefined) return undefined;
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 256) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.threads must be an integer in [1, 256], got ${describeValue(threads)}`);
   }

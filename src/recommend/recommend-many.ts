@@ -6,7 +6,6 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, indexOfId, type Id } from "../core/id-index.ts";
 import { assertInteger } from "../internal/validate.ts";
-import { availableThreads } from "../linalg/wasm/threads.ts";
 import { checkRecommender, createWorkspace, planRecommend, recommendOne } from "./engine.ts";
 import type { Recommendation, RecommendManyOptions, Recommender } from "./types.ts";
 
@@ -53,8 +52,8 @@ export function recommendMany(recommender: Recommender, users: Iterable<Id>, opt
     throw new NextbestError("E_BAD_INPUT", `${fn}: users must be an iterable of user ids (an array or a Set), got ${describeValue(users)}`);
   }
   const plan = planRecommend(fn, recommender, options);
-  const threads = options?.threads ?? availableThreads();
-  assertInteger(fn, "options.threads", threads, 1, 256);
+  const threads = options?.threads;
+  if (threads !== undefined) assertInteger(fn, "options.threads", threads, 1, 256);
   const workspace = createWorkspace(recommender, plan);
   const out: Recommendation[] = [];
   const scoreUsers = recommender.scoreUsers;
@@ -86,7 +85,7 @@ export function recommendMany(recommender: Recommender, users: Iterable<Id>, opt
       rowOf[position - from] = u < 0 ? -1 : count;
       if (u >= 0) known[count++] = u;
     }
-    if (count > 0) scoreUsers.call(recommender, known.subarray(0, count), blockScores.subarray(0, count * itemCount), { threads });
+    if (count > 0) scoreUsers.call(recommender, known.subarray(0, count), blockScores.subarray(0, count * itemCount), threads === undefined ? {} : { threads });
     for (let position = from; position < to; position++) {
       const row = rowOf[position - from]!;
       const scored = row < 0 ? undefined : blockScores.subarray(row * itemCount, (row + 1) * itemCount);

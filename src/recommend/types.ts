@@ -170,7 +170,8 @@ export interface Recommender {
 export interface ScoreUsersOptions {
   /**
    * Threads that may share the work (1: the calling thread only). A model may use fewer, for instance when the work is
-   * too small to repay starting them; the scores do not depend on the count. @defaultValue 1
+   * too small to repay starting them; the scores do not depend on the count.
+   * @defaultValue the model's choice: the available cores for the factor models
    */
   threads?: number;
 }
@@ -301,7 +302,7 @@ export interface RecommendManyOptions extends RecommendOptions {
    * Threads that may score the users of a model with {@link Recommender.scoreUsers} (the factor models: worker
    * threads over one shared memory, from about 33 million multiply-adds per block of users; browsers and runtimes
    * without SharedArrayBuffer use one). The lists do not depend on it: every score is computed the same way.
-   * @defaultValue the available cores in Node and Deno, 1 elsewhere
+   * @defaultValue the model's choice: the available cores (Node and Deno; 1 elsewhere) for the factor models
    */
   threads?: number;
 }
