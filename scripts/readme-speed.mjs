@@ -1,5 +1,6 @@
-// Regenerates README's speed tables from bench/results/{cf-speed,linalg,metrics}.json (one run each), so that every
-// figure the README claims is one a benchmark run wrote. Run from the repository root after `npm run bench`:
+// Regenerates README's speed tables, and the kernel and CF speed tables of docs/performance.md, from
+// bench/results/{cf-speed,linalg,metrics}.json (one run each), so that every figure they claim is one a benchmark run
+// wrote. Run from the repository root after `npm run bench`:
 //   node scripts/readme-speed.mjs
 import { readFileSync, writeFileSync } from "node:fs";
 const load = (suite) => JSON.parse(readFileSync(`bench/results/${suite}.json`, "utf8"));
@@ -64,3 +65,50 @@ const start = readme.indexOf("Speed (`npm run bench`");
 const end = readme.indexOf("## Development");
 writeFileSync("README.md", readme.slice(0, start) + lines.join("\n") + "\n" + readme.slice(end));
 console.log(lines.join("\n"));
+
+// docs/performance.md: the kernel table (linalg.json) and the CF speed table (cf-speed.json), from their headings to
+// the next bold heading.
+const perf = ["**Kernels** (`linalg.json`):", "", "| row | value | peer |", "|---|---|---|"];
+const np512 = row(la, "matmul-f64-512-vs-numpy");
+perf.push(`| \`matmul-f64-512\` | ${num(m512.value, m512.unit)} | ml-matrix ${num(m512.peerValue, m512.unit)} |`);
+perf.push(`| \`matmul-f64-512-vs-numpy\` | ${num(np512.value, np512.unit)} | numpy (OpenBLAS, one thread) ${num(np512.peerValue, np512.unit)} |`);
+perf.push(`| \`topk-100000-k10\` | ${tk.value.toFixed(3)} ms | full sort ${tk.peerValue.toFixed(1)} ms |`);
+perf.push(`| \`${sp.name}\` | ${sp.value.toFixed(1)} ms | dense matmul ${sp.peerValue.toFixed(1)} ms |`);
+perf.push(`| \`cholesky-64\` | ${num(ch.value, ch.unit)} | ml-matrix ${num(ch.peerValue, ch.unit)} |`);
+perf.push(`| \`score-one-user-prepared-f32-100000x64\` | ${pr.value.toFixed(3)} ms | bandwidth floor ${pr.peerValue.toFixed(1)} ms |`);
+perf.push(`| \`score-one-user-100000x64\` | ${s1.value.toFixed(1)} ms | bandwidth floor ${s1.peerValue.toFixed(1)} ms |`);
+perf.push(`| \`score-all-users-943x1682x64\` | ${sa.value.toFixed(1)} ms | per-user loop ${sa.peerValue.toFixed(1)} ms |`, "");
+perf.push(
+  "**Collaborative filtering speed** (`cf-speed.json`; peers in the same run, one thread each, alternated; nextbest on one",
+  "thread except the `-2-threads` rows; every timing row has a `-cpu` twin with process CPU time):",
+  "",
+  "| row | value | peer |",
+  "|---|---|---|",
+);
+for (const [name, what] of [
+  ["als-ml100k-fit-seconds", " (64 factors, 15 iterations, 1 thread)"],
+  ["als-ml100k-fit-seconds-2-threads", " (2 threads)"],
+  ["als-ml100k-default-fit-seconds", ""],
+  ["als-ml100k-cholesky-fit-seconds", ""],
+  ["mf-fit-seconds-per-fold", ""],
+  ["item-knn-fit-seconds", " (1 thread)"],
+  ["item-knn-fit-seconds-2-threads", " (2 threads)"],
+  ["topk-all-users-ml100k-ms", ""],
+  ["evaluate-ranking-ml100k-ms", " (1 thread)"],
+  ["evaluate-ranking-ml100k-ms-2-threads", " (2 threads)"],
+  ["topk-10k-users-100k-items-seconds", " (1 thread)"],
+  ["topk-10k-users-100k-items-seconds-2-threads", " (2 threads)"],
+  ["als-10m-seconds-per-iteration", " (1 thread)"],
+  ["als-10m-seconds-per-iteration-2-threads", " (2 threads)"],
+]) {
+  const found = row(cf, name);
+  const single = name.endsWith("-2-threads") && found.peer === undefined ? row(cf, name.replace("-2-threads", "")) : undefined;
+  const r = single === undefined ? found : { ...found, peer: single.peer, peerValue: single.peerValue };
+  const peer = r.peer === undefined ? (name === "als-ml100k-cholesky-fit-seconds" ? "(the conjugate-gradient default above)" : "") : `${r.peer}: ${num(r.peerValue, r.unit)}`;
+  perf.push(`| \`${name}\` | ${num(r.value, r.unit)}${what} | ${peer} |`);
+}
+const guide = readFileSync("docs/performance.md", "utf8");
+const from = guide.indexOf("**Kernels** (`linalg.json`):");
+const to = guide.indexOf("**Accuracy** (`accuracy-ml100k.json`");
+if (from < 0 || to < from) throw new Error("docs/performance.md: the kernel or accuracy heading moved");
+writeFileSync("docs/performance.md", guide.slice(0, from) + perf.join("\n") + "\n\n" + guide.slice(to));
