@@ -298,11 +298,11 @@ export async function runSequence(): Promise<SuiteResult> {
     rows.push({ name: "helpdesk-next-activity-accuracy", value: a.lstmAccuracy, unit: "accuracy", peer: `markov order ${a.bestMarkov.order} (back-off)`, peerValue: a.bestMarkov.accuracy });
     rows.push({ name: "helpdesk-markov-next-activity-accuracy", value: a.bestMarkov.accuracy, unit: "accuracy", peer: "markov order 1", peerValue: a.markov[0]!.accuracy });
     rows.push({ name: "helpdesk-next-activity-accuracy-min-seed", value: Math.min(...a.lstmAccuracies), unit: "accuracy" });
-    rows.push({ name: "helpdesk-tax-protocol-accuracy", value: b.lstmAccuracy, unit: "accuracy", peer: `markov order ${b.bestMarkov.order} (back-off, end class)`, peerValue: b.bestMarkov.accuracy });
-    rows.push({ name: "helpdesk-tax-protocol-accuracy-min-seed", value: Math.min(...b.lstmAccuracies), unit: "accuracy" });
-    rows.push({ name: "helpdesk-tax-protocol-accuracy-no-end-class", value: bNoEnd.lstmAccuracy, unit: "accuracy", peer: `markov order ${bNoEnd.bestMarkov.order} (back-off, no end class)`, peerValue: bNoEnd.bestMarkov.accuracy });
+    rows.push({ name: "helpdesk-case-start-tax-protocol-accuracy", value: b.lstmAccuracy, unit: "accuracy", peer: `markov order ${b.bestMarkov.order} (back-off, end class)`, peerValue: b.bestMarkov.accuracy });
+    rows.push({ name: "helpdesk-case-start-tax-protocol-accuracy-min-seed", value: Math.min(...b.lstmAccuracies), unit: "accuracy" });
+    rows.push({ name: "helpdesk-case-start-tax-protocol-accuracy-no-end-class", value: bNoEnd.lstmAccuracy, unit: "accuracy", peer: `markov order ${bNoEnd.bestMarkov.order} (back-off, no end class)`, peerValue: bNoEnd.bestMarkov.accuracy });
     rows.push({ name: "helpdesk-case-start-time-to-next-event-mae-days", value: a.lstmMaeDays, unit: "days", peer: "per-activity mean gap", peerValue: a.meanGapMaeDays });
-    rows.push({ name: "helpdesk-tax-protocol-time-to-next-event-mae-days", value: b.lstmMaeDays, unit: "days", peer: "per-activity mean gap", peerValue: b.meanGapMaeDays });
+    rows.push({ name: "helpdesk-case-start-tax-protocol-time-to-next-event-mae-days", value: b.lstmMaeDays, unit: "days", peer: "per-activity mean gap", peerValue: b.meanGapMaeDays });
     helpdeskNote =
       `Helpdesk (${cases.length} cases; sha256 1306e064...): (a) cases sorted by first-event time, first 2/3 train (${a.trainCases}), last 1/3 test (${a.testCases}), ` +
       `next activity after every prefix of length 1..L-1 (${a.targets} targets), end of case never a target and left out of every model's argmax; ` +

@@ -441,7 +441,7 @@ function evaluatePacked(
  * Fits an LSTM to stage sequences by backpropagation through time. Each step's input is the one-hot of its stage
  * plus its numeric features; after every step three heads predict the next stage (softmax over the stages,
  * cross-entropy), the outcome (sigmoid, binary cross-entropy) and log1p(days to the next event) (linear, half
- * squared error); each head's loss is the mean over its targets in the batch times its weight, and steps without a
+ * squared error, or absolute error with `daysLoss: "absolute"`); each head's loss is the mean over its targets in the batch times its weight, and steps without a
  * target are masked. Adam (Kingma & Ba 2015) on mini-batches with global-norm clipping, optional L2 and inverted
  * dropout on layer outputs; with a validation split, training stops after `patience` epochs without improvement and
  * keeps the best epoch's weights. Deterministic for a seed.
