@@ -378,6 +378,8 @@ export interface LossScales {
   next: number;
   win: number;
   days: number;
+  /** Absolute instead of half squared error on log1p(days) (a conditional median instead of a mean). */
+  daysAbsolute?: boolean;
 }
 
 const TINY = 1e-300;
@@ -399,7 +401,7 @@ export function sequenceLoss(shape: LstmShape, data: PackedSequences, n: number,
     const d = data.logDays[start + t]!;
     if (d === d && scales.days !== 0) {
       const e = ws.days[t]! - d;
-      loss += scales.days * 0.5 * e * e;
+      loss += scales.daysAbsolute === true ? scales.days * Math.abs(e) : scales.days * 0.5 * e * e;
     }
   }
   return loss;
@@ -449,7 +451,8 @@ export function backwardSequence(
     }
     const target = data.logDays[start + t]!;
     if (target === target && scales.days !== 0) {
-      const d = scales.days * (ws.days[t]! - target);
+      const e = ws.days[t]! - target;
+      const d = scales.days * (scales.daysAbsolute === true ? Math.sign(e) : e);
       gradient[layout.daysBias] = gradient[layout.daysBias]! + d;
       for (let k = 0; k < H; k++) {
         gradient[layout.daysWeights + k] = gradient[layout.daysWeights + k]! + d * top[ho + k]!;

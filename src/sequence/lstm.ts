@@ -9,6 +9,7 @@
 import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, permutation, type Seed } from "../core/random.ts";
+import { assertOneOf } from "../internal/validate.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
 import {
   checkArray,
@@ -69,7 +70,7 @@ export interface LstmHeadWeights {
   readonly nextStage?: number;
   /** Weight of the win binary cross-entropy. @defaultValue 1 */
   readonly win?: number;
-  /** Weight of the squared error on log1p(days to the next event), halved. @defaultValue 1 */
+  /** Weight of the error on log1p(days to the next event) (see {@link LstmOptions.daysLoss}). @defaultValue 1 */
   readonly days?: number;
 }
 
@@ -117,6 +118,13 @@ export interface LstmOptions {
   /** Loss weights of the heads. @defaultValue all 1 */
   headWeights?: LstmHeadWeights;
   /**
+   * The loss of the time head on log1p(days to the next event): `"squared"` (half squared error; the head predicts a
+   * conditional mean of log1p days) or `"absolute"` (absolute error; a conditional median, the best predictor of days
+   * under a mean absolute error, since log1p is monotone).
+   * @defaultValue "squared"
+   */
+  daysLoss?: "squared" | "absolute";
+  /**
    * Fraction of the sequences held out (seeded) for early stopping; 0 trains on all for `epochs` epochs.
    * @defaultValue 0.1 (0 when there are fewer than 10 sequences)
    */
@@ -153,6 +161,8 @@ export interface LstmHyperparameters {
   readonly dropout: number;
   /** Head loss weights. */
   readonly headWeights: Required<LstmHeadWeights>;
+  /** The loss of the time head (models serialized before the option read as `"squared"`). */
+  readonly daysLoss: "squared" | "absolute";
   /** Validation fraction. */
   readonly validationFraction: number;
   /** How the validation sequences were chosen. */
@@ -400,10 +410,11 @@ function evaluatePacked(
   from: number,
   to: number,
   weights: Required<LstmHeadWeights>,
+  daysAbsolute: boolean,
 ): Evaluation {
   const layout = lstmLayout(shape);
   const ws = createWorkspace(shape, data.maxLength);
-  const scales: LossScales = { next: 0, win: 0, days: 0 };
+  const scales: LossScales = { next: 0, win: 0, days: 0, daysAbsolute };
   const counts = countTargets(data, order, from, to);
   lossScales(weights, counts, scales);
   let loss = 0;
@@ -430,7 +441,7 @@ function evaluatePacked(
  * Fits an LSTM to stage sequences by backpropagation through time. Each step's input is the one-hot of its stage
  * plus its numeric features; after every step three heads predict the next stage (softmax over the stages,
  * cross-entropy), the outcome (sigmoid, binary cross-entropy) and log1p(days to the next event) (linear, half
- * squared error); each head's loss is the mean over its targets in the batch times its weight, and steps without a
+ * squared error, or absolute error with `daysLoss: "absolute"`); each head's loss is the mean over its targets in the batch times its weight, and steps without a
  * target are masked. Adam (Kingma & Ba 2015) on mini-batches with global-norm clipping, optional L2 and inverted
  * dropout on layer outputs; with a validation split, training stops after `patience` epochs without improvement and
  * keeps the best epoch's weights. Deterministic for a seed.
@@ -481,6 +492,8 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
     win: numberOption(fn, "headWeights.win", hw.win, 1, 0),
     days: numberOption(fn, "headWeights.days", hw.days, 1, 0),
   });
+  const daysLoss = options.daysLoss ?? "squared";
+  assertOneOf(fn, "options.daysLoss", daysLoss, ["squared", "absolute"] as const);
   const validationFraction = numberOption(fn, "validationFraction", options.validationFraction, examples.length < 10 ? 0 : 0.1, 0, 0.5);
   const patience = integerOption(fn, "patience", options.patience, 5, 1);
   const validationSplit = options.validationSplit ?? "random";
@@ -511,7 +524,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
   const ws = createWorkspace(shape, data.maxLength);
   const gradient = new Float64Array(layout.size);
   const adam = { m: new Float64Array(layout.size), v: new Float64Array(layout.size), step: 0 };
-  const scales: LossScales = { next: 0, win: 0, days: 0 };
+  const scales: LossScales = { next: 0, win: 0, days: 0, daysAbsolute: daysLoss === "absolute" };
   const best = parameters.slice();
   let bestLoss = Number.POSITIVE_INFINITY;
   let bestEpoch = 0;
@@ -546,7 +559,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
     }
     let validation: Evaluation = { loss: Number.NaN, accuracy: Number.NaN };
     if (validationCount > 0) {
-      validation = evaluatePacked(shape, parameters, data, validationOrder, 0, validationCount, headWeights);
+      validation = evaluatePacked(shape, parameters, data, validationOrder, 0, validationCount, headWeights, daysLoss === "absolute");
       if (validation.loss < bestLoss) {
         bestLoss = validation.loss;
         bestEpoch = epoch;
@@ -570,7 +583,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
     hiddenSize,
     layers,
     parameters,
-    hyperparameters: Object.freeze({ epochs, batchSize, learningRate, clipNorm, l2, dropout, headWeights, validationFraction, validationSplit, patience, seed }),
+    hyperparameters: Object.freeze({ epochs, batchSize, learningRate, clipNorm, l2, dropout, headWeights, daysLoss, validationFraction, validationSplit, patience, seed }),
     training: Object.freeze({ epochsRun, bestEpoch, trainLoss, validationLoss: validationCount > 0 && bestEpoch > 0 ? bestLoss : null }),
   });
 }
@@ -834,6 +847,7 @@ export function lstmFromJSON(json: unknown): LstmModel {
         win: finiteField(fn, "json.hyperparameters.headWeights.win", w["win"], 0),
         days: finiteField(fn, "json.hyperparameters.headWeights.days", w["days"], 0),
       }),
+      daysLoss: h["daysLoss"] === undefined || h["daysLoss"] === "squared" ? "squared" : h["daysLoss"] === "absolute" ? "absolute" : badModel(fn, "json.hyperparameters.daysLoss", 'be "squared" or "absolute"', h["daysLoss"]),
       validationFraction: finiteField(fn, "json.hyperparameters.validationFraction", h["validationFraction"], 0),
       validationSplit: h["validationSplit"] === "last" ? "last" : h["validationSplit"] === "random" ? "random" : badModel(fn, "json.hyperparameters.validationSplit", 'be "random" or "last"', h["validationSplit"]),
       patience: integerField(fn, "json.hyperparameters.patience", h["patience"], 1, Number.MAX_SAFE_INTEGER),

@@ -123,6 +123,27 @@ describe("fitLstm and predictLstm", () => {
   });
 });
 
+describe("fitLstm daysLoss", () => {
+  it("the absolute loss learns the median of log1p(days), the squared loss their mean", () => {
+    // One stage, no features: the time head can only learn a constant. Targets 0, 0 and e^3 − 1 days: log1p gives
+    // 0, 0, 3, whose median is 0 (0 days) and mean 1 (e − 1 ≈ 1.718 days).
+    const examples = [0, 0, Math.expm1(3)].map((d) => ({ stages: ["a"], daysToNext: [d] }));
+    const options = { hiddenSize: 2, epochs: 400, learningRate: 0.02, validationFraction: 0, batchSize: 3 } as const;
+    const absolute = fitLstm(examples, { ...options, daysLoss: "absolute" });
+    const squared = fitLstm(examples, options);
+    expect(predictLstm(absolute, { stages: ["a"] }).expectedDays).toBeLessThan(0.05);
+    expect(predictLstm(squared, { stages: ["a"] }).expectedDays).toBeCloseTo(Math.E - 1, 1);
+    expect([absolute.hyperparameters.daysLoss, squared.hyperparameters.daysLoss]).toEqual(["absolute", "squared"]);
+    // Serialized with the option; a model written before it reads as squared; anything else is rejected.
+    expect(lstmFromJSON(JSON.parse(JSON.stringify(lstmToJSON(absolute)))).hyperparameters.daysLoss).toBe("absolute");
+    const json = lstmToJSON(squared);
+    const { daysLoss: _omitted, ...older } = json.hyperparameters;
+    expect(lstmFromJSON({ ...json, hyperparameters: older }).hyperparameters.daysLoss).toBe("squared");
+    expectError(() => lstmFromJSON({ ...json, hyperparameters: { ...older, daysLoss: "huber" } }), "E_BAD_MODEL", 'lstmFromJSON: json.hyperparameters.daysLoss must be "squared" or "absolute", got "huber"');
+    expectError(() => fitLstm(examples, { daysLoss: "huber" as never }), "E_BAD_INPUT");
+  });
+});
+
 describe("LSTM input errors", () => {
   it("names the offending row and field", () => {
     expectError(() => fitLstm([]), "E_EMPTY", "fitLstm: examples must hold at least one sequence, got length 0");

@@ -133,6 +133,51 @@ describe("lstmEventLogModel", () => {
     expect(choices[1]!.validationAccuracy).toBeNaN();
     expectError(() => lstmEventLogModel({ mixtureValidationFraction: 0.7 }), "E_BAD_INPUT", "lstmEventLogModel: options.mixtureValidationFraction must be > 0 and <= 0.5, got 0.7");
   });
+
+  it("learns a process that changed from its recent cases when the recency window wins on validation", () => {
+    // The first 12 cases (by start) go a→b→c, the last 8 a→b→d: the last 20% (4 cases) validate; with all 16 cases
+    // before them the chain says c after b (wrong on every validation case), with the last quarter (4 cases, all
+    // a→b→d) it says d. The window 0.25 is chosen and the final models see the last 5 of the 20 cases, all a→b→d.
+    const train = casesOf([...Array.from({ length: 12 }, () => "abc"), ...Array.from({ length: 8 }, () => "abd")]);
+    const choices: MarkovMixtureChoice[] = [];
+    const options = { hiddenSize: 4, epochs: 40, learningRate: 0.05, recencyWindows: [1, 0.25], onMixture: (c: MarkovMixtureChoice) => choices.push(c) };
+    const predict = lstmEventLogModel(options).fit(train, { endMarker: null });
+    expect(choices[0]!.window).toBe(0.25);
+    expect(choices[0]!.validationAccuracy).toBe(1);
+    expect(predict({ id: "new", activities: ["a", "b"], times: [0, DAY] }).nextStages).toEqual(["b", "d"]);
+    // One day between events everywhere: the median gap is exact, so the time blend's validation error is 0.
+    expect(choices[0]!.medianGapValidationMaeDays).toBe(0);
+    expect(choices[0]!.validationMaeDays).toBe(0);
+    // With the single window [1], all cases are learned: c after b.
+    const all = lstmEventLogModel({ ...options, recencyWindows: [1] }).fit(train, { endMarker: null });
+    expect(choices[1]!.window).toBe(1);
+    expect(all({ id: "new", activities: ["a", "b"], times: [0, DAY] }).nextStages).toEqual(["b", "c"]);
+    expectError(() => lstmEventLogModel({ recencyWindows: [] }), "E_BAD_INPUT", "lstmEventLogModel: options.recencyWindows must hold at least one share, got length 0");
+    expectError(() => lstmEventLogModel({ recencyWindows: [1, 0] }), "E_BAD_INPUT", "lstmEventLogModel: options.recencyWindows[1] must be > 0 and <= 1, got 0");
+    expectError(() => lstmEventLogModel({ ensembleSize: 0 }), "E_BAD_INPUT", "lstmEventLogModel: options.ensembleSize must be an integer in [1, 64], got 0");
+    expectError(() => lstmEventLogModel({ daysLoss: "huber" as never }), "E_BAD_INPUT");
+  });
+
+  it("an ensemble is deterministic for a seed, and every choice stays on its grid (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("abc", "abd", "aec", "abcd"), { minLength: 6, maxLength: 10 }), fc.integer({ min: 0, max: 5 }), (paths, seed) => {
+        const train = casesOf(paths);
+        const choices: MarkovMixtureChoice[] = [];
+        const model = lstmEventLogModel({ hiddenSize: 3, epochs: 2, ensembleSize: 2, seed, recencyWindows: [1, 0.5], onMixture: (c) => choices.push(c) });
+        const a = model.fit(train, { endMarker: null })(train[0]!);
+        const b = model.fit(train, { endMarker: null })(train[0]!);
+        expect(a).toEqual(b);
+        expect(choices[0]).toEqual(choices[1]);
+        const c = choices[0]!;
+        expect([1, 0.5]).toContain(c.window);
+        for (const w of [c.markovWeight, c.medianGapWeight]) expect(Math.round(w * 10)).toBeCloseTo(w * 10, 12);
+        expect(c.validationAccuracy).toBeGreaterThanOrEqual(c.lstmValidationAccuracy);
+        expect(c.validationMaeDays).toBeLessThanOrEqual(Math.min(c.lstmValidationMaeDays, c.medianGapValidationMaeDays));
+        for (const d of Array.from(a.daysToNext!)) expect(d).toBeGreaterThanOrEqual(0);
+      }),
+      { seed: 19, numRuns: 8 },
+    );
+  });
 });
 
 const bpi13File = path.resolve(import.meta.dirname, "../../../shared/data/process-event-log-bpi13-incidents/bpi_13_incidents.csv");
