@@ -324,21 +324,36 @@ function round(p: Pool, count: number, command: number, during?: () => void): bo
   return Atomics.load(p.ctl, FAILED) === 0;
 }
 
+/** The shared memory of the last threaded computation, lent zeroed to the next one that fits in it. */
+let spareShared: WasmMemory | undefined;
+
+/** The largest shared memory kept for the next computation. */
+const REUSED_SHARED_BYTES = 64 * 1024 * 1024;
+
 /**
- * A kernel arena over a fresh shared memory holding `sizes`, with `threads − 1` workers attached to it and ready, or
+ * A kernel arena over a fresh (or the last computation's, zeroed unless `zero` is false: for callers that write every
+ * value they read) shared memory holding `sizes`, with `threads − 1` workers attached to it and ready, or
  * undefined when this runtime cannot run them or they do not start in time (the caller then runs single-threaded).
  */
-export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads: number): ThreadedArena | undefined {
+export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads: number, zero = true): ThreadedArena | undefined {
   const host = threadHost();
   if (host === undefined || threads < 2 || threads > MAX_THREADS) return undefined;
   const layout = layOut(sizes);
   if (layout === undefined) return undefined;
   const pages = Math.max(1, Math.ceil(layout.total / PAGE));
   let memory: WasmMemory;
-  try {
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  } catch {
-    return undefined;
+  if (spareShared !== undefined && spareShared.buffer.byteLength >= pages * PAGE) {
+    // The last computation's memory, zeroed as a fresh one would be: the first write to a fresh page costs a page
+    // fault, which on these virtual machines cost more than a whole scoring pass over a block of users.
+    memory = spareShared;
+    spareShared = undefined;
+    if (zero) new Uint8Array(memory.buffer, 0, layout.total).fill(0);
+  } else {
+    try {
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    } catch {
+      return undefined;
+    }
   }
   // Browsers: only the workers prepareThreads started, when the pool is free.
   if (!host.startsWhileBlocked) {
@@ -362,6 +377,9 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
   const release = (): void => {
     if (kept && Atomics.load(p.ctl, FAILED) === 0 && round(p, workers, DETACH)) {
       p.busy = false;
+      // Kept for the next computation when no larger one is kept already (at most REUSED_SHARED_BYTES).
+      const bytes = memory.buffer.byteLength;
+      if (bytes <= REUSED_SHARED_BYTES && (spareShared === undefined || spareShared.buffer.byteLength < bytes)) spareShared = memory;
       return;
     }
     stop(p);
@@ -417,20 +435,22 @@ export interface ComputationArena {
 /**
  * The memory of one computation: `shared` regions, plus each `perThread` region once per thread (named with the
  * thread's number: `scratch0`, `scratch1`, ...). With `threads` > 1 a threaded arena when its workers start, else a
- * borrowed one-thread arena (zeroed) holding the thread-0 regions; undefined where the kernels cannot run here.
+ * borrowed one-thread arena holding the thread-0 regions; undefined where the kernels cannot run here. Zeroed unless
+ * `zero` is false (for callers that write every value before they read it).
  */
 export function openKernelArena(
   shared: ReadonlyMap<string, number>,
   perThread: ReadonlyMap<string, number>,
   threads: number,
+  zero = true,
 ): ComputationArena | undefined {
   const sizes = (count: number): Map<string, number> => {
     const all = new Map(shared);
     for (let t = 0; t < count; t++) for (const [name, bytes] of perThread) all.set(`${name}${t}`, bytes);
     return all;
   };
-  const threaded = threads > 1 ? createThreadedArena(sizes(threads), threads) : undefined;
+  const threaded = threads > 1 ? createThreadedArena(sizes(threads), threads, zero) : undefined;
   if (threaded !== undefined) return { arena: threaded, threaded, threads: threaded.threads, close: () => threaded.close() };
-  const lent = borrowKernelArena(sizes(1), { zero: true });
+  const lent = borrowKernelArena(sizes(1), { zero });
   return lent === undefined ? undefined : { arena: lent, threaded: undefined, threads: 1, close: () => lent.release() };
 }
