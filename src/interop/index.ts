@@ -1,0 +1,17 @@
+/**
+ * `nextbest/interop`: models trained elsewhere, read from their bytes in any JavaScript runtime (browsers, workers,
+ * Deno, Node): Spark MLlib `ALSModel` directories (metadata JSON line + Parquet part files) and back. No Node
+ * built-ins; `nextbest/node` adds the file-reading wrappers (`readSparkAlsModel`, `writeSparkAlsModel`).
+ *
+ * @module interop
+ */
+export {
+  parseSparkAlsModel,
+  sparkAlsModelToFiles,
+  SPARK_ALS_MODEL_CLASS,
+  type SparkAlsModelOptions,
+  type SparkAlsModelFiles,
+  type SparkAlsModelFilesOptions,
+  type SparkAlsModelBytes,
+  type SparkPartBytes,
+} from "./spark-als-model.ts";
