@@ -304,8 +304,9 @@ export function interactionsFromColumns(
   for (let k = 0; k < n; k++) {
     const user = users[k];
     const item = items[k];
-    checkId(fn, at("users", k), user);
-    checkId(fn, at("items", k), item);
+    // The entry's name is built only for a bad id: a string per row would cost more than the check.
+    if (typeof user !== "string" && !(typeof user === "number" && Number.isFinite(user))) checkId(fn, at("users", k), user);
+    if (typeof item !== "string" && !(typeof item === "number" && Number.isFinite(item))) checkId(fn, at("items", k), item);
     const v = values === undefined ? 1 : values[k];
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new NextbestError(

@@ -15,5 +15,7 @@ export {
   type SparkAlsModelFilesOptions,
   type SparkAlsModelBytes,
   type SparkPartBytes,
+  type SparkNamedPart,
+  type SparkPartFile,
 } from "./spark-als-model.ts";
 export { parseBigQueryMfWeights, type BigQueryMfWeightsOptions } from "./bigquery-ml.ts";

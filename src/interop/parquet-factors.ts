@@ -21,7 +21,7 @@ import type { Id } from "../core/id-index.ts";
 /** Where a part file's bytes come from: an open file (positioned reads) or bytes in memory. */
 export interface ByteSource {
   readonly byteLength: number;
-  /** Bytes `[start, end)`; may return a view or a copy. */
+  /** Bytes `[start, end)`: a view or a copy, valid until the next read (a file source reuses one buffer). */
   read(start: number, end: number): Promise<Uint8Array> | Uint8Array;
 }
 
@@ -50,6 +50,7 @@ interface ParquetDecoder {
   plain: typeof import("hyparquet/src/plain.js");
   schema: typeof import("hyparquet/src/schema.js");
   encoding: typeof import("hyparquet/src/encoding.js");
+  snappy: typeof import("hyparquet/src/snappy.js");
 }
 
 let decoder: Promise<ParquetDecoder> | undefined;
@@ -63,7 +64,8 @@ export async function loadParquetDecoder(fn: string): Promise<ParquetDecoder> {
     import("hyparquet/src/plain.js"),
     import("hyparquet/src/schema.js"),
     import("hyparquet/src/encoding.js"),
-  ]).then(([metadata, column, datapage, plain, schema, encoding]) => ({ metadata, column, datapage, plain, schema, encoding }));
+    import("hyparquet/src/snappy.js"),
+  ]).then(([metadata, column, datapage, plain, schema, encoding, snappy]) => ({ metadata, column, datapage, plain, schema, encoding, snappy }));
   try {
     return await decoder;
   } catch (error) {
@@ -260,14 +262,26 @@ function featuresSink(t: Target, path: SchemaTree[], groupStart: number): Sink {
 
 type Levels = Uint8Array;
 
+/** A growable buffer reused from page to page, so a read does not leave a megabyte of garbage per page. */
+class Scratch {
+  private buffer = new Uint8Array(0);
+  take(length: number): Uint8Array {
+    if (this.buffer.byteLength < length) this.buffer = new Uint8Array(Math.max(length, this.buffer.byteLength * 2));
+    return this.buffer.subarray(0, length);
+  }
+}
+
 function bitWidth(value: number): number {
   return 32 - Math.clz32(value);
 }
 
-/** Levels of `count` entries in the RLE / bit-packed hybrid encoding, decoded into bytes (levels here are < 256). */
-function readLevels(parquet: ParquetDecoder, bytes: Uint8Array, offset: number, length: number, max: number, count: number): Levels {
+/**
+ * Levels of `count` entries in the RLE / bit-packed hybrid encoding, decoded into bytes (levels here are < 256), in
+ * `scratch` when it is large enough (the levels are used before the next page is read).
+ */
+function readLevels(parquet: ParquetDecoder, bytes: Uint8Array, offset: number, length: number, max: number, count: number, scratch: Scratch): Levels {
   if (offset + length > bytes.byteLength) throw new Error("levels run past the page");
-  const out = new Uint8Array(count);
+  const out = scratch.take(count);
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset + offset, length), offset: 0 };
   parquet.encoding.readRleBitPackedHybrid(reader, bitWidth(max), out, length);
   return out;
@@ -325,6 +339,15 @@ async function readColumnChunk(parquet: ParquetDecoder, source: ByteSource, meta
   const maxDef = parquet.schema.getMaxDefinitionLevel(schemaPath);
   if (maxRep > 1 || maxDef > 255) throw new Error(`column ${meta.path_in_schema.join(".")} nests deeper than a list of numbers`);
   let dictionary: DecodedArray | undefined;
+  const [repScratch, defScratch, pageScratch] = [new Scratch(), new Scratch(), new Scratch()];
+  // Data pages are decompressed into one reused buffer: their values are copied out before the next page.
+  const decompress = (compressed: Uint8Array, size: number): Uint8Array => {
+    if (meta.codec === "UNCOMPRESSED") return compressed;
+    if (meta.codec !== "SNAPPY") return parquet.datapage.decompressPage(compressed, size, meta.codec, undefined);
+    const out = pageScratch.take(size);
+    parquet.snappy.snappyUncompress(compressed, out);
+    return out;
+  };
   let position = start;
   while (position < end) {
     const { header, length } = await pageHeader(parquet, window, position, end);
@@ -335,7 +358,8 @@ async function readColumnChunk(parquet: ParquetDecoder, source: ByteSource, meta
     if (header.type === "DICTIONARY_PAGE") {
       const plain = parquet.datapage.decompressPage(body, header.uncompressed_page_size, meta.codec, undefined);
       const dictionaryReader = { view: new DataView(plain.buffer, plain.byteOffset, plain.byteLength), offset: 0 };
-      dictionary = parquet.plain.readPlain(dictionaryReader, meta.type, header.dictionary_page_header!.num_values, element.type_length);
+      // A copy: plain values may be a view of the page, and an uncompressed page is a view of the read window.
+      dictionary = parquet.plain.readPlain(dictionaryReader, meta.type, header.dictionary_page_header!.num_values, element.type_length).slice();
       continue;
     }
     let rep: Levels | undefined;
@@ -347,18 +371,18 @@ async function readColumnChunk(parquet: ParquetDecoder, source: ByteSource, meta
       const daph = header.data_page_header!;
       count = daph.num_values;
       encoding = daph.encoding;
-      const page = parquet.datapage.decompressPage(body, header.uncompressed_page_size, meta.codec, undefined);
+      const page = decompress(body, header.uncompressed_page_size);
       const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
       let offset = 0;
       // v1: each level block is preceded by its byte length (4 bytes, little-endian).
       if (maxRep > 0) {
         const length = view.getUint32(offset, true);
-        rep = readLevels(parquet, page, offset + 4, length, maxRep, count);
+        rep = readLevels(parquet, page, offset + 4, length, maxRep, count, repScratch);
         offset += 4 + length;
       }
       if (maxDef > 0) {
         const length = view.getUint32(offset, true);
-        def = unlessAll(readLevels(parquet, page, offset + 4, length, maxDef, count), maxDef);
+        def = unlessAll(readLevels(parquet, page, offset + 4, length, maxDef, count, defScratch), maxDef);
         offset += 4 + length;
       }
       valueBytes = page.subarray(offset);
@@ -369,11 +393,11 @@ async function readColumnChunk(parquet: ParquetDecoder, source: ByteSource, meta
       const repLength = daph2.repetition_levels_byte_length;
       const defLength = daph2.definition_levels_byte_length;
       // v2: the levels are never compressed and carry no length prefix (the header has their lengths).
-      if (maxRep > 0) rep = readLevels(parquet, body, 0, repLength, maxRep, count);
-      if (maxDef > 0) def = unlessAll(readLevels(parquet, body, repLength, defLength, maxDef, count), maxDef);
+      if (maxRep > 0) rep = readLevels(parquet, body, 0, repLength, maxRep, count, repScratch);
+      if (maxDef > 0) def = unlessAll(readLevels(parquet, body, repLength, defLength, maxDef, count, defScratch), maxDef);
       const size = header.uncompressed_page_size - repLength - defLength;
       const compressed = body.subarray(repLength + defLength);
-      valueBytes = daph2.is_compressed !== false && size > 0 ? parquet.datapage.decompressPage(compressed, size, meta.codec, undefined) : compressed;
+      valueBytes = daph2.is_compressed !== false && size > 0 ? decompress(compressed, size) : compressed;
     } else {
       continue; // index pages carry no values
     }

@@ -67,12 +67,35 @@ export interface SparkAlsModelOptions {
 }
 
 /**
- * One Parquet part file's bytes, bare or with the name its errors should give (for example
- * `"userFactors/part-00000-….snappy.parquet"`).
+ * A Parquet part file with the name its errors should give.
  *
  * @category interop
  */
-export type SparkPartBytes = ArrayBuffer | Uint8Array | { readonly name: string; readonly bytes: ArrayBuffer | Uint8Array };
+export interface SparkNamedPart {
+  /** The name errors give, for example `"userFactors/part-00000-….snappy.parquet"`. */
+  readonly name: string;
+  /** The file's bytes. */
+  readonly bytes: ArrayBuffer | Uint8Array;
+}
+
+/**
+ * A part file as {@link sparkAlsModelToFiles} returns it: the name Spark gives it in its folder, and its bytes.
+ *
+ * @category interop
+ */
+export interface SparkPartFile {
+  /** The file name in the table's folder (`part-00000-nextbest-c000.snappy.parquet`). */
+  readonly name: string;
+  /** The Parquet file's bytes. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * One Parquet part file's bytes, bare or with the name its errors should give.
+ *
+ * @category interop
+ */
+export type SparkPartBytes = ArrayBuffer | Uint8Array | SparkNamedPart;
 
 /**
  * The files of a Spark `ALSModel` directory, as bytes: what {@link parseSparkAlsModel} reads.
@@ -251,9 +274,9 @@ export interface SparkAlsModelBytes {
   /** The text of `metadata/part-00000` (one JSON line, newline-terminated). */
   readonly metadata: string;
   /** The part files of `userFactors/`, each named as Spark names them (`part-00000-nextbest-c000.snappy.parquet`). */
-  readonly userFactors: readonly { readonly name: string; readonly bytes: Uint8Array }[];
+  readonly userFactors: readonly SparkPartFile[];
   /** The part files of `itemFactors/`. */
-  readonly itemFactors: readonly { readonly name: string; readonly bytes: Uint8Array }[];
+  readonly itemFactors: readonly SparkPartFile[];
   /** The user ids by Spark id, when `indexIds` was set; undefined when the model's ids were written as they are. */
   readonly userLabels: readonly Id[] | undefined;
   /** The item ids by Spark id, when `indexIds` was set. */

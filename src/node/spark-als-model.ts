@@ -61,12 +61,18 @@ async function partNames(fn: string, folder: string, what: string): Promise<stri
   return names.filter((name) => !name.startsWith("_") && !name.startsWith(".")).sort();
 }
 
-/** A ByteSource over an open file: each read is one positioned read, so a file is never read whole. */
+/**
+ * A ByteSource over an open file: each read is one positioned read into one reused buffer (valid until the next read,
+ * as ByteSource allows), so a file is never read whole and a read leaves no garbage behind.
+ */
 function fileSource(handle: FileHandle, size: number): ByteSource {
+  let buffer = new Uint8Array(0);
   return {
     byteLength: size,
     async read(start: number, end: number): Promise<Uint8Array> {
-      const bytes = new Uint8Array(Math.max(0, end - start));
+      const length = Math.max(0, end - start);
+      if (buffer.byteLength < length) buffer = new Uint8Array(Math.max(length, 1 << 20));
+      const bytes = buffer.subarray(0, length);
       let offset = 0;
       while (offset < bytes.length) {
         const { bytesRead } = await handle.read(bytes, offset, bytes.length - offset, start + offset);
