@@ -145,6 +145,8 @@ export async function readFactorParts(
       let groupStart = 0;
       for (const group of part.metadata.row_groups) {
         const groupRows = Number(group.num_rows);
+        // Rows are written where the footers put them: a row group past the footer's count would spill into the next part.
+        if (groupStart + groupRows > part.rows) throw new Error(`row groups hold more than the footer's ${part.rows} rows`);
         for (const column of ["id", "features"] as const) {
           const chunk = group.columns.find((c) => c.meta_data?.path_in_schema[0] === column);
           if (chunk?.meta_data === undefined) throw new Error(`row group without a ${column} column chunk`);
@@ -197,7 +199,7 @@ function idSink(t: Target, path: SchemaTree[], groupStart: number): Sink {
       for (let i = 0; i < count; i++, r++) {
         const defined = maxDef === 0 || definitionLevels === undefined || definitionLevels[i] === maxDef;
         const value: unknown = defined ? values[v++] : null;
-        const id = typeof value === "bigint" && value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value;
+        const id = typeof value === "bigint" && value >= -9_007_199_254_740_991n && value <= 9_007_199_254_740_991n ? Number(value) : value;
         if (typeof id !== "number" || !Number.isInteger(id)) {
           throw new NextbestError("E_BAD_INPUT", `${t.fn}: ${t.table} row ${r} id must be an integer, got ${describeValue(id)} in ${JSON.stringify(t.name)}`);
         }

@@ -177,7 +177,7 @@ export async function sparkAlsModelFromParts(fn: string, parts: SparkAlsModelPar
     [parts.userFolder, parts.userFactors],
     [parts.itemFolder, parts.itemFactors],
   ] as const) {
-    if (list.length === 0) throw new NextbestError("E_BAD_INPUT", `${fn}: path must hold at least one Parquet part file, none found, got ${JSON.stringify(folder)}`);
+    if (list.length === 0) throw new NextbestError("E_BAD_INPUT", `${fn}: ${folder} must hold at least one Parquet part file, got none`);
   }
   const user = await readFactorParts(fn, "userFactors", parts.userFolder, parts.userFactors, metadata.rank, idMapper(fn, "userIds", options.userIds));
   const item = await readFactorParts(fn, "itemFactors", parts.itemFolder, parts.itemFactors, metadata.rank, idMapper(fn, "itemIds", options.itemIds));
@@ -238,8 +238,8 @@ export async function parseSparkAlsModel(files: SparkAlsModelFiles, options: Spa
       metadataName: "metadata",
       userFactors: partsOf(fn, "userFactors", files.userFactors),
       itemFactors: partsOf(fn, "itemFactors", files.itemFactors),
-      userFolder: "userFactors",
-      itemFolder: "itemFactors",
+      userFolder: "files.userFactors",
+      itemFolder: "files.itemFactors",
     },
     options,
   );

@@ -110,11 +110,13 @@ describe("parseSparkAlsModel", () => {
       'parseSparkAlsModel: files.userFactors[0] must be an ArrayBuffer or a Uint8Array (or { name, bytes }), got "bytes"',
     );
     expect((await rejectionOf(parseSparkAlsModel({ metadata: metadata(2), userFactors: [], itemFactors: [items] }))).message).toBe(
-      'parseSparkAlsModel: path must hold at least one Parquet part file, none found, got "userFactors"',
+      "parseSparkAlsModel: files.userFactors must hold at least one Parquet part file, got none",
     );
     expect((await rejectionOf(parseSparkAlsModel({ metadata: "{}", userFactors: [good], itemFactors: [items] }))).message).toBe(
       'parseSparkAlsModel: metadata class must be "org.apache.spark.ml.recommendation.ALSModel", got undefined in "metadata"',
     );
+    const repeated = await rejectionOf(parseSparkAlsModel({ metadata: metadata(2), userFactors: [good, part([5, 1], [[0, 1], [1, 0]])], itemFactors: [items] }));
+    expect([repeated.code, repeated.message]).toEqual(["E_DUPLICATE", "parseSparkAlsModel: files.userFactors ids must be unique, got 1 twice (row 2)"]);
     expect((await rejectionOf(parseSparkAlsModel(null as never))).code).toBe("E_BAD_INPUT");
   });
 
