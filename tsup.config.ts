@@ -24,6 +24,7 @@ export const entries: Record<string, string> = {
   "explain/index": "src/explain/index.ts",
   "repeat/index": "src/repeat/index.ts",
   "pipeline/index": "src/pipeline/index.ts",
+  "interop/index": "src/interop/index.ts",
   "node/index": "src/node/index.ts",
 };
 

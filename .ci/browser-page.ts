@@ -1,6 +1,7 @@
 // The page script of `npm run check:browser`: the ESM build (dist/) bundled for the browser computes recommendations
 // and an explanation; the result is left on window.__nextbest for the check to read.
 import { createInteractions, fitItemItemImplicit, itemItemImplicitRecommender, fitPopularity, popularityRecommender, blendRecommenders, explainBlend, recommend, simdAvailable, fitImplicitAls } from "../dist/index.js";
+import { parseBigQueryMfWeights, parseSparkAlsModel, sparkAlsModelToFiles } from "../dist/interop/index.js";
 
 declare global {
   interface Window {
@@ -35,6 +36,18 @@ try {
   const wasmAls = simdAvailable() ? alsOf("webassembly") : undefined;
   const jsAls = alsOf("javascript");
   const alsDifference = wasmAls === undefined ? Number.NaN : Math.max(...Array.from(wasmAls.userFactors, (v, q) => Math.abs(v - jsAls.userFactors[q]!)));
+  // nextbest/interop in the browser: the ALS model as a Spark ALSModel directory's bytes (snappy Parquet) and back, and
+  // a BigQuery ML weights export.
+  const sparkFiles = await sparkAlsModelToFiles(jsAls, { indexIds: true });
+  const fromSpark = await parseSparkAlsModel(
+    { metadata: sparkFiles.metadata, userFactors: sparkFiles.userFactors.map((part) => part.bytes.slice().buffer), itemFactors: sparkFiles.itemFactors },
+    { userIds: sparkFiles.userLabels!, itemIds: sparkFiles.itemLabels! },
+  );
+  const fromBigQuery = parseBigQueryMfWeights('{"processed_input":"user","feature":"acme","factor_weights":[{"factor":1,"weight":2}],"intercept":1}\n{"processed_input":"item","feature":"crm","factor_weights":[{"factor":1,"weight":3}],"intercept":0.5}');
+  const interop = {
+    sparkSame: fromSpark.users.ids.join() === jsAls.users.ids.join() && Array.from(fromSpark.userFactors).every((v, q) => v === jsAls.userFactors[q]) && Array.from(fromSpark.itemFactors).every((v, q) => v === jsAls.itemFactors[q]),
+    bigQueryScore: Array.from(fromBigQuery.userFactors).reduce((sum, v, q) => sum + v * fromBigQuery.itemFactors[q]!, 0),
+  };
   // Worker threads: inside a Web Worker of this cross-origin-isolated page, nextbest starts its own nested workers.
   const worker = await new Promise((resolve) => {
     const thread = new Worker("/worker.js", { type: "module" });
@@ -43,6 +56,7 @@ try {
   });
   window.__nextbest = {
     worker,
+    interop,
     simd: simdAvailable(),
     alsDifference,
     userAgent: navigator.userAgent,

@@ -77,6 +77,12 @@ try {
       failed = true;
       console.error(`FAIL worker threads in the browser: ${JSON.stringify(worker)}`);
     }
+    const interop = result.interop ?? {};
+    console.log(`nextbest/interop: a Spark ALSModel directory's bytes ${interop.sparkSame ? "give back" : "do not give back"} the ALS factors; a BigQuery ML weights row scores ${interop.bigQueryScore}`);
+    if (interop.sparkSame !== true || interop.bigQueryScore !== 7.5) {
+      failed = true;
+      console.error(`FAIL nextbest/interop in the browser: ${JSON.stringify(interop)}`);
+    }
     if (JSON.stringify(result.contributions) !== JSON.stringify(["cf", "popularity"])) {
       failed = true;
       console.error(`FAIL contributions ${JSON.stringify(result.contributions)}`);

@@ -4,12 +4,13 @@
 // process.resourceUsage().maxRSS after the read, the whole process (Node itself included), and the
 // resident set before the read for reference.
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createIdIndex } from "../src/core/id-index.ts";
 import type { ImplicitAlsModel } from "../src/factorization/index.ts";
+import { parseSparkAlsModel } from "../src/interop/index.ts";
 import { readSparkAlsModel, writeSparkAlsModel } from "../src/node/index.ts";
 import { makeTable } from "apache-arrow";
 import { createInteractionsFromArrow } from "../src/data/index.ts";
@@ -23,6 +24,7 @@ const SEED = 18;
 
 interface ReadReport {
   seconds: number;
+  parseSeconds: number;
   peakMb: number;
   startMb: number;
   users: number;
@@ -87,7 +89,8 @@ export async function runInterop(): Promise<SuiteResult> {
         `(mulberry32 seed ${SEED}), written by writeSparkAlsModel as 4 + 1 snappy Parquet part files (Spark's schema: id int, features array<float>). ` +
         "Read with readSparkAlsModel in a fresh child process (same tsx loader), one run; seconds are wall time of the read, " +
         "peak MB is process.resourceUsage().maxRSS of that child after the read (the whole Node process, about 60-80 MB of it before reading; " +
-        "the start row gives the resident set just before the read). One run on a 2-core machine. " +
+        "the start row gives the resident set just before the read). Then, in the same child, the directory's files are read into memory " +
+        "and parseSparkAlsModel (nextbest/interop, the browser path) builds the model from the bytes (wall time of the parse only). One run on a 2-core machine. " +
         "No peer: Spark itself is not available here. Arrow: an apache-arrow table of 10,000,000 events (Int32 user ids over " +
         `${ARROW_USERS.toLocaleString("en")} accounts, Int32 item ids over ${ARROW_ITEMS.toLocaleString("en")} products, Float64 values; createRandom seed 18), ` +
         "turned into Interactions by createInteractionsFromArrow (duplicates summed), one run, wall time in this process.",
@@ -95,6 +98,7 @@ export async function runInterop(): Promise<SuiteResult> {
         { name: "spark-read-1m-users-seconds", value: report.seconds, unit: "s" },
         { name: "spark-read-1m-users-peak-mb", value: report.peakMb, unit: "MB" },
         { name: "spark-read-1m-users-start-mb", value: report.startMb, unit: "MB" },
+        { name: "spark-parse-bytes-1m-users-seconds", value: report.parseSeconds, unit: "s" },
         { name: "spark-write-1m-users-seconds", value: writeSeconds, unit: "s" },
         { name: "arrow-to-interactions-10m-events-seconds", value: arrow.seconds, unit: `s (${arrow.interactions.toLocaleString("en")} distinct pairs)` },
       ],
@@ -136,5 +140,15 @@ if (process.argv[2] === "--read") {
   const model = await readSparkAlsModel(dir);
   const seconds = (performance.now() - started) / 1000;
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  process.send!({ seconds, peakMb, startMb, users: model.users.ids.length } satisfies ReadReport, () => process.exit(0));
+  const parts = (table: string): Uint8Array[] =>
+    readdirSync(join(dir, table))
+      .filter((name) => name.endsWith(".parquet"))
+      .sort()
+      .map((name) => readFileSync(join(dir, table, name)));
+  const files = { metadata: readFileSync(join(dir, "metadata", "part-00000"), "utf8"), userFactors: parts("userFactors"), itemFactors: parts("itemFactors") };
+  const parseStarted = performance.now();
+  const parsed = await parseSparkAlsModel(files);
+  const parseSeconds = (performance.now() - parseStarted) / 1000;
+  if (parsed.users.ids.length !== model.users.ids.length) throw new Error("interop: parseSparkAlsModel read a different number of users");
+  process.send!({ seconds, parseSeconds, peakMb, startMb, users: model.users.ids.length } satisfies ReadReport, () => process.exit(0));
 }

@@ -28,6 +28,7 @@ import * as experimentsModule from "../src/experiments/index.ts";
 import * as explainModule from "../src/explain/index.ts";
 import * as repeatModule from "../src/repeat/index.ts";
 import * as pipelineModule from "../src/pipeline/index.ts";
+import * as interopModule from "../src/interop/index.ts";
 import * as nodeModule from "../src/node/index.ts";
 
 const repository = path.resolve(import.meta.dirname, "..");
@@ -53,6 +54,7 @@ const barrels: Record<string, Record<string, unknown>> = {
   "nextbest/explain": explainModule,
   "nextbest/repeat": repeatModule,
   "nextbest/pipeline": pipelineModule,
+  "nextbest/interop": interopModule,
   "nextbest/node": nodeModule,
 };
 const modules: Record<string, unknown> = { nextbest: root, ...barrels, "ml-matrix": mlMatrix };

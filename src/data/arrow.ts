@@ -7,7 +7,7 @@
  */
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
-import { createInteractionsFromColumns, type CreateInteractionsOptions } from "./interactions.ts";
+import { interactionsFromColumns, type CreateInteractionsOptions } from "./interactions.ts";
 import type { Interactions } from "./types.ts";
 
 /** The members of an Arrow JS data type that {@link createInteractionsFromArrow} reads. @category data */
@@ -131,9 +131,13 @@ export function createInteractionsFromArrow(table: ArrowTableLike, options: Crea
   const timestampVector = optional(timestampColumn, "timestamp", "timestampColumn");
   const values = valueVector === undefined ? undefined : numberColumn(fn, valueColumn ?? "value", valueVector, undefined);
   const timestamps = timestampVector === undefined ? undefined : numberColumn(fn, timestampColumn ?? "timestamp", timestampVector, timeScale(timestampVector));
-  return createInteractionsFromColumns(
+  const names = { users: userColumn, items: itemColumn, values: valueColumn ?? "value", timestamps: timestampColumn ?? "timestamp" };
+  return interactionsFromColumns(
+    fn,
     { users, items, ...(values === undefined ? {} : { values }), ...(timestamps === undefined ? {} : { timestamps }) },
     rest,
+    (column, k) => `column ${JSON.stringify(names[column])} row ${k}`,
+    (k) => `row ${k}`,
   );
 }
 

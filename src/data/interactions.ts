@@ -253,7 +253,22 @@ export function createInteractionsFromColumns(
   columns: InteractionColumns,
   options: CreateInteractionsOptions = {},
 ): Interactions {
-  const fn = "createInteractionsFromColumns";
+  return interactionsFromColumns("createInteractionsFromColumns", columns, options, (column, k) => `columns.${column}[${k}]`, (k) => `entry ${k}`);
+}
+
+/**
+ * The column builder behind {@link createInteractionsFromColumns} and `createInteractionsFromArrow`: `fn` and `at`
+ * (how a column's entry is named) make each error name the public function and the caller's own column.
+ *
+ * @internal
+ */
+export function interactionsFromColumns(
+  fn: string,
+  columns: InteractionColumns,
+  options: CreateInteractionsOptions,
+  at: (column: "users" | "items" | "values" | "timestamps", k: number) => string,
+  entry: (k: number) => string,
+): Interactions {
   if (typeof columns !== "object" || columns === null) {
     throw new NextbestError("E_BAD_INPUT", `${fn}: columns must be an object with users and items, got ${describeValue(columns)}`);
   }
@@ -289,29 +304,30 @@ export function createInteractionsFromColumns(
   for (let k = 0; k < n; k++) {
     const user = users[k];
     const item = items[k];
-    checkId(fn, `columns.users[${k}]`, user);
-    checkId(fn, `columns.items[${k}]`, item);
+    // The entry's name is built only for a bad id: a string per row would cost more than the check.
+    if (typeof user !== "string" && !(typeof user === "number" && Number.isFinite(user))) checkId(fn, at("users", k), user);
+    if (typeof item !== "string" && !(typeof item === "number" && Number.isFinite(item))) checkId(fn, at("items", k), item);
     const v = values === undefined ? 1 : values[k];
     if (typeof v !== "number" || !Number.isFinite(v)) {
       throw new NextbestError(
         typeof v === "number" ? "E_NON_FINITE" : "E_BAD_INPUT",
-        `${fn}: columns.values[${k}] must be a finite number, got ${describeValue(v)}`,
+        `${fn}: ${at("values", k)} must be a finite number, got ${describeValue(v)}`,
       );
     }
     const t = timestamps === undefined ? 0 : timestamps[k];
     if (typeof t !== "number" || !Number.isFinite(t)) {
       throw new NextbestError(
         typeof t === "number" ? "E_NON_FINITE" : "E_BAD_INPUT",
-        `${fn}: columns.timestamps[${k}] must be a finite number, got ${describeValue(t)}`,
+        `${fn}: ${at("timestamps", k)} must be a finite number, got ${describeValue(t)}`,
       );
     }
     const u = resolved.users.indexOf(user);
-    if (u < 0) throw unknownIdError(fn, `columns.users[${k}]`, user, "user");
+    if (u < 0) throw unknownIdError(fn, at("users", k), user, "user");
     const i = resolved.items.indexOf(item);
-    if (i < 0) throw unknownIdError(fn, `columns.items[${k}]`, item, "item");
+    if (i < 0) throw unknownIdError(fn, at("items", k), item, "item");
     buffer.push(u, i, v, t, k);
   }
-  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, (k) => `entry ${k}`, resolved.timeUnit);
+  return buildInteractions(fn, resolved.users.finish(), resolved.items.finish(), buffer, resolved.duplicates, entry, resolved.timeUnit);
 }
 
 /**

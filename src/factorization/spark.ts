@@ -102,6 +102,9 @@ function parseTable(fn: string, name: string, text: unknown, rank: number | unde
 }
 
 function indexOrDuplicate(fn: string, name: string, ids: Id[]): ReturnType<typeof createIdIndex> {
+  const index = createIdIndex(ids);
+  if (index.ids.length === ids.length) return index;
+  // A repeated id (the index kept its first row): find it again to name it.
   const seen = new Set<Id>();
   for (let i = 0; i < ids.length; i++) {
     if (seen.has(ids[i]!)) {
@@ -109,7 +112,7 @@ function indexOrDuplicate(fn: string, name: string, ids: Id[]): ReturnType<typeo
     }
     seen.add(ids[i]!);
   }
-  return createIdIndex(ids);
+  return index;
 }
 
 /**

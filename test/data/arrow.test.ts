@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Dictionary, Int32, Int64, DateDay, TimestampMillisecond, Utf8, Float64, makeTable, tableFromArrays, vectorFromArray, Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import { createInteractions, createInteractionsFromArrow, interactionsToRows } from "../../src/data/index.ts";
+import { createIdIndex } from "../../src/core/index.ts";
 import { expectError } from "../helpers.ts";
 
 describe("createInteractionsFromArrow", () => {
@@ -68,5 +69,16 @@ describe("createInteractionsFromArrow", () => {
       'column "user" row 0 holds 1152921504606846976, beyond 2^53 − 1',
     );
     expectError(() => createInteractionsFromArrow({} as never), "E_BAD_INPUT", "table must be an Arrow Table or RecordBatch");
+  });
+  it("names createInteractionsFromArrow and the table's own column in the errors of the column builder", () => {
+    const ids = { user: vectorFromArray(["a", "b", "a"], new Utf8()), item: vectorFromArray(["x", "y", "x"], new Utf8()) };
+    const nan = new Table({ ...ids, score: vectorFromArray([1, Number.NaN, 2], new Float64()) });
+    expectError(() => createInteractionsFromArrow(nan, { valueColumn: "score" }), "E_NON_FINITE", 'createInteractionsFromArrow: column "score" row 1 must be a finite number, got NaN');
+    expectError(() => createInteractionsFromArrow(new Table(ids), { duplicates: "error" }), "E_DUPLICATE", "createInteractionsFromArrow: ");
+    expectError(() => createInteractionsFromArrow(new Table(ids), { duplicates: "nope" as never }), "E_BAD_INPUT", "createInteractionsFromArrow: ");
+    expectError(() => createInteractionsFromArrow(new Table(ids), { users: createIdIndex(["a"]), unknownIds: "error" }), "E_UNKNOWN_ID", 'createInteractionsFromArrow: column "user" row 1');
+    for (const run of [() => createInteractionsFromArrow(nan, { valueColumn: "score" }), () => createInteractionsFromArrow(new Table(ids), { duplicates: "error" })]) {
+      expect(run).toThrow(expect.objectContaining({ message: expect.not.stringContaining("createInteractionsFromColumns") }));
+    }
   });
 });
