@@ -28,9 +28,13 @@ export interface BigQueryMfWeightsOptions {
   intercepts?: "fold" | "ignore" | "error";
   /** Training interactions (string ids) to fill the model's seen items. @defaultValue undefined (no seen items) */
   interactions?: Interactions;
-  /** The model's `WALS_ALPHA`, for fold-in. @defaultValue 40 (BigQuery's default) */
+  /**
+   * The model's `WALS_ALPHA`, for fold-in. The default is the value we understand BigQuery to use; it could not be
+   * checked against its reference where nextbest is built, so pass the one your model was created with.
+   * @defaultValue 40
+   */
   alpha?: number;
-  /** The model's `L2_REG`, for fold-in. @defaultValue 1 (BigQuery's default) */
+  /** The model's `L2_REG`, for fold-in. @defaultValue 1 (BigQuery's default, as BigQuery DataFrames documents it) */
   regularization?: number;
 }
 
@@ -53,9 +57,9 @@ interface Table {
  * The layout followed is the one BigQuery ML's `ML.WEIGHTS` reference describes for matrix factorization models
  * (cloud.google.com/bigquery/docs/reference/standard-sql/bigqueryml-syntax-weights: `processed_input`, `feature`,
  * `factor_weights` as `ARRAY<STRUCT<factor, weight>>`, `intercept`), with the NDJSON encoding of `EXPORT DATA`. It was
- * not checked against a live BigQuery or a real export: none is reachable where nextbest is built. The defaults of α
- * and λ are BigQuery's `WALS_ALPHA` and `L2_REG` defaults as its `CREATE MODEL` reference gives them; pass the
- * model's own.
+ * not checked against a live BigQuery or a real export: none is reachable where nextbest is built. λ defaults to
+ * `L2_REG`'s default (1, as BigQuery DataFrames' `MatrixFactorization` documents it); α to 40, which could not be
+ * checked against BigQuery's `CREATE MODEL` reference here. Pass the model's own values.
  *
  * Complexity: O(rows · factors).
  *

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import alea from "seedrandom/lib/alea.js";
 import {
   NextbestError,
   createRandom,
@@ -24,6 +25,34 @@ describe("createRandom", () => {
     const streamC = Array.from({ length: 20 }, () => c());
     expect(streamA).toEqual(streamB);
     expect(streamA).not.toEqual(streamC);
+  });
+
+  it("property: draws exactly seedrandom's Alea doubles for the same seed text", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })), (seed) => {
+        const ours = createRandom(seed);
+        const reference = alea(String(seed)).double;
+        for (let i = 0; i < 50; i++) expect(ours()).toBe(reference());
+      }),
+      runs,
+    );
+  });
+
+  it("property: fillNormal gives randomNormal's draws, in order, and leaves the generator where they would", () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 0, max: 300 }), fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }), (seed, n, mean, standardDeviation) => {
+        const filling = createRandom(seed);
+        const oneByOne = createRandom(seed);
+        const filled = fillNormal(new Float64Array(n), filling, { mean, standardDeviation });
+        const drawn = Float64Array.from({ length: n }, () => randomNormal(oneByOne, { mean, standardDeviation }));
+        expect(filled).toEqual(drawn);
+        expect(filling()).toBe(oneByOne());
+        // Any generator function works, and a Float32Array holds the same draws rounded.
+        const wrapped = createRandom(seed);
+        expect(fillNormal(new Float32Array(n), () => wrapped(), { mean, standardDeviation })).toEqual(Float32Array.from(drawn));
+      }),
+      runs,
+    );
   });
 
   it("treats the number 1 and the string '1' as the same seed text", () => {
