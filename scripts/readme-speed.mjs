@@ -36,7 +36,7 @@ for (const [name, what] of [
   const found = row(cf, name);
   const single = name.endsWith("-2-threads") && found.peer === undefined ? row(cf, name.replace("-2-threads", "")) : undefined;
   const r = single === undefined ? found : { ...found, peer: single.peer, peerValue: single.peerValue };
-  const timing = /seconds|-ms$/.test(name);
+  const timing = /seconds|-ms$|-ms-/.test(name);
   lines.push(`| \`${name}\` ${what} | ${num(r.value, r.unit)} | ${r.peer.replace(/ \((same settings|its defaults)\)$/, "")}: ${num(r.peerValue, r.unit)} | ${timing ? `${(r.value / r.peerValue).toFixed(2)}×` : ""} |`);
 }
 const m = row(me, "metrics-100000-users-k20");

@@ -4,11 +4,13 @@ import type { PreparedGemvF32 } from "./kernels.ts";
 import { openKernelArena } from "./wasm/threads.ts";
 
 /**
- * Multiply-adds (vectors · rows · f) from which {@link gemvManyF32} starts worker threads: measured on a quiet 2-core
- * machine, two threads break even near 8 million (the table is copied into shared memory and the scores out of it)
- * and are 1.5–1.7× faster from 20 million (943 × 1,682 × 64: 8.6 ms instead of 13.3).
+ * Multiply-adds (vectors · rows · f) from which {@link gemvManyF32} starts worker threads. Measured on a quiet 2-core
+ * machine, the kernel alone on two threads breaks even near 8 million multiply-adds and is 1.5–1.7× faster from 20
+ * million (943 × 1,682 × 64: 8.6 ms instead of 13.3); inside an evaluation of 459 users × 1,682 × 64 (49 million) two
+ * threads were no faster in the benchmark run (attaching the workers and moving the scores cost as much as they
+ * saved), hence the margin.
  */
-export const GEMV_MANY_THREADED_MIN_WORK: number = 1 << 24;
+export const GEMV_MANY_THREADED_MIN_WORK: number = 1 << 26;
 
 /** Most bytes of scores per threaded kernel round: the shared memory stays small enough to be reused. */
 const THREADED_CHUNK_BYTES = 1 << 25;

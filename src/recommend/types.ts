@@ -300,7 +300,7 @@ export interface RecommendOptions {
 export interface RecommendManyOptions extends RecommendOptions {
   /**
    * Threads that may score the users of a model with {@link Recommender.scoreUsers} (the factor models: worker
-   * threads over one shared memory, from about 17 million multiply-adds per block of users; browsers and runtimes
+   * threads over one shared memory, from about 67 million multiply-adds per block of users; browsers and runtimes
    * without SharedArrayBuffer use one). The lists do not depend on it: every score is computed the same way.
    * @defaultValue the model's choice: the available cores (Node and Deno; 1 elsewhere) for the factor models
    */

@@ -117,6 +117,9 @@ describe("recommendMany over scoreUsers", () => {
       const expected = users.map((user) => recommend(recommender, user, options));
       for (const threads of [1, 2]) expect(recommendMany(recommender, users, { ...options, threads })).toEqual(expected);
       expect(recommendMany(recommender, users, { k: 3, excludeSeen: false })).toEqual(users.map((user) => recommend(recommender, user, { k: 3, excludeSeen: false })));
+      // Several blocks of 64 users, unknown users among them.
+      const many = Array.from({ length: 150 }, (_, i) => (i % 17 === 5 ? `stranger${i}` : `u${(i * 7) % 40}`));
+      expect(recommendMany(recommender, many, { k: 4 })).toEqual(many.map((user) => recommend(recommender, user, { k: 4 })));
     });
   }
 
