@@ -1,12 +1,19 @@
 // Regenerates README's speed tables, and the kernel and CF speed tables of docs/performance.md, from
 // bench/results/{cf-speed,linalg,metrics}.json (one run each), so that every figure they claim is one a benchmark run
-// wrote. Run from the repository root after `npm run bench`:
+// wrote (the hand-written paragraph on the spread between runs, after the CF table, is kept). Run from the
+// repository root after `npm run bench`:
 //   node scripts/readme-speed.mjs
 import { readFileSync, writeFileSync } from "node:fs";
 const load = (suite) => JSON.parse(readFileSync(`bench/results/${suite}.json`, "utf8"));
 const cf = load("cf-speed"), la = load("linalg"), me = load("metrics");
 const row = (d, name) => { const r = d.rows.find((x) => x.name === name); if (!r) throw new Error(name); return r; };
 const num = (v, unit) => unit.startsWith("ms") ? `${v.toFixed(1)} ms` : unit.startsWith("s") ? `${v < 1 ? v.toFixed(3) : v.toFixed(2)} s` : unit === "GFLOP/s" ? `${v.toFixed(1)} GFLOP/s` : unit === "µs" ? `${v.toFixed(0)} µs` : v.toFixed(3);
+// A cf-speed row; a -2-threads row without a peer of its own borrows its 1-thread twin's (the peer ran once, on 1 thread).
+const withPeer = (name) => {
+  const found = row(cf, name);
+  const single = name.endsWith("-2-threads") && found.peer === undefined ? row(cf, name.replace("-2-threads", "")) : undefined;
+  return single === undefined ? found : { ...found, peer: single.peer, peerValue: single.peerValue };
+};
 const cpu = cf.protocol.match(/\(([^)]*cores)\)/)?.[1] ?? "this machine";
 const lines = [
   `Speed (\`npm run bench\`, suites \`cf-speed\`, \`linalg\` and \`metrics\`; ${cpu}; peers run in the same benchmark run, one`,
@@ -33,14 +40,15 @@ for (const [name, what] of [
   ["als-10m-seconds-per-iteration-2-threads", "(nextbest on 2 threads, implicit on 1)"],
   ["als-10m-seconds-per-iteration-2-threads-both", "(both on 2 threads)"],
 ]) {
-  const found = row(cf, name);
-  const single = name.endsWith("-2-threads") && found.peer === undefined ? row(cf, name.replace("-2-threads", "")) : undefined;
-  const r = single === undefined ? found : { ...found, peer: single.peer, peerValue: single.peerValue };
+  const r = withPeer(name);
   const timing = /seconds|-ms$|-ms-/.test(name);
   lines.push(`| \`${name}\` ${what} | ${num(r.value, r.unit)} | ${r.peer.replace(/ \((same settings|its defaults)\)$/, "")}: ${num(r.peerValue, r.unit)} | ${timing ? `${(r.value / r.peerValue).toFixed(2)}×` : ""} |`);
 }
 const m = row(me, "metrics-100000-users-k20");
 lines.push(`| \`metrics-100000-users-k20\` | ${num(m.value, m.unit)} | the per-user functions one by one: ${num(m.peerValue, m.unit)} | |`);
+// The paragraph on how the ratios moved between runs is written by hand; it is kept as it stands.
+const spread = readFileSync("README.md", "utf8").match(/\nThese machines' timings move[\s\S]*?\n(?=\n)/)?.[0];
+if (spread !== undefined) lines.push("", spread.trim());
 lines.push("", "Linear algebra (`npm run bench -- linalg`):", "", "| row | ours | peer in the same run |", "| --- | --- | --- |");
 const m512 = row(la, "matmul-f64-512"), np = row(la, "matmul-f64-512-vs-numpy");
 lines.push(`| \`matmul-f64-512\` | ${num(m512.value, m512.unit)} | ml-matrix \`mmul\` ${num(m512.peerValue, m512.unit)}; numpy (OpenBLAS, 1 thread, \`matmul-f64-512-vs-numpy\`, timed alternately: ours ${num(np.value, np.unit)}) ${num(np.peerValue, np.unit)} |`);
@@ -101,9 +109,7 @@ for (const [name, what] of [
   ["als-10m-seconds-per-iteration", " (1 thread)"],
   ["als-10m-seconds-per-iteration-2-threads", " (2 threads)"],
 ]) {
-  const found = row(cf, name);
-  const single = name.endsWith("-2-threads") && found.peer === undefined ? row(cf, name.replace("-2-threads", "")) : undefined;
-  const r = single === undefined ? found : { ...found, peer: single.peer, peerValue: single.peerValue };
+  const r = withPeer(name);
   const peer = r.peer === undefined ? (name === "als-ml100k-cholesky-fit-seconds" ? "(the conjugate-gradient default above)" : "") : `${r.peer}: ${num(r.peerValue, r.unit)}`;
   perf.push(`| \`${name}\` | ${num(r.value, r.unit)}${what} | ${peer} |`);
 }

@@ -4,6 +4,7 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id, IdIndex } from "../core/id-index.ts";
 import { compressedRowsFromJSON, typedArrayToJSON } from "../internal/serialize.ts";
+import { assertInteger } from "../internal/validate.ts";
 import type { ColdPairPredictor, RecommenderFallback } from "./types.ts";
 import type { Interactions } from "../data/types.ts";
 import { isIdIndex, validateInteractions } from "../data/validate.ts";
@@ -131,9 +132,7 @@ export function checkScoreUsers(
   }
   const threads = (options as { threads?: unknown }).threads;
   if (threads === undefined) return undefined;
-  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: options.threads must be an integer in [1, 256], got ${describeValue(threads)}`);
-  }
+  assertInteger(fn, "options.threads", threads, 1, 256);
   return threads;
 }
 
