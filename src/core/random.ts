@@ -195,6 +195,31 @@ export function fillNormal<T extends Float64Array | Float32Array>(
 }
 
 /**
+ * Fills `out` with draws from N(0, standardDeviation²) by Marsaglia's polar method (Marsaglia & Bray 1964): pairs of
+ * uniforms in the unit disc, two normal draws per accepted pair, one logarithm and one square root per pair and no
+ * trigonometry, about three times faster than {@link fillNormal}'s Box–Muller draws (a different stream of the same
+ * distribution). With an odd length the last pair's second draw is dropped, so the stream position depends only on
+ * the draws. Internal (not exported by `nextbest/core`): initial factors of the models that need many.
+ */
+export function fillNormalPolar(out: Float64Array, random: RandomGenerator, standardDeviation: number): Float64Array {
+  const n = out.length;
+  for (let i = 0; i < n; i += 2) {
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * random() - 1;
+      v = 2 * random() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const scale = standardDeviation * Math.sqrt((-2 * Math.log(s)) / s);
+    out[i] = u * scale;
+    if (i + 1 < n) out[i + 1] = v * scale;
+  }
+  return out;
+}
+
+/**
  * A uniformly random permutation of 0..n-1 (Fisher–Yates).
  *
  * @param n - the number of indices

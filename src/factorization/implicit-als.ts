@@ -7,7 +7,7 @@
 import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { checkId, type Id, type IdIndex, type IdIndexJSON } from "../core/id-index.ts";
-import { createRandom, fillNormal, type Seed } from "../core/random.ts";
+import { createRandom, fillNormalPolar, type Seed } from "../core/random.ts";
 import type { Interactions } from "../data/types.ts";
 import { transformValues } from "../data/transform.ts";
 import {
@@ -86,7 +86,10 @@ export interface ImplicitAlsOptions {
    * @defaultValue 2
    */
   conjugateGradientSteps?: number;
-  /** Standard deviation of the normal (mean 0) initialization of both factor tables. @defaultValue 0.01 */
+  /**
+   * Standard deviation of the normal (mean 0) initialization of both factor tables, drawn by Marsaglia's polar method
+   * (users' table first, then items'). @defaultValue 0.01
+   */
   initStandardDeviation?: number;
   /** Seed of the initialization. @defaultValue 0 */
   seed?: Seed;
@@ -299,8 +302,8 @@ export function fitImplicitAls(interactions: Interactions, options: ImplicitAlsO
   const nnz = byUser.indptr[userCount]!;
   const regularization = numberOption(fn, "regularization", options.regularization, (DEFAULT_REGULARIZATION_SCALE * nnz) / userCount, 0);
   const random = createRandom(seed);
-  const X = fillNormal(new Float64Array(userCount * f), random, { standardDeviation: initStandardDeviation });
-  const Y = fillNormal(new Float64Array(itemCount * f), random, { standardDeviation: initStandardDeviation });
+  const X = fillNormalPolar(new Float64Array(userCount * f), random, initStandardDeviation);
+  const Y = fillNormalPolar(new Float64Array(itemCount * f), random, initStandardDeviation);
   if (solver === "conjugate-gradient") {
     const afterIteration = (step: number): void => onProgress?.({ phase: "iteration", step, total: iterations });
     let largest = 0;

@@ -12,6 +12,7 @@ import {
   sampleWithoutReplacement,
   shuffle,
 } from "../../src/core/index.ts";
+import { fillNormalPolar } from "../../src/core/random.ts";
 
 const runs = { seed: 42, numRuns: 100 };
 
@@ -53,6 +54,58 @@ describe("createRandom", () => {
       }),
       runs,
     );
+  });
+
+  it("fillNormalPolar: hand-computed pairs, rejections outside the unit disc and at its centre", () => {
+    // Uniforms 0.99, 0.99 (u = v = 0.98, s > 1: rejected), 0.5, 0.5 (s = 0: rejected), 0.75, 0.25 (u = 0.5,
+    // v = −0.5, s = 0.5: scale = 2 · sqrt(−2 ln 0.5 / 0.5) = 3.33022…), then 0.5, 0.25 (u = 0, v = −0.5).
+    const script = [0.99, 0.99, 0.5, 0.5, 0.75, 0.25, 0.5, 0.25];
+    let next = 0;
+    const out = fillNormalPolar(new Float64Array(3), () => script[next++]!, 2);
+    const scale = 2 * Math.sqrt((-2 * Math.log(0.5)) / 0.5);
+    expect(scale).toBeCloseTo(3.33022, 5);
+    expect(Array.from(out)).toEqual([0.5 * scale, -0.5 * scale, 0]);
+    expect(next).toBe(8); // the odd length's last pair drew both uniforms; its second draw is dropped
+  });
+
+  it("property: fillNormalPolar is seeded, an odd length gives the prefix of the next even length, and the stream continues alike", () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 0, max: 200 }), fc.double({ min: 0, max: 3, noNaN: true }), (seed, pairs, standardDeviation) => {
+        const even = createRandom(seed);
+        const odd = createRandom(seed);
+        const a = fillNormalPolar(new Float64Array(2 * pairs + 2), even, standardDeviation);
+        const b = fillNormalPolar(new Float64Array(2 * pairs + 1), odd, standardDeviation);
+        expect(b).toEqual(a.subarray(0, 2 * pairs + 1));
+        expect(even()).toBe(odd());
+        expect(fillNormalPolar(new Float64Array(2 * pairs + 2), createRandom(seed), standardDeviation)).toEqual(a);
+        for (const value of a) expect(Number.isFinite(value)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it("fillNormalPolar draws N(0, sd²): mean, variance, kurtosis and the normal's quantiles on 400,000 draws", () => {
+    const n = 400_000;
+    const draws = fillNormalPolar(new Float64Array(n), createRandom("polar"), 2);
+    let sum = 0;
+    let squares = 0;
+    let fourth = 0;
+    let belowOneSd = 0;
+    let belowMinusTwoSd = 0;
+    for (const x of draws) {
+      sum += x;
+      squares += x * x;
+      fourth += x ** 4;
+      if (x < 2) belowOneSd++;
+      if (x < -4) belowMinusTwoSd++;
+    }
+    const variance = squares / n;
+    expect(Math.abs(sum / n)).toBeLessThan(0.015); // standard error 2 / sqrt(n) = 0.0032
+    expect(variance / 4).toBeGreaterThan(0.99);
+    expect(variance / 4).toBeLessThan(1.01);
+    expect(fourth / n / variance ** 2).toBeCloseTo(3, 1);
+    expect(belowOneSd / n).toBeCloseTo(0.841345, 2); // Φ(1)
+    expect(belowMinusTwoSd / n).toBeCloseTo(0.02275, 3); // Φ(−2)
   });
 
   it("treats the number 1 and the string '1' as the same seed text", () => {

@@ -13,6 +13,7 @@ import { fitPopularity, popularityRecommender } from "../../src/baselines/index.
 import { recommend, scoreItems } from "../../src/recommend/index.ts";
 import { expectError } from "../helpers.ts";
 import { createRandom, fillNormal } from "../../src/core/index.ts";
+import { fillNormalPolar } from "../../src/core/random.ts";
 import { createAlsScratch, gramOf, solveRowConjugateGradient, symmetricEigen } from "../../src/factorization/als-kernels.ts";
 import { hasMovieLens, implicitMovieLensSplit, ndcgAt, shortHistorySplit } from "./local-metrics.ts";
 
@@ -210,8 +211,8 @@ describe("implicit ALS conjugate-gradient kernels", () => {
     const f = 8;
     const model = fitImplicitAls(data, { factors: f, iterations: 4, conjugateGradientSteps: 3, seed: 3, values: "raw" });
     const random = createRandom(3);
-    const X = fillNormal(new Float64Array(240 * f), random, { standardDeviation: 0.01 });
-    const Y = fillNormal(new Float64Array(60 * f), random, { standardDeviation: 0.01 });
+    const X = fillNormalPolar(new Float64Array(240 * f), random, 0.01);
+    const Y = fillNormalPolar(new Float64Array(60 * f), random, 0.01);
     const scratch = createAlsScratch(f);
     const half = (S: Float64Array, F: Float64Array, fixedRows: number, m: typeof data.byUser): void => {
       gramOf(F, fixedRows, f, scratch.gram);
