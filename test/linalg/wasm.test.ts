@@ -112,7 +112,7 @@ describe("both kernel paths give the same results", () => {
 
   it("property: implicit ALS scores agree within float32 rounding (any factor count, with and without values)", () => {
     fc.assert(
-      fc.property(fc.array(entry, { minLength: 5, maxLength: 80 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), (rows, factors, withValues) => {
+      fc.property(fc.array(entry, { minLength: 5, maxLength: 80 }), fc.integer({ min: 1, max: 19 }), fc.boolean(), (rows, factors, withValues) => {
         const data = createInteractions(rows.map((r) => ({ user: `u${r.user}`, item: `i${r.item}`, ...(withValues ? { value: r.value } : {}) })));
         const options = { factors, iterations: 6, regularization: 0.5 };
         const js = fitImplicitAls(data, { ...options, kernels: "javascript" });
