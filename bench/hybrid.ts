@@ -245,7 +245,7 @@ async function runCrm(directory: string): Promise<{ popularity: number; hybrid: 
     .sort((a, b) => a.timestamp - b.timestamp);
   const splitByTime = (rows: readonly InteractionRow[]) => {
     const cutoff = rows[Math.floor(rows.length * 0.8)]!.timestamp!;
-    const train = createInteractions(rows.filter((r) => r.timestamp! < cutoff), { duplicates: "sum" });
+    const train = createInteractions(rows.filter((r) => r.timestamp! < cutoff), { duplicates: "sum", timeUnit: "milliseconds" });
     const known = new Set(train.users.ids);
     const test = createInteractions(
       rows.filter((r) => r.timestamp! >= cutoff && known.has(r.user)).map((r) => ({ user: r.user, item: r.item })),
