@@ -147,13 +147,46 @@ export interface LstmWorkspace {
   readonly dLogits: Float64Array;
   /** Whether dropout masks are in use (training with dropout > 0). */
   dropout: boolean;
+  /** The matrix products the passes run: {@link JAVASCRIPT_PRODUCTS}, or WebAssembly kernels on this workspace's memory. */
+  readonly products: LstmProducts;
 }
 
-/** Allocates a workspace for sequences of up to `maxLength` steps. */
-export function createWorkspace(shape: LstmShape, maxLength: number): LstmWorkspace {
+/**
+ * The matrix products of the forward and backward passes. The WebAssembly implementation (lstm-wasm.ts) computes
+ * every element with the same operations in the same order as the JavaScript loops, so both give the same bits; it
+ * needs every array it is given to be a view onto its kernels' memory.
+ */
+export interface LstmProducts {
+  /** z[zo + j] += Σ_k P[w + j·cols + k] · x[xo + k] for j < rows (see addMatVec). */
+  matVec(P: Float64Array, w: number, rows: number, cols: number, x: Float64Array, xo: number, z: Float64Array, zo: number): void;
+  /** grad[w + j·cols + k] += d[j] · x[xo + k] and, with `dx`, dx[dxo + k] += d[j] · P[w + j·cols + k] (see addOuterAndTransposed). */
+  outer(
+    P: Float64Array,
+    grad: Float64Array,
+    w: number,
+    rows: number,
+    cols: number,
+    d: Float64Array,
+    x: Float64Array,
+    xo: number,
+    dx: Float64Array | null,
+    dxo: number,
+  ): void;
+}
+
+/**
+ * Allocates a workspace for sequences of up to `maxLength` steps, its arrays from `allocate` (zeroed arrays of the
+ * given length) and its products from `products`.
+ */
+export function createWorkspace(
+  shape: LstmShape,
+  maxLength: number,
+  allocate: (length: number) => Float64Array = (length) => new Float64Array(length),
+  products: LstmProducts = JAVASCRIPT_PRODUCTS,
+): LstmWorkspace {
   const { hiddenSize: H, stageCount: S, layers } = shape;
   const T = Math.max(1, maxLength);
-  const perLayer = (size: number): Float64Array[] => Array.from({ length: layers }, () => new Float64Array(size));
+  const perLayer = (size: number): Float64Array[] => Array.from({ length: layers }, () => allocate(size));
   return {
     maxLength: T,
     gates: perLayer(T * 4 * H),
@@ -163,15 +196,16 @@ export function createWorkspace(shape: LstmShape, maxLength: number): LstmWorksp
     masks: perLayer(T * H),
     dropped: perLayer(T * H),
     fromAbove: perLayer(T * H),
-    probabilities: new Float64Array(T * S),
-    win: new Float64Array(T),
-    days: new Float64Array(T),
-    dz: new Float64Array(4 * H),
-    dh: new Float64Array(H),
-    dhNext: new Float64Array(H),
-    dcNext: new Float64Array(H),
-    dLogits: new Float64Array(S),
+    probabilities: allocate(T * S),
+    win: allocate(T),
+    days: allocate(T),
+    dz: allocate(4 * H),
+    dh: allocate(H),
+    dhNext: allocate(H),
+    dcNext: allocate(H),
+    dLogits: allocate(S),
     dropout: false,
+    products,
   };
 }
 
@@ -271,6 +305,9 @@ function addOuterAndTransposed(
   }
 }
 
+/** The matrix products as plain JavaScript loops. */
+export const JAVASCRIPT_PRODUCTS: LstmProducts = Object.freeze({ matVec: addMatVec, outer: addOuterAndTransposed });
+
 /**
  * Forward pass of sequence `n`: fills the workspace's gates, cells, outputs and head outputs for every step
  * (`headsFrom` skips the heads of earlier steps, for prediction of the last step only). With `dropoutRate > 0` and a
@@ -296,6 +333,7 @@ export function forwardSequence(
   const useDropout = dropoutRate > 0 && random !== null;
   ws.dropout = useDropout;
   const keepScale = useDropout ? 1 / (1 - dropoutRate) : 1;
+  const { matVec } = ws.products;
   for (let l = 0; l < layers; l++) {
     const gates = ws.gates[l]!;
     const cells = ws.cells[l]!;
@@ -314,12 +352,12 @@ export function forwardSequence(
       if (l === 0) {
         const E = layout.stageWeights + stages[start + t]! * G;
         for (let j = 0; j < G; j++) gates[zo + j] = parameters[b + j]! + parameters[E + j]!;
-        if (F > 0) addMatVec(parameters, Wx, G, F, features, (start + t) * F, gates, zo);
+        if (F > 0) matVec(parameters, Wx, G, F, features, (start + t) * F, gates, zo);
       } else {
         for (let j = 0; j < G; j++) gates[zo + j] = parameters[b + j]!;
-        addMatVec(parameters, Wx, G, H, below, ho, gates, zo);
+        matVec(parameters, Wx, G, H, below, ho, gates, zo);
       }
-      if (t > 0) addMatVec(parameters, Wh, G, H, out, hp, gates, zo);
+      if (t > 0) matVec(parameters, Wh, G, H, out, hp, gates, zo);
       for (let k = 0; k < H; k++) {
         const i = 1 / (1 + Math.exp(-gates[zo + k]!));
         const f = 1 / (1 + Math.exp(-gates[zo + H + k]!));
@@ -351,7 +389,7 @@ export function forwardSequence(
     const ho = t * H;
     const po = t * S;
     for (let s = 0; s < S; s++) probabilities[po + s] = parameters[layout.nextBias + s]!;
-    addMatVec(parameters, layout.nextWeights, S, H, top, ho, probabilities, po);
+    matVec(parameters, layout.nextWeights, S, H, top, ho, probabilities, po);
     let max = Number.NEGATIVE_INFINITY;
     for (let s = 0; s < S; s++) if (probabilities[po + s]! > max) max = probabilities[po + s]!;
     let sum = 0;
@@ -427,6 +465,7 @@ export function backwardSequence(
   const top = useDropout ? ws.dropped[layers - 1]! : ws.outputs[layers - 1]!;
   const topGrad = ws.fromAbove[layers - 1]!;
   const dLogits = ws.dLogits;
+  const { outer } = ws.products;
   // Heads: gradient into each step's top output.
   for (let t = 0; t < L; t++) {
     const ho = t * H;
@@ -439,7 +478,7 @@ export function backwardSequence(
         dLogits[s] = d;
         gradient[layout.nextBias + s] = gradient[layout.nextBias + s]! + d;
       }
-      addOuterAndTransposed(parameters, gradient, layout.nextWeights, S, H, dLogits, top, ho, topGrad, ho);
+      outer(parameters, gradient, layout.nextWeights, S, H, dLogits, top, ho, topGrad, ho);
     }
     if (won >= 0 && scales.win !== 0) {
       const d = scales.win * (ws.win[t]! - won);
@@ -503,14 +542,14 @@ export function backwardSequence(
       }
       for (let j = 0; j < G; j++) gradient[b + j] = gradient[b + j]! + dz[j]!;
       // Recurrent weights and the gradient into h_{t-1}.
-      if (t > 0) addOuterAndTransposed(parameters, gradient, Wh, G, H, dz, out, hp, dhNext, 0);
+      if (t > 0) outer(parameters, gradient, Wh, G, H, dz, out, hp, dhNext, 0);
       if (l === 0) {
         const E = layout.stageWeights + data.stages[start + t]! * G;
         for (let j = 0; j < G; j++) gradient[E + j] = gradient[E + j]! + dz[j]!;
-        if (F > 0) addOuterAndTransposed(parameters, gradient, Wx, G, F, dz, data.features, (start + t) * F, null, 0);
+        if (F > 0) outer(parameters, gradient, Wx, G, F, dz, data.features, (start + t) * F, null, 0);
       } else {
         for (let k = 0; k < H; k++) belowGrad![ho + k] = 0;
-        addOuterAndTransposed(parameters, gradient, Wx, G, H, dz, below, ho, belowGrad, ho);
+        outer(parameters, gradient, Wx, G, H, dz, below, ho, belowGrad, ho);
       }
     }
   }

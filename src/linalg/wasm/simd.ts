@@ -46,6 +46,8 @@ export interface KernelExports {
   ): number;
   scoreBlockF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number): void;
   scoreChunkedF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number, chunk: number): void;
+  lstmMatVecF64(Wi: number, rows: number, cols: number, x: number, z: number): void;
+  lstmOuterF64(P: number, grad: number, rows: number, cols: number, d: number, x: number, dx: number): void;
 }
 
 /**
