@@ -157,21 +157,10 @@ export interface LstmWorkspace {
  * needs every array it is given to be a view onto its kernels' memory.
  */
 export interface LstmProducts {
-  /** z[zo + j] += Σ_k P[w + j·cols + k] · x[xo + k] for j < rows (see addMatVec). */
-  matVec(P: Float64Array, w: number, rows: number, cols: number, x: Float64Array, xo: number, z: Float64Array, zo: number): void;
-  /** grad[w + j·cols + k] += d[j] · x[xo + k] and, with `dx`, dx[dxo + k] += d[j] · P[w + j·cols + k] (see addOuterAndTransposed). */
-  outer(
-    P: Float64Array,
-    grad: Float64Array,
-    w: number,
-    rows: number,
-    cols: number,
-    d: Float64Array,
-    x: Float64Array,
-    xo: number,
-    dx: Float64Array | null,
-    dxo: number,
-  ): void;
+  /** z[zo + j] += Σ_k P[w + j·cols + k] · x[xo + k] for j < rows. */
+  readonly matVec: typeof addMatVec;
+  /** grad[w + j·cols + k] += d[j] · x[xo + k] and, with `dx`, dx[dxo + k] += d[j] · P[w + j·cols + k]. */
+  readonly outer: typeof addOuterAndTransposed;
 }
 
 /**
