@@ -2,7 +2,7 @@
 // WebAssembly SIMD products compute every element with the JavaScript loops' operations in their order.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { fitLstm, predictLstmSteps, type LstmOptions, type SequenceExample } from "../../src/sequence/index.ts";
+import { fitLstm, lstmEventLogModel, predictLstmSteps, type EventLogCase, type LstmOptions, type SequenceExample } from "../../src/sequence/index.ts";
 import { createRandom } from "../../src/core/index.ts";
 import { simdAvailable } from "../../src/linalg/index.ts";
 import {
@@ -147,6 +147,20 @@ describe.runIf(simdAvailable())("LSTM kernels: WebAssembly and JavaScript", () =
     );
   });
 
+  it("lstmEventLogModel passes kernels through: the same predictions on both paths", () => {
+    const day = 86_400_000;
+    const cases: EventLogCase[] = ["abc", "abd", "aebc", "abc", "abdc", "aec"].map((word, n) => ({
+      id: String(n),
+      activities: word.split(""),
+      times: word.split("").map((_, t) => (n + t * t) * day),
+    }));
+    const predictions = (["webassembly", "javascript"] as const).map((kernels) => {
+      const predict = lstmEventLogModel({ hiddenSize: 5, epochs: 4, seed: 1, kernels }).fit(cases, { endMarker: null });
+      return cases.map((c) => predict(c));
+    });
+    expect(predictions[0]).toEqual(predictions[1]);
+  });
+
   it('kernels "auto" gives the JavaScript model too', () => {
     const examples = syntheticExamples(8, 4, 2, 5, 1);
     const options = { hiddenSize: 3, epochs: 3, seed: 2 };
@@ -158,6 +172,8 @@ describe("LSTM kernels option", () => {
   it("options.kernels is validated", () => {
     const examples = syntheticExamples(2, 2, 0, 3, 1);
     expectError(() => fitLstm(examples, { kernels: "gpu" as never }), "E_BAD_INPUT", 'fitLstm: options.kernels must be "auto", "webassembly" or "javascript", got "gpu"');
+    const cases: EventLogCase[] = [{ id: "1", activities: ["a", "b"], times: [0, 86_400_000] }];
+    expectError(() => lstmEventLogModel({ kernels: "gpu" as never }).fit(cases, { endMarker: null }), "E_BAD_INPUT", 'fitLstm: options.kernels must be "auto", "webassembly" or "javascript", got "gpu"');
   });
 });
 

@@ -54,8 +54,9 @@ export interface KernelExports {
  * Which compute kernels a fit or scoring call runs: `"auto"` takes the WebAssembly SIMD kernels where the runtime has
  * them (Node ≥ 16.4, Deno, current browsers) and the JavaScript kernels elsewhere; `"webassembly"` requires the
  * former (an error where they are missing), `"javascript"` forces the latter. The two compute the same mathematics;
- * the WebAssembly kernels work in float32 with float32 sums, the JavaScript kernels sum in float64, so results agree
- * to float32 rounding, not bit for bit.
+ * where the WebAssembly kernels work in float32 with float32 sums (implicit ALS, float32 factor scoring) and the
+ * JavaScript kernels sum in float64, results agree to float32 rounding, not bit for bit; the float64 kernels (MF and
+ * BPR updates, dense products, the LSTM's products) give the same bits on both paths.
  *
  * @category linalg
  */
