@@ -161,6 +161,8 @@ export interface LstmProducts {
   readonly matVec: typeof addMatVec;
   /** grad[w + j·cols + k] += d[j] · x[xo + k] and, with `dx`, dx[dxo + k] += d[j] · P[w + j·cols + k]. */
   readonly outer: typeof addOuterAndTransposed;
+  /** Backpropagation through the cell at one step, with the bias and stage-weight gradients (see cellBackward). */
+  readonly cell: typeof cellBackward;
 }
 
 /**
@@ -294,8 +296,51 @@ function addOuterAndTransposed(
   }
 }
 
+/**
+ * Backpropagation through the cell at one step: from the activated gates (row `zo`), the previous cell (row `hp`, or
+ * none when `hp` < 0: the first step), tanh of the cell and the output gradient (row `ho`) plus `dhNext`, the gate
+ * gradients `dz`; then `dcNext` = dc·f, `dhNext` = 0 (for the transposed product to add into), and
+ * grad[b + j] += dz[j] and, when `E` >= 0, grad[E + j] += dz[j] for j < 4H (bias and stage-weight gradients).
+ */
+function cellBackward(
+  H: number,
+  gates: Float64Array,
+  zo: number,
+  cells: Float64Array,
+  hp: number,
+  tanhCells: Float64Array,
+  fromAbove: Float64Array,
+  ho: number,
+  dhNext: Float64Array,
+  dcNext: Float64Array,
+  dz: Float64Array,
+  grad: Float64Array,
+  b: number,
+  E: number,
+): void {
+  for (let k = 0; k < H; k++) {
+    const i = gates[zo + k]!;
+    const f = gates[zo + H + k]!;
+    const g = gates[zo + 2 * H + k]!;
+    const o = gates[zo + 3 * H + k]!;
+    const tc = tanhCells[ho + k]!;
+    const dh = fromAbove[ho + k]! + dhNext[k]!;
+    const dc = dh * o * (1 - tc * tc) + dcNext[k]!;
+    const cPrev = hp >= 0 ? cells[hp + k]! : 0;
+    dz[k] = dc * g * i * (1 - i);
+    dz[H + k] = dc * cPrev * f * (1 - f);
+    dz[2 * H + k] = dc * i * (1 - g * g);
+    dz[3 * H + k] = dh * tc * o * (1 - o);
+    dcNext[k] = dc * f;
+    dhNext[k] = 0;
+  }
+  const G = 4 * H;
+  for (let j = 0; j < G; j++) grad[b + j] = grad[b + j]! + dz[j]!;
+  if (E >= 0) for (let j = 0; j < G; j++) grad[E + j] = grad[E + j]! + dz[j]!;
+}
+
 /** The matrix products as plain JavaScript loops. */
-export const JAVASCRIPT_PRODUCTS: LstmProducts = Object.freeze({ matVec: addMatVec, outer: addOuterAndTransposed });
+export const JAVASCRIPT_PRODUCTS: LstmProducts = Object.freeze({ matVec: addMatVec, outer: addOuterAndTransposed, cell: cellBackward });
 
 /**
  * Forward pass of sequence `n`: fills the workspace's gates, cells, outputs and head outputs for every step
@@ -454,7 +499,7 @@ export function backwardSequence(
   const top = useDropout ? ws.dropped[layers - 1]! : ws.outputs[layers - 1]!;
   const topGrad = ws.fromAbove[layers - 1]!;
   const dLogits = ws.dLogits;
-  const { outer } = ws.products;
+  const { outer, cell } = ws.products;
   // Heads: gradient into each step's top output.
   for (let t = 0; t < L; t++) {
     const ho = t * H;
@@ -513,28 +558,12 @@ export function backwardSequence(
       const zo = t * G;
       const ho = t * H;
       const hp = ho - H;
-      for (let k = 0; k < H; k++) {
-        const i = gates[zo + k]!;
-        const f = gates[zo + H + k]!;
-        const g = gates[zo + 2 * H + k]!;
-        const o = gates[zo + 3 * H + k]!;
-        const tc = tanhCells[ho + k]!;
-        const dh = fromAbove[ho + k]! + dhNext[k]!;
-        const dc = dh * o * (1 - tc * tc) + dcNext[k]!;
-        const cPrev = t > 0 ? cells[hp + k]! : 0;
-        dz[k] = dc * g * i * (1 - i);
-        dz[H + k] = dc * cPrev * f * (1 - f);
-        dz[2 * H + k] = dc * i * (1 - g * g);
-        dz[3 * H + k] = dh * tc * o * (1 - o);
-        dcNext[k] = dc * f;
-        dhNext[k] = 0;
-      }
-      for (let j = 0; j < G; j++) gradient[b + j] = gradient[b + j]! + dz[j]!;
+      // dz, dcNext, dhNext = 0, and the bias and (layer 1) stage-weight gradients.
+      const E = l === 0 ? layout.stageWeights + data.stages[start + t]! * G : -1;
+      cell(H, gates, zo, cells, t > 0 ? hp : -1, tanhCells, fromAbove, ho, dhNext, dcNext, dz, gradient, b, E);
       // Recurrent weights and the gradient into h_{t-1}.
       if (t > 0) outer(parameters, gradient, Wh, G, H, dz, out, hp, dhNext, 0);
       if (l === 0) {
-        const E = layout.stageWeights + data.stages[start + t]! * G;
-        for (let j = 0; j < G; j++) gradient[E + j] = gradient[E + j]! + dz[j]!;
         if (F > 0) outer(parameters, gradient, Wx, G, F, dz, data.features, (start + t) * F, null, 0);
       } else {
         for (let k = 0; k < H; k++) belowGrad![ho + k] = 0;

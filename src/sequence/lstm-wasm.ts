@@ -1,11 +1,12 @@
-// The LSTM's matrix products on the WebAssembly SIMD kernels (kernels.wat: lstmMatVecF64, lstmOuterF64), bit for bit
-// the JavaScript loops of lstm-kernel.ts. Not exported by the barrel; fitLstm uses it under `kernels: "auto"` and
-// `"webassembly"`.
+// The LSTM's matrix products and its backward step through the cell on the WebAssembly SIMD kernels (kernels.wat:
+// lstmMatVecF64, lstmOuterF64, lstmCellBackwardF64), bit for bit the JavaScript loops of lstm-kernel.ts. Not exported
+// by the barrel; fitLstm uses it under `kernels: "auto"` and `"webassembly"`.
 //
-// Everything the products touch lives in the kernels' memory, as Float64Array views: the parameters, the gradient,
-// the interleaved copy of the weight matrices the forward pass multiplies by, the workspace and the packed features.
-// A call then passes byte offsets and copies nothing. Gate activations, softmax, loss, the heads' vector products
-// and Adam stay in JavaScript on those views.
+// Everything the kernels touch lives in their memory, as Float64Array views: the parameters, the gradient, the
+// interleaved copy of the weight matrices the forward pass multiplies by, the workspace and the packed features. A
+// call then passes byte offsets and copies nothing. Gate activations and softmax (Math.exp and Math.tanh: called from
+// WebAssembly they were slower, 28 against 17 ns for tanh), loss, the heads' vector products and Adam stay in
+// JavaScript on those views.
 //
 // The forward product z += W·x runs lanes over rows (a lane per row, so each row's sum keeps the JavaScript order
 // over k); for that the kernel reads W interleaved in blocks of 8 rows, column k of a block its 8 doubles side by
@@ -142,6 +143,20 @@ function wasmProducts(kernels: KernelExports, copies: ReadonlyMap<number, number
         d.byteOffset,
         x.byteOffset + 8 * xo,
         dx === null ? 0 : dx.byteOffset + 8 * dxo,
+      );
+    },
+    cell(H, gates, zo, cells, hp, tanhCells, fromAbove, ho, dhNext, dcNext, dz, grad, b, E) {
+      kernels.lstmCellBackwardF64(
+        H,
+        gates.byteOffset + 8 * zo,
+        hp >= 0 ? cells.byteOffset + 8 * hp : 0,
+        tanhCells.byteOffset + 8 * ho,
+        fromAbove.byteOffset + 8 * ho,
+        dhNext.byteOffset,
+        dcNext.byteOffset,
+        dz.byteOffset,
+        grad.byteOffset + 8 * b,
+        E >= 0 ? grad.byteOffset + 8 * E : 0,
       );
     },
   };

@@ -1469,4 +1469,75 @@
                 (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $P) (i32.add (local.get $r0) (local.get $k)))))))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rowLoop))))
+
+  ;; LSTM backward through the cell at one step (lstm-kernel.ts, cellBackward), lanes over the H units, two at a time:
+  ;; from the activated gates i, f, g, o (gates, 4H), the previous cell (cPrev, or 0 at the first step: then 0), tanh of
+  ;; the cell and the output gradient (tanhCell, fromAbove), with dh = fromAbove + dhNext and dc = dh·o·(1 − tc²) + dcNext:
+  ;; dz = (dc·g·i·(1 − i), dc·cPrev·f·(1 − f), dc·i·(1 − g²), dh·tc·o·(1 − o)), then dcNext = dc·f, dhNext = 0; then
+  ;; bias[j] += dz[j] and, when stage is not 0, stage[j] += dz[j] for j < 4H. Each element's expression is the
+  ;; JavaScript loop's, evaluated left to right: bit for bit its result. For an odd H the last pair's second lane reads
+  ;; the 8 bytes after each input row (in the caller's memory) and only its first lane is stored.
+  (func (export "lstmCellBackwardF64") (param $H i32) (param $gates i32) (param $cPrev i32) (param $tanhCell i32)
+    (param $fromAbove i32) (param $dhNext i32) (param $dcNext i32) (param $dz i32) (param $bias i32) (param $stage i32)
+    (local $k i32) (local $bytes i32) (local $gateF i32) (local $gateG i32) (local $gateO i32)
+    (local $dzF i32) (local $dzG i32) (local $dzO i32)
+    (local $one v128) (local $zero v128) (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $tc v128)
+    (local $dh v128) (local $dc v128) (local $zi v128) (local $zf v128) (local $zg v128) (local $zo v128)
+    (local.set $bytes (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $gateF (i32.add (local.get $gates) (local.get $bytes)))
+    (local.set $gateG (i32.add (local.get $gateF) (local.get $bytes)))
+    (local.set $gateO (i32.add (local.get $gateG) (local.get $bytes)))
+    (local.set $dzF (i32.add (local.get $dz) (local.get $bytes)))
+    (local.set $dzG (i32.add (local.get $dzF) (local.get $bytes)))
+    (local.set $dzO (i32.add (local.get $dzG) (local.get $bytes)))
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $k (i32.const 0))
+    (block $unitsDone
+      (loop $units
+        (br_if $unitsDone (i32.ge_u (local.get $k) (local.get $bytes)))
+        (local.set $i (v128.load (i32.add (local.get $gates) (local.get $k))))
+        (local.set $f (v128.load (i32.add (local.get $gateF) (local.get $k))))
+        (local.set $g (v128.load (i32.add (local.get $gateG) (local.get $k))))
+        (local.set $o (v128.load (i32.add (local.get $gateO) (local.get $k))))
+        (local.set $tc (v128.load (i32.add (local.get $tanhCell) (local.get $k))))
+        (local.set $dh (f64x2.add (v128.load (i32.add (local.get $fromAbove) (local.get $k))) (v128.load (i32.add (local.get $dhNext) (local.get $k)))))
+        (local.set $dc (f64x2.add
+          (f64x2.mul (f64x2.mul (local.get $dh) (local.get $o)) (f64x2.sub (local.get $one) (f64x2.mul (local.get $tc) (local.get $tc))))
+          (v128.load (i32.add (local.get $dcNext) (local.get $k)))))
+        (local.set $zi (f64x2.mul (f64x2.mul (f64x2.mul (local.get $dc) (local.get $g)) (local.get $i)) (f64x2.sub (local.get $one) (local.get $i))))
+        (local.set $zf (f64x2.mul (f64x2.mul (f64x2.mul (local.get $dc)
+          (if (result v128) (local.get $cPrev) (then (v128.load (i32.add (local.get $cPrev) (local.get $k)))) (else (local.get $zero))))
+          (local.get $f)) (f64x2.sub (local.get $one) (local.get $f))))
+        (local.set $zg (f64x2.mul (f64x2.mul (local.get $dc) (local.get $i)) (f64x2.sub (local.get $one) (f64x2.mul (local.get $g) (local.get $g)))))
+        (local.set $zo (f64x2.mul (f64x2.mul (f64x2.mul (local.get $dh) (local.get $tc)) (local.get $o)) (f64x2.sub (local.get $one) (local.get $o))))
+        (local.set $dc (f64x2.mul (local.get $dc) (local.get $f)))
+        (if (i32.le_u (i32.add (local.get $k) (i32.const 16)) (local.get $bytes))
+          (then
+              (v128.store (i32.add (local.get $dz) (local.get $k)) (local.get $zi))
+              (v128.store (i32.add (local.get $dzF) (local.get $k)) (local.get $zf))
+              (v128.store (i32.add (local.get $dzG) (local.get $k)) (local.get $zg))
+              (v128.store (i32.add (local.get $dzO) (local.get $k)) (local.get $zo))
+              (v128.store (i32.add (local.get $dcNext) (local.get $k)) (local.get $dc))
+              (v128.store (i32.add (local.get $dhNext) (local.get $k)) (local.get $zero)))
+          (else
+              (v128.store64_lane 0 (i32.add (local.get $dz) (local.get $k)) (local.get $zi))
+              (v128.store64_lane 0 (i32.add (local.get $dzF) (local.get $k)) (local.get $zf))
+              (v128.store64_lane 0 (i32.add (local.get $dzG) (local.get $k)) (local.get $zg))
+              (v128.store64_lane 0 (i32.add (local.get $dzO) (local.get $k)) (local.get $zo))
+              (v128.store64_lane 0 (i32.add (local.get $dcNext) (local.get $k)) (local.get $dc))
+              (v128.store64_lane 0 (i32.add (local.get $dhNext) (local.get $k)) (local.get $zero))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $units)))
+    ;; the bias and stage-weight gradients: 4H doubles, a whole number of pairs
+    (local.set $bytes (i32.shl (local.get $bytes) (i32.const 2)))
+    (local.set $k (i32.const 0))
+    (block $gradDone
+      (loop $gradLoop
+        (br_if $gradDone (i32.ge_u (local.get $k) (local.get $bytes)))
+        (local.set $i (v128.load (i32.add (local.get $dz) (local.get $k))))
+        (v128.store (i32.add (local.get $bias) (local.get $k)) (f64x2.add (v128.load (i32.add (local.get $bias) (local.get $k))) (local.get $i)))
+        (if (local.get $stage) (then
+          (v128.store (i32.add (local.get $stage) (local.get $k)) (f64x2.add (v128.load (i32.add (local.get $stage) (local.get $k))) (local.get $i)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $gradLoop))))
 )

@@ -48,6 +48,10 @@ export interface KernelExports {
   scoreChunkedF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number, chunk: number): void;
   lstmMatVecF64(Wi: number, rows: number, cols: number, x: number, z: number): void;
   lstmOuterF64(P: number, grad: number, rows: number, cols: number, d: number, x: number, dx: number): void;
+  lstmCellBackwardF64(
+    H: number, gates: number, cPrev: number, tanhCell: number, fromAbove: number, dhNext: number, dcNext: number, dz: number,
+    bias: number, stage: number,
+  ): void;
 }
 
 /**
