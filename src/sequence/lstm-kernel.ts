@@ -147,14 +147,14 @@ export interface LstmWorkspace {
   readonly dLogits: Float64Array;
   /** Whether dropout masks are in use (training with dropout > 0). */
   dropout: boolean;
-  /** The matrix products the passes run: {@link JAVASCRIPT_PRODUCTS}, or WebAssembly kernels on this workspace's memory. */
+  /** The products the passes run: {@link JAVASCRIPT_PRODUCTS}, or WebAssembly kernels on this workspace's memory. */
   readonly products: LstmProducts;
 }
 
 /**
- * The matrix products of the forward and backward passes. The WebAssembly implementation (lstm-wasm.ts) computes
- * every element with the same operations in the same order as the JavaScript loops, so both give the same bits; it
- * needs every array it is given to be a view onto its kernels' memory.
+ * The matrix products of the forward and backward passes and the backward step through the cell. The WebAssembly
+ * implementation (lstm-wasm.ts) computes every element with the same operations in the same order as the JavaScript
+ * loops, so both give the same bits; it needs every array it is given to be a view onto its kernels' memory.
  */
 export interface LstmProducts {
   /** z[zo + j] += Σ_k P[w + j·cols + k] · x[xo + k] for j < rows. */
