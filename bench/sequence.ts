@@ -1,6 +1,8 @@
 // Sales-stage progression (issue 6): the LSTM of nextbest/sequence against its baselines on the Helpdesk event log
 // (two protocols) and on synthetic stage histories with a planted long-range dependence, the gradient check, and
-// training / inference throughput beside @tensorflow/tfjs (cpu backend) running the same model in the same process.
+// training / inference throughput beside @tensorflow/tfjs (cpu backend) running the same model in the same process,
+// and the seconds of one default fit on Helpdesk with the WebAssembly and the JavaScript kernels (bench/lstm-kernels.ts
+// runs that part alone).
 // Run: npx tsx -e 'import("./bench/sequence.ts").then(async m => console.log(JSON.stringify(await m.runSequence(), null, 1)))'
 import os from "node:os";
 import { createRandom, fillNormal } from "../src/core/index.ts";
@@ -192,7 +194,7 @@ function ourInferenceThroughput(data: SequenceExample[]): number {
 }
 
 /** Fits of the default LSTM per kernel in {@link lstmFitSeconds}, interleaved. */
-const KERNEL_RUNS = 3;
+const KERNEL_RUNS = 5;
 
 /**
  * Seconds to fit the default LSTM (fitLstm at its defaults, seed 0) on the Helpdesk log's training part (the
