@@ -7,7 +7,7 @@ import { hasHelpdesk, helpdeskFile, readHelpdesk } from "../test/sequence/protoc
 if (!hasHelpdesk) {
   console.log(`skipped: ${helpdeskFile} not found`);
 } else {
-  const runs = Number(process.argv[2] ?? 3);
+  const runs = Number(process.argv[2] ?? 5);
   const { webassembly, javascript } = lstmFitSeconds(readHelpdesk(), runs);
   console.log(`lstm-fit-seconds-helpdesk-webassembly ${webassembly.toFixed(2)} s`);
   console.log(`lstm-fit-seconds-helpdesk-javascript  ${javascript.toFixed(2)} s`);
