@@ -151,7 +151,7 @@ export interface LstmOptions {
    * `"auto"` runs the WebAssembly SIMD kernels where the runtime has them and the JavaScript loops elsewhere,
    * `"webassembly"` requires the former, `"javascript"` forces the latter. Both compute every value in float64 with
    * the same operations in the same order, so the models are identical bit for bit; the WebAssembly kernels are faster
-   * (fitting the default LSTM on the Helpdesk log took about 0.55 times as long). Prediction runs in JavaScript.
+   * (fitting the default LSTM on the Helpdesk log took about half as long). Prediction runs in JavaScript.
    * @defaultValue "auto"
    */
   kernels?: KernelChoice;
