@@ -19,28 +19,28 @@ const subpaths = Object.keys(pkg.exports).filter((key) => key !== "./package.jso
 
 // Budgets in bytes, minified + gzip, for the whole subpath, our code only (dependencies external) (`import * as all from "nextbest/<subpath>"`).
 const budgets = new Map([
-  [".", 184_300], // + the WebAssembly SIMD kernels (one module: the worker-thread variant differs in one byte), the thread pool, the event-log protocol scorer and Arrow input (181.6 kB), the recency window of lstmEventLogModel (182.2 kB), gemm packing and many-user scoring in the kernels, scoreUsers (183.7 kB)
+  [".", 186_400], // + the WebAssembly SIMD kernels (one module: the worker-thread variant differs in one byte), the thread pool, the event-log protocol scorer and Arrow input (181.6 kB), the recency window of lstmEventLogModel (182.2 kB), gemm packing and many-user scoring in the kernels, scoreUsers (183.7 kB), the LSTM's matrix products and backward cell step in the kernels (+1.8 kB: 186.0 kB)
   ["./core", 2_500],
-  ["./linalg", 22_300], // + the WebAssembly SIMD kernels (a 9 kB module shipped as base64: top-k selection, spmm, the SPD inverse's gemm, gemm packing, many-user scoring) and the thread pool for Node and browser Web Workers (22.0 kB)
+  ["./linalg", 23_400], // + the WebAssembly SIMD kernels (an 11 kB module shipped as base64: top-k selection, spmm, the SPD inverse's gemm, gemm packing, many-user scoring, the LSTM's products) and the thread pool for Node and browser Web Workers (22.0 kB; 23.0 kB with the LSTM kernels)
   ["./data", 16_000], // + the full check of hand-built Interactions, date patterns, decimal commas, where/skip-invalid, createInteractionsFromArrow (15.7 kB)
   ["./recommend", 5_400], // + recommendForHistory (4.8 kB), recommendMany over scoreUsers blocks (5.2 kB)
   ["./baselines", 7_400], // + the hand-built Interactions check (7.1 kB)
   ["./metrics", 9000],
   ["./evaluation", 21_000], // + the hand-built Interactions check (20.1 kB)
-  ["./neighbors", 29_000], // + the hand-built Interactions check, the fitted-table check, scoreHistory, onProgress, the WebAssembly kernels with the similarity pass and EASE's inverse, worker threads (28.7 kB)
-  ["./factorization", 44_800], // + the WebAssembly SIMD kernels and the thread pool for ALS, scoreUsers on threads (44.4 kB)
+  ["./neighbors", 30_100], // + the hand-built Interactions check, the fitted-table check, scoreHistory, onProgress, the WebAssembly kernels with the similarity pass and EASE's inverse, worker threads (28.7 kB; 29.8 kB with the LSTM kernels in the shared module)
+  ["./factorization", 45_900], // + the WebAssembly SIMD kernels and the thread pool for ALS, scoreUsers on threads (44.4 kB; 45.5 kB with the LSTM kernels in the shared module)
   ["./datasets", 18_000],
-  ["./content", 25_700], // + the WebAssembly kernels and worker threads through the neighbour similarity pass (25.4 kB)
+  ["./content", 26_700], // + the WebAssembly kernels and worker threads through the neighbour similarity pass (25.4 kB; 26.4 kB with the LSTM kernels in the shared module)
   ["./hybrid", 20_600],
   ["./explain", 18_500], // narrateRecommendation tells ten model kinds and reuses the repeat explainer (17.3 kB)
   ["./experiments", 6000],
   ["./drift", 6000],
   ["./segments", 12000],
-  ["./sequence", 18_800], // + the recency window, the time blend and the seed ensemble of lstmEventLogModel, fitLstm daysLoss (18.5 kB)
+  ["./sequence", 27_400], // + the recency window, the time blend and the seed ensemble of lstmEventLogModel, fitLstm daysLoss (18.5 kB); fitLstm's matrix products on the WebAssembly SIMD kernels (+8.5 kB: the whole kernels module as base64 and its loader, 27.0 kB)
   ["./accounts", 21_000], // the HTML report (with the waterfall renderer) and fitAccountScorers (logistic regression): 19.7 kB
   ["./classifiers", 10000],
   ["./repeat", 12_000],
-  ["./pipeline", 69_500], // + hybridModelToJSON/FromJSON, which read and write every model kind, and the WebAssembly SIMD kernels with the thread pool (69.1 kB)
+  ["./pipeline", 70_600], // + hybridModelToJSON/FromJSON, which read and write every model kind, and the WebAssembly SIMD kernels with the thread pool (69.1 kB; 70.3 kB with the LSTM kernels in the shared module)
   ["./interop", 9_200], // parseSparkAlsModel (Parquet pages decoded into Float32Arrays), sparkAlsModelToFiles and parseBigQueryMfWeights (8.8 kB; hyparquet and hyparquet-writer stay external, loaded on first use)
   ["./node", 26_000], // + strict UTF-8 with byte offsets, Latin-1, the CSV reader's new options, readFeatureTableFile with the feature encoder (19.7 kB), readSparkAlsModel / writeSparkAlsModel as file wrappers over nextbest/interop's Spark code (25.7 kB; hyparquet and hyparquet-writer stay external, loaded on first use)
 ]);

@@ -1,12 +1,16 @@
 // Sales-stage progression (issue 6): the LSTM of nextbest/sequence against its baselines on the Helpdesk event log
 // (two protocols) and on synthetic stage histories with a planted long-range dependence, the gradient check, and
-// training / inference throughput beside @tensorflow/tfjs (cpu backend) running the same model in the same process.
+// training / inference throughput beside @tensorflow/tfjs (cpu backend) running the same model in the same process,
+// and the seconds of one default fit on Helpdesk with the WebAssembly and the JavaScript kernels (bench/lstm-kernels.ts
+// runs that part alone).
 // Run: npx tsx -e 'import("./bench/sequence.ts").then(async m => console.log(JSON.stringify(await m.runSequence(), null, 1)))'
 import os from "node:os";
 import { createRandom, fillNormal } from "../src/core/index.ts";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import {
+  encodeEventLogCases,
+  fitEventLogEncoder,
   fitLstm,
   lstmEventLogModel,
   markovEventLogModel,
@@ -24,6 +28,7 @@ import {
 import { batchLossAndGradient, createWorkspace, lstmLayout, type LstmShape, type PackedSequences } from "../src/sequence/lstm-kernel.ts";
 import { hasHelpdesk, helpdeskFile, readHelpdesk, runHelpdeskProtocol, runSynthetic } from "../test/sequence/protocols.ts";
 import { consume, type BenchRow, type SuiteResult } from "./lib.ts";
+import type { KernelChoice } from "../src/linalg/wasm/simd.ts";
 
 const HELPDESK_LSTM = { hiddenSize: 32, epochs: 100, patience: 15, batchSize: 32 } as const;
 const HELPDESK_SEEDS = [0, 1, 2];
@@ -257,6 +262,36 @@ function ourInferenceThroughput(data: SequenceExample[]): number {
   return rates[2]!;
 }
 
+/** Fits of the default LSTM per kernel in {@link lstmFitSeconds}, interleaved. */
+const KERNEL_RUNS = 5;
+
+/**
+ * Seconds to fit the default LSTM (fitLstm at its defaults, seed 0) on the Helpdesk log's training part (the
+ * chronological split's first 2/3, encoded by fitEventLogEncoder at its defaults), per kernel: `runs` fits of each,
+ * interleaved (webassembly, javascript, webassembly, ...) after a short warm-up of both, the median of each. Checks
+ * that the two models are identical bit for bit.
+ */
+export function lstmFitSeconds(cases: readonly EventLogCase[], runs = KERNEL_RUNS): Record<"webassembly" | "javascript", number> {
+  const { train } = splitEventLog(cases);
+  const examples = encodeEventLogCases(fitEventLogEncoder(train), train);
+  const kernels = ["webassembly", "javascript"] as const satisfies readonly KernelChoice[];
+  for (const choice of kernels) consume(fitLstm(examples.slice(0, 200), { epochs: 2, kernels: choice }).parameters); // warm-up
+  const seconds: Record<(typeof kernels)[number], number[]> = { webassembly: [], javascript: [] };
+  const models: Float64Array[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const choice of kernels) {
+      const t0 = performance.now();
+      const model = fitLstm(examples, { kernels: choice });
+      seconds[choice].push((performance.now() - t0) / 1000);
+      if (run === 0) models.push(model.parameters);
+    }
+  }
+  const [a, b] = models;
+  if (a!.length !== b!.length || a!.some((x, p) => !Object.is(x, b![p]))) throw new Error("lstmFitSeconds: the two kernels' models differ");
+  const median = (xs: number[]): number => xs.sort((x, y) => x - y)[xs.length >> 1]!;
+  return { webassembly: median(seconds.webassembly), javascript: median(seconds.javascript) };
+}
+
 /** The same model in tfjs (cpu backend): LSTM(32, returnSequences) and three per-step dense heads, Adam 0.005. */
 async function tfjsThroughput(data: SequenceExample[]): Promise<{ train: number; inference: number; version: string }> {
   const tf = await import("@tensorflow/tfjs");
@@ -373,6 +408,9 @@ export async function runSequence(): Promise<SuiteResult> {
     rows.push({ name: "helpdesk-case-start-tax-protocol-accuracy-no-end-class", value: bNoEnd.lstmAccuracy, unit: "accuracy", peer: `markov order ${bNoEnd.bestMarkov.order} (back-off, no end class)`, peerValue: bNoEnd.bestMarkov.accuracy });
     rows.push({ name: "helpdesk-case-start-time-to-next-event-mae-days", value: a.lstmMaeDays, unit: "days", peer: "per-activity mean gap", peerValue: a.meanGapMaeDays });
     rows.push({ name: "helpdesk-case-start-tax-protocol-time-to-next-event-mae-days", value: b.lstmMaeDays, unit: "days", peer: "per-activity mean gap", peerValue: b.meanGapMaeDays });
+    const fit = lstmFitSeconds(cases);
+    rows.push({ name: "lstm-fit-seconds-helpdesk-webassembly", value: fit.webassembly, unit: "s", peer: "javascript kernels", peerValue: fit.javascript });
+    rows.push({ name: "lstm-fit-seconds-helpdesk-javascript", value: fit.javascript, unit: "s" });
     helpdeskNote =
       `Helpdesk (${cases.length} cases; sha256 1306e064...): (a) cases sorted by first-event time, first 2/3 train (${a.trainCases}), last 1/3 test (${a.testCases}), ` +
       `next activity after every prefix of length 1..L-1 (${a.targets} targets), end of case never a target and left out of every model's argmax; ` +
@@ -381,7 +419,9 @@ export async function runSequence(): Promise<SuiteResult> {
       `early stopping (patience 15, 10% random validation), inputs activity one-hot + 6 time features (log gap, log case age, time of day, weekday, position, ` +
       `case start within the training period, clamped to [0, 1]); accuracy is the mean over seeds ${HELPDESK_SEEDS.join(", ")} (per seed a: ${a.lstmAccuracies.map((x) => x.toFixed(4)).join(", ")}; ` +
       `b: ${b.lstmAccuracies.map((x) => x.toFixed(4)).join(", ")}). Markov orders 1-3 with back-off, a: ${a.markov.map((m) => m.accuracy.toFixed(4)).join(", ")}; ` +
-      `b: ${b.markov.map((m) => m.accuracy.toFixed(4)).join(", ")}. MAE days: first seed's expm1(predicted log1p gap) vs the mean training gap after the same activity, over every event with a successor.`;
+      `b: ${b.markov.map((m) => m.accuracy.toFixed(4)).join(", ")}. MAE days: first seed's expm1(predicted log1p gap) vs the mean training gap after the same activity, over every event with a successor. ` +
+      `lstm-fit-seconds-helpdesk rows: fitLstm at its defaults (hidden 32, 1 layer, up to 30 epochs, batch 64, early stopping), seed 0, on the encoded training part of (a) ` +
+      `(fitEventLogEncoder defaults), kernels "webassembly" vs "javascript" (the same model bit for bit, checked), ${KERNEL_RUNS} interleaved fits each, median.`;
   }
   const eventLogs = eventLogSuite();
   rows.push(...eventLogs.rows);

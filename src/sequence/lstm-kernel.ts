@@ -147,13 +147,37 @@ export interface LstmWorkspace {
   readonly dLogits: Float64Array;
   /** Whether dropout masks are in use (training with dropout > 0). */
   dropout: boolean;
+  /** The products the passes run: {@link JAVASCRIPT_PRODUCTS}, or WebAssembly kernels on this workspace's memory. */
+  readonly products: LstmProducts;
 }
 
-/** Allocates a workspace for sequences of up to `maxLength` steps. */
-export function createWorkspace(shape: LstmShape, maxLength: number): LstmWorkspace {
+/**
+ * The matrix products of the forward and backward passes and the backward step through the cell. The WebAssembly
+ * implementation (lstm-wasm.ts) computes every element with the same operations in the same order as the JavaScript
+ * loops, so both give the same bits; it needs every array it is given to be a view onto its kernels' memory.
+ */
+export interface LstmProducts {
+  /** z[zo + j] += Σ_k P[w + j·cols + k] · x[xo + k] for j < rows. */
+  readonly matVec: typeof addMatVec;
+  /** grad[w + j·cols + k] += d[j] · x[xo + k] and, with `dx`, dx[dxo + k] += d[j] · P[w + j·cols + k]. */
+  readonly outer: typeof addOuterAndTransposed;
+  /** Backpropagation through the cell at one step, with the bias and stage-weight gradients (see cellBackward). */
+  readonly cell: typeof cellBackward;
+}
+
+/**
+ * Allocates a workspace for sequences of up to `maxLength` steps, its arrays from `allocate` (zeroed arrays of the
+ * given length) and its products from `products`.
+ */
+export function createWorkspace(
+  shape: LstmShape,
+  maxLength: number,
+  allocate: (length: number) => Float64Array = (length) => new Float64Array(length),
+  products: LstmProducts = JAVASCRIPT_PRODUCTS,
+): LstmWorkspace {
   const { hiddenSize: H, stageCount: S, layers } = shape;
   const T = Math.max(1, maxLength);
-  const perLayer = (size: number): Float64Array[] => Array.from({ length: layers }, () => new Float64Array(size));
+  const perLayer = (size: number): Float64Array[] => Array.from({ length: layers }, () => allocate(size));
   return {
     maxLength: T,
     gates: perLayer(T * 4 * H),
@@ -163,15 +187,16 @@ export function createWorkspace(shape: LstmShape, maxLength: number): LstmWorksp
     masks: perLayer(T * H),
     dropped: perLayer(T * H),
     fromAbove: perLayer(T * H),
-    probabilities: new Float64Array(T * S),
-    win: new Float64Array(T),
-    days: new Float64Array(T),
-    dz: new Float64Array(4 * H),
-    dh: new Float64Array(H),
-    dhNext: new Float64Array(H),
-    dcNext: new Float64Array(H),
-    dLogits: new Float64Array(S),
+    probabilities: allocate(T * S),
+    win: allocate(T),
+    days: allocate(T),
+    dz: allocate(4 * H),
+    dh: allocate(H),
+    dhNext: allocate(H),
+    dcNext: allocate(H),
+    dLogits: allocate(S),
     dropout: false,
+    products,
   };
 }
 
@@ -272,6 +297,52 @@ function addOuterAndTransposed(
 }
 
 /**
+ * Backpropagation through the cell at one step: from the activated gates (row `zo`), the previous cell (row `hp`, or
+ * none when `hp` < 0: the first step), tanh of the cell and the output gradient (row `ho`) plus `dhNext`, the gate
+ * gradients `dz`; then `dcNext` = dc·f, `dhNext` = 0 (for the transposed product to add into), and
+ * grad[b + j] += dz[j] and, when `E` >= 0, grad[E + j] += dz[j] for j < 4H (bias and stage-weight gradients).
+ */
+function cellBackward(
+  H: number,
+  gates: Float64Array,
+  zo: number,
+  cells: Float64Array,
+  hp: number,
+  tanhCells: Float64Array,
+  fromAbove: Float64Array,
+  ho: number,
+  dhNext: Float64Array,
+  dcNext: Float64Array,
+  dz: Float64Array,
+  grad: Float64Array,
+  b: number,
+  E: number,
+): void {
+  for (let k = 0; k < H; k++) {
+    const i = gates[zo + k]!;
+    const f = gates[zo + H + k]!;
+    const g = gates[zo + 2 * H + k]!;
+    const o = gates[zo + 3 * H + k]!;
+    const tc = tanhCells[ho + k]!;
+    const dh = fromAbove[ho + k]! + dhNext[k]!;
+    const dc = dh * o * (1 - tc * tc) + dcNext[k]!;
+    const cPrev = hp >= 0 ? cells[hp + k]! : 0;
+    dz[k] = dc * g * i * (1 - i);
+    dz[H + k] = dc * cPrev * f * (1 - f);
+    dz[2 * H + k] = dc * i * (1 - g * g);
+    dz[3 * H + k] = dh * tc * o * (1 - o);
+    dcNext[k] = dc * f;
+    dhNext[k] = 0;
+  }
+  const G = 4 * H;
+  for (let j = 0; j < G; j++) grad[b + j] = grad[b + j]! + dz[j]!;
+  if (E >= 0) for (let j = 0; j < G; j++) grad[E + j] = grad[E + j]! + dz[j]!;
+}
+
+/** The matrix products as plain JavaScript loops. */
+export const JAVASCRIPT_PRODUCTS: LstmProducts = Object.freeze({ matVec: addMatVec, outer: addOuterAndTransposed, cell: cellBackward });
+
+/**
  * Forward pass of sequence `n`: fills the workspace's gates, cells, outputs and head outputs for every step
  * (`headsFrom` skips the heads of earlier steps, for prediction of the last step only). With `dropoutRate > 0` and a
  * generator, draws inverted-dropout masks for each layer's output (the input of the layer above, or of the heads).
@@ -296,6 +367,7 @@ export function forwardSequence(
   const useDropout = dropoutRate > 0 && random !== null;
   ws.dropout = useDropout;
   const keepScale = useDropout ? 1 / (1 - dropoutRate) : 1;
+  const { matVec } = ws.products;
   for (let l = 0; l < layers; l++) {
     const gates = ws.gates[l]!;
     const cells = ws.cells[l]!;
@@ -314,12 +386,12 @@ export function forwardSequence(
       if (l === 0) {
         const E = layout.stageWeights + stages[start + t]! * G;
         for (let j = 0; j < G; j++) gates[zo + j] = parameters[b + j]! + parameters[E + j]!;
-        if (F > 0) addMatVec(parameters, Wx, G, F, features, (start + t) * F, gates, zo);
+        if (F > 0) matVec(parameters, Wx, G, F, features, (start + t) * F, gates, zo);
       } else {
         for (let j = 0; j < G; j++) gates[zo + j] = parameters[b + j]!;
-        addMatVec(parameters, Wx, G, H, below, ho, gates, zo);
+        matVec(parameters, Wx, G, H, below, ho, gates, zo);
       }
-      if (t > 0) addMatVec(parameters, Wh, G, H, out, hp, gates, zo);
+      if (t > 0) matVec(parameters, Wh, G, H, out, hp, gates, zo);
       for (let k = 0; k < H; k++) {
         const i = 1 / (1 + Math.exp(-gates[zo + k]!));
         const f = 1 / (1 + Math.exp(-gates[zo + H + k]!));
@@ -351,7 +423,7 @@ export function forwardSequence(
     const ho = t * H;
     const po = t * S;
     for (let s = 0; s < S; s++) probabilities[po + s] = parameters[layout.nextBias + s]!;
-    addMatVec(parameters, layout.nextWeights, S, H, top, ho, probabilities, po);
+    matVec(parameters, layout.nextWeights, S, H, top, ho, probabilities, po);
     let max = Number.NEGATIVE_INFINITY;
     for (let s = 0; s < S; s++) if (probabilities[po + s]! > max) max = probabilities[po + s]!;
     let sum = 0;
@@ -427,6 +499,7 @@ export function backwardSequence(
   const top = useDropout ? ws.dropped[layers - 1]! : ws.outputs[layers - 1]!;
   const topGrad = ws.fromAbove[layers - 1]!;
   const dLogits = ws.dLogits;
+  const { outer, cell } = ws.products;
   // Heads: gradient into each step's top output.
   for (let t = 0; t < L; t++) {
     const ho = t * H;
@@ -439,7 +512,7 @@ export function backwardSequence(
         dLogits[s] = d;
         gradient[layout.nextBias + s] = gradient[layout.nextBias + s]! + d;
       }
-      addOuterAndTransposed(parameters, gradient, layout.nextWeights, S, H, dLogits, top, ho, topGrad, ho);
+      outer(parameters, gradient, layout.nextWeights, S, H, dLogits, top, ho, topGrad, ho);
     }
     if (won >= 0 && scales.win !== 0) {
       const d = scales.win * (ws.win[t]! - won);
@@ -485,32 +558,16 @@ export function backwardSequence(
       const zo = t * G;
       const ho = t * H;
       const hp = ho - H;
-      for (let k = 0; k < H; k++) {
-        const i = gates[zo + k]!;
-        const f = gates[zo + H + k]!;
-        const g = gates[zo + 2 * H + k]!;
-        const o = gates[zo + 3 * H + k]!;
-        const tc = tanhCells[ho + k]!;
-        const dh = fromAbove[ho + k]! + dhNext[k]!;
-        const dc = dh * o * (1 - tc * tc) + dcNext[k]!;
-        const cPrev = t > 0 ? cells[hp + k]! : 0;
-        dz[k] = dc * g * i * (1 - i);
-        dz[H + k] = dc * cPrev * f * (1 - f);
-        dz[2 * H + k] = dc * i * (1 - g * g);
-        dz[3 * H + k] = dh * tc * o * (1 - o);
-        dcNext[k] = dc * f;
-        dhNext[k] = 0;
-      }
-      for (let j = 0; j < G; j++) gradient[b + j] = gradient[b + j]! + dz[j]!;
+      // dz, dcNext, dhNext = 0, and the bias and (layer 1) stage-weight gradients.
+      const E = l === 0 ? layout.stageWeights + data.stages[start + t]! * G : -1;
+      cell(H, gates, zo, cells, t > 0 ? hp : -1, tanhCells, fromAbove, ho, dhNext, dcNext, dz, gradient, b, E);
       // Recurrent weights and the gradient into h_{t-1}.
-      if (t > 0) addOuterAndTransposed(parameters, gradient, Wh, G, H, dz, out, hp, dhNext, 0);
+      if (t > 0) outer(parameters, gradient, Wh, G, H, dz, out, hp, dhNext, 0);
       if (l === 0) {
-        const E = layout.stageWeights + data.stages[start + t]! * G;
-        for (let j = 0; j < G; j++) gradient[E + j] = gradient[E + j]! + dz[j]!;
-        if (F > 0) addOuterAndTransposed(parameters, gradient, Wx, G, F, dz, data.features, (start + t) * F, null, 0);
+        if (F > 0) outer(parameters, gradient, Wx, G, F, dz, data.features, (start + t) * F, null, 0);
       } else {
         for (let k = 0; k < H; k++) belowGrad![ho + k] = 0;
-        addOuterAndTransposed(parameters, gradient, Wx, G, H, dz, below, ho, belowGrad, ho);
+        outer(parameters, gradient, Wx, G, H, dz, below, ho, belowGrad, ho);
       }
     }
   }

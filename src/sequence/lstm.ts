@@ -10,6 +10,7 @@ import { progressOption, type ProgressCallback } from "../core/progress.ts";
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { createRandom, permutation, type Seed } from "../core/random.ts";
 import { assertOneOf } from "../internal/validate.ts";
+import { kernelOption, type KernelChoice } from "../linalg/wasm/simd.ts";
 import { badModel, float64ArrayFromJSON, readModelEnvelope, typedArrayToJSON } from "../internal/serialize.ts";
 import {
   checkArray,
@@ -33,8 +34,10 @@ import {
   sequenceLoss,
   type LossScales,
   type LstmShape,
+  type LstmWorkspace,
   type PackedSequences,
 } from "./lstm-kernel.ts";
+import { createLstmKernelFit } from "./lstm-wasm.ts";
 
 /**
  * A sequence prefix to predict from: the stage of each step and, when the model uses numeric features, one feature
@@ -143,6 +146,15 @@ export interface LstmOptions {
   seed?: Seed;
   /** Called after each epoch with the losses, the validation accuracy and the elapsed seconds. */
   onEpoch?: (report: LstmEpochReport) => void;
+  /**
+   * The kernels of training's matrix products and backward steps through the cell (see {@link linalg!KernelChoice}):
+   * `"auto"` runs the WebAssembly SIMD kernels where the runtime has them and the JavaScript loops elsewhere,
+   * `"webassembly"` requires the former, `"javascript"` forces the latter. Both compute every value in float64 with
+   * the same operations in the same order, so the models are identical bit for bit; the WebAssembly kernels are faster
+   * (fitting the default LSTM on the Helpdesk log took about half as long). Prediction runs in JavaScript.
+   * @defaultValue "auto"
+   */
+  kernels?: KernelChoice;
 }
 
 /** The resolved hyperparameters of an {@link LstmModel}. @category sequence */
@@ -411,9 +423,9 @@ function evaluatePacked(
   to: number,
   weights: Required<LstmHeadWeights>,
   daysAbsolute: boolean,
+  ws: LstmWorkspace,
 ): Evaluation {
   const layout = lstmLayout(shape);
-  const ws = createWorkspace(shape, data.maxLength);
   const scales: LossScales = { next: 0, win: 0, days: 0, daysAbsolute };
   const counts = countTargets(data, order, from, to);
   lossScales(weights, counts, scales);
@@ -504,13 +516,19 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
   if (options.onEpoch !== undefined && typeof options.onEpoch !== "function") {
     throw new NextbestError("E_BAD_INPUT", `${fn}: options.onEpoch must be a function, got ${describeValue(options.onEpoch)}`);
   }
+  const kernels = kernelOption(fn, options.kernels);
   const vocabulary = vocabularyFor(fn, examples, options.stages);
   const featureCount = featureCountOf(fn, examples);
-  const data = pack(fn, "examples", examples, vocabulary, featureCount, true);
+  const packed = pack(fn, "examples", examples, vocabulary, featureCount, true);
   const shape: LstmShape = { stageCount: vocabulary.ids.length, featureCount, hiddenSize, layers };
   const layout = lstmLayout(shape);
   const random = createRandom(seed);
-  const parameters = initializeParameters(shape, layout, random);
+  const initial = initializeParameters(shape, layout, random);
+  // With the WebAssembly kernels, parameters, gradient, workspace and features are views onto their memory.
+  const wasm = kernels !== "javascript" && epochs > 0 ? createLstmKernelFit(shape, layout, initial, packed) : undefined;
+  const parameters = wasm?.parameters ?? initial;
+  const data = wasm?.data ?? packed;
+  wasm?.refresh();
   const validationCount = Math.min(data.count - 1, Math.round(validationFraction * data.count));
   const trainCount = data.count - validationCount;
   const order = permutation(data.count, random);
@@ -521,8 +539,8 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
   }
   const trainOrder = order.slice(0, trainCount);
   const validationOrder = order.slice(trainCount);
-  const ws = createWorkspace(shape, data.maxLength);
-  const gradient = new Float64Array(layout.size);
+  const ws = wasm?.ws ?? createWorkspace(shape, data.maxLength);
+  const gradient = wasm?.gradient ?? new Float64Array(layout.size);
   const adam = { m: new Float64Array(layout.size), v: new Float64Array(layout.size), step: 0 };
   const scales: LossScales = { next: 0, win: 0, days: 0, daysAbsolute: daysLoss === "absolute" };
   const best = parameters.slice();
@@ -547,6 +565,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
       const to = Math.min(trainCount, from + batchSize);
       lossSum += batchLossAndGradient(shape, layout, parameters, gradient, data, trainOrder, from, to, ws, headWeights, l2, dropout, dropout > 0 ? random : null, scales);
       adamStep(parameters, gradient, adam, learningRate, clipNorm);
+      wasm?.refresh();
       batches++;
     }
     trainLoss = lossSum / Math.max(1, batches);
@@ -559,7 +578,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
     }
     let validation: Evaluation = { loss: Number.NaN, accuracy: Number.NaN };
     if (validationCount > 0) {
-      validation = evaluatePacked(shape, parameters, data, validationOrder, 0, validationCount, headWeights, daysLoss === "absolute");
+      validation = evaluatePacked(shape, parameters, data, validationOrder, 0, validationCount, headWeights, daysLoss === "absolute", ws);
       if (validation.loss < bestLoss) {
         bestLoss = validation.loss;
         bestEpoch = epoch;
@@ -582,7 +601,7 @@ export function fitLstm(examples: readonly SequenceExample[], options: LstmOptio
     featureCount,
     hiddenSize,
     layers,
-    parameters,
+    parameters: wasm === undefined ? parameters : parameters.slice(),
     hyperparameters: Object.freeze({ epochs, batchSize, learningRate, clipNorm, l2, dropout, headWeights, daysLoss, validationFraction, validationSplit, patience, seed }),
     training: Object.freeze({ epochsRun, bestEpoch, trainLoss, validationLoss: validationCount > 0 && bestEpoch > 0 ? bestLoss : null }),
   });

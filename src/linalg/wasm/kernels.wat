@@ -1357,4 +1357,226 @@
     (f32x4.add
       (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab) (local.get $cd))
       (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab) (local.get $cd))))
+
+  ;; LSTM forward product (lstm-kernel.ts, addMatVec): z[j] += Σ_k W[j][k] · x[k] for j < rows, with W as the
+  ;; interleaved copy of lstm-wasm.ts: blocks of 8 rows, column k of block b the 8 doubles at Wi + (b·cols + k)·64
+  ;; (4 f64x2; the last block padded with zero rows). Lanes over rows, not over k: each lane sums its own row from 0 in
+  ;; ascending k, one multiply then one add per term (never fused), then adds its sum to z[j], the order of the
+  ;; JavaScript loop, so every z[j] is bit for bit the JavaScript result. Pointers are byte offsets; x and z need only
+  ;; 8-byte alignment.
+  (func (export "lstmMatVecF64") (param $Wi i32) (param $rows i32) (param $cols i32) (param $x i32) (param $z i32)
+    (local $j i32) (local $w i32) (local $k i32) (local $end i32) (local $rem i32) (local $zp i32)
+    (local $v v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $w (local.get $Wi))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $cols) (i32.const 3))))
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $j) (local.get $rows)))
+        (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+        (local.set $k (local.get $x))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $end)))
+            (local.set $v (v128.load64_splat (local.get $k)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (local.get $w)) (local.get $v))))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load offset=16 (local.get $w)) (local.get $v))))
+            (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load offset=32 (local.get $w)) (local.get $v))))
+            (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load offset=48 (local.get $w)) (local.get $v))))
+            (local.set $w (i32.add (local.get $w) (i32.const 64)))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $kLoop)))
+        (local.set $zp (i32.add (local.get $z) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $rem (i32.sub (local.get $rows) (local.get $j)))
+        (if (i32.ge_u (local.get $rem) (i32.const 8))
+          (then
+            (v128.store (local.get $zp) (f64x2.add (v128.load (local.get $zp)) (local.get $a0)))
+            (v128.store offset=16 (local.get $zp) (f64x2.add (v128.load offset=16 (local.get $zp)) (local.get $a1)))
+            (v128.store offset=32 (local.get $zp) (f64x2.add (v128.load offset=32 (local.get $zp)) (local.get $a2)))
+            (v128.store offset=48 (local.get $zp) (f64x2.add (v128.load offset=48 (local.get $zp)) (local.get $a3))))
+          (else
+            ;; the last 1..7 rows: their lanes only
+            (f64.store (local.get $zp) (f64.add (f64.load (local.get $zp)) (f64x2.extract_lane 0 (local.get $a0))))
+            (if (i32.gt_u (local.get $rem) (i32.const 1)) (then
+              (f64.store offset=8 (local.get $zp) (f64.add (f64.load offset=8 (local.get $zp)) (f64x2.extract_lane 1 (local.get $a0))))))
+            (if (i32.gt_u (local.get $rem) (i32.const 2)) (then
+              (f64.store offset=16 (local.get $zp) (f64.add (f64.load offset=16 (local.get $zp)) (f64x2.extract_lane 0 (local.get $a1))))))
+            (if (i32.gt_u (local.get $rem) (i32.const 3)) (then
+              (f64.store offset=24 (local.get $zp) (f64.add (f64.load offset=24 (local.get $zp)) (f64x2.extract_lane 1 (local.get $a1))))))
+            (if (i32.gt_u (local.get $rem) (i32.const 4)) (then
+              (f64.store offset=32 (local.get $zp) (f64.add (f64.load offset=32 (local.get $zp)) (f64x2.extract_lane 0 (local.get $a2))))))
+            (if (i32.gt_u (local.get $rem) (i32.const 5)) (then
+              (f64.store offset=40 (local.get $zp) (f64.add (f64.load offset=40 (local.get $zp)) (f64x2.extract_lane 1 (local.get $a2))))))
+            (if (i32.gt_u (local.get $rem) (i32.const 6)) (then
+              (f64.store offset=48 (local.get $zp) (f64.add (f64.load offset=48 (local.get $zp)) (f64x2.extract_lane 0 (local.get $a3))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $blocks))))
+
+  ;; LSTM backward products (lstm-kernel.ts, addOuterAndTransposed), on the matrix's own row-major layout (P and grad
+  ;; point at its first element, rows × cols): grad[j][k] += d[j] · x[k] for j < rows and, when dx is not 0,
+  ;; dx[k] += d[j] · P[j][k], rows four at a time as dx[k] + d0·P0[k] + d1·P1[k] + d2·P2[k] + d3·P3[k] left to right,
+  ;; the remaining rows one at a time. Both are elementwise over k, so lanes over k (two at a time, an odd last k
+  ;; scalar) keep every element's expression and order: bit for bit the JavaScript result.
+  (func (export "lstmOuterF64") (param $P i32) (param $grad i32) (param $rows i32) (param $cols i32) (param $d i32)
+    (param $x i32) (param $dx i32)
+    (local $j i32) (local $k i32) (local $bytes i32) (local $pairs i32) (local $r0 i32) (local $r1 i32) (local $r2 i32)
+    (local $r3 i32) (local $v v128) (local $t v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $s f64) (local $u f64)
+    (local.set $bytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $pairs (i32.and (local.get $bytes) (i32.const -16)))
+    (local.set $j (i32.const 0))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $rows)))
+        (local.set $d0 (v128.load64_splat (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $d1 (v128.load64_splat offset=8 (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $d2 (v128.load64_splat offset=16 (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $d3 (v128.load64_splat offset=24 (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $r0 (i32.mul (local.get $j) (local.get $bytes)))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $bytes)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $bytes)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $bytes)))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $pairs)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $k))))
+            (v128.store (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k)))
+              (f64x2.add (v128.load (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k)))) (f64x2.mul (local.get $d0) (local.get $v))))
+            (v128.store (i32.add (local.get $grad) (i32.add (local.get $r1) (local.get $k)))
+              (f64x2.add (v128.load (i32.add (local.get $grad) (i32.add (local.get $r1) (local.get $k)))) (f64x2.mul (local.get $d1) (local.get $v))))
+            (v128.store (i32.add (local.get $grad) (i32.add (local.get $r2) (local.get $k)))
+              (f64x2.add (v128.load (i32.add (local.get $grad) (i32.add (local.get $r2) (local.get $k)))) (f64x2.mul (local.get $d2) (local.get $v))))
+            (v128.store (i32.add (local.get $grad) (i32.add (local.get $r3) (local.get $k)))
+              (f64x2.add (v128.load (i32.add (local.get $grad) (i32.add (local.get $r3) (local.get $k)))) (f64x2.mul (local.get $d3) (local.get $v))))
+            (if (local.get $dx) (then
+              (local.set $t (v128.load (i32.add (local.get $dx) (local.get $k))))
+              (local.set $t (f64x2.add (local.get $t) (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $P) (i32.add (local.get $r0) (local.get $k)))))))
+              (local.set $t (f64x2.add (local.get $t) (f64x2.mul (local.get $d1) (v128.load (i32.add (local.get $P) (i32.add (local.get $r1) (local.get $k)))))))
+              (local.set $t (f64x2.add (local.get $t) (f64x2.mul (local.get $d2) (v128.load (i32.add (local.get $P) (i32.add (local.get $r2) (local.get $k)))))))
+              (local.set $t (f64x2.add (local.get $t) (f64x2.mul (local.get $d3) (v128.load (i32.add (local.get $P) (i32.add (local.get $r3) (local.get $k)))))))
+              (v128.store (i32.add (local.get $dx) (local.get $k)) (local.get $t))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $kLoop)))
+        (if (i32.lt_u (local.get $k) (local.get $bytes)) (then
+          ;; an odd cols: the last k, scalar
+          (local.set $u (f64.load (i32.add (local.get $x) (local.get $k))))
+          (f64.store (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k)))
+            (f64.add (f64.load (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k)))) (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (local.get $u))))
+          (f64.store (i32.add (local.get $grad) (i32.add (local.get $r1) (local.get $k)))
+            (f64.add (f64.load (i32.add (local.get $grad) (i32.add (local.get $r1) (local.get $k)))) (f64.mul (f64x2.extract_lane 0 (local.get $d1)) (local.get $u))))
+          (f64.store (i32.add (local.get $grad) (i32.add (local.get $r2) (local.get $k)))
+            (f64.add (f64.load (i32.add (local.get $grad) (i32.add (local.get $r2) (local.get $k)))) (f64.mul (f64x2.extract_lane 0 (local.get $d2)) (local.get $u))))
+          (f64.store (i32.add (local.get $grad) (i32.add (local.get $r3) (local.get $k)))
+            (f64.add (f64.load (i32.add (local.get $grad) (i32.add (local.get $r3) (local.get $k)))) (f64.mul (f64x2.extract_lane 0 (local.get $d3)) (local.get $u))))
+          (if (local.get $dx) (then
+            (local.set $s (f64.load (i32.add (local.get $dx) (local.get $k))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $P) (i32.add (local.get $r0) (local.get $k)))))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (f64x2.extract_lane 0 (local.get $d1)) (f64.load (i32.add (local.get $P) (i32.add (local.get $r1) (local.get $k)))))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (f64x2.extract_lane 0 (local.get $d2)) (f64.load (i32.add (local.get $P) (i32.add (local.get $r2) (local.get $k)))))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (f64x2.extract_lane 0 (local.get $d3)) (f64.load (i32.add (local.get $P) (i32.add (local.get $r3) (local.get $k)))))))
+            (f64.store (i32.add (local.get $dx) (local.get $k)) (local.get $s))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $blocks)))
+    ;; the last rows mod 4, one at a time
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $j) (local.get $rows)))
+        (local.set $d0 (v128.load64_splat (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $r0 (i32.mul (local.get $j) (local.get $bytes)))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $pairs)))
+            (v128.store (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k)))
+              (f64x2.add (v128.load (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k))))
+                (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $x) (local.get $k))))))
+            (if (local.get $dx) (then
+              (v128.store (i32.add (local.get $dx) (local.get $k))
+                (f64x2.add (v128.load (i32.add (local.get $dx) (local.get $k)))
+                  (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $P) (i32.add (local.get $r0) (local.get $k)))))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $kLoop)))
+        (if (i32.lt_u (local.get $k) (local.get $bytes)) (then
+          (f64.store (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k)))
+            (f64.add (f64.load (i32.add (local.get $grad) (i32.add (local.get $r0) (local.get $k))))
+              (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $x) (local.get $k))))))
+          (if (local.get $dx) (then
+            (f64.store (i32.add (local.get $dx) (local.get $k))
+              (f64.add (f64.load (i32.add (local.get $dx) (local.get $k)))
+                (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $P) (i32.add (local.get $r0) (local.get $k)))))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; LSTM backward through the cell at one step (lstm-kernel.ts, cellBackward), lanes over the H units, two at a time:
+  ;; from the activated gates i, f, g, o (gates, 4H), the previous cell (cPrev, or 0 at the first step: then 0), tanh of
+  ;; the cell and the output gradient (tanhCell, fromAbove), with dh = fromAbove + dhNext and dc = dh·o·(1 − tc²) + dcNext:
+  ;; dz = (dc·g·i·(1 − i), dc·cPrev·f·(1 − f), dc·i·(1 − g²), dh·tc·o·(1 − o)), then dcNext = dc·f, dhNext = 0; then
+  ;; bias[j] += dz[j] and, when stage is not 0, stage[j] += dz[j] for j < 4H. Each element's expression is the
+  ;; JavaScript loop's, evaluated left to right: bit for bit its result. For an odd H the last pair's second lane reads
+  ;; the 8 bytes after each input row (in the caller's memory) and only its first lane is stored.
+  (func (export "lstmCellBackwardF64") (param $H i32) (param $gates i32) (param $cPrev i32) (param $tanhCell i32)
+    (param $fromAbove i32) (param $dhNext i32) (param $dcNext i32) (param $dz i32) (param $bias i32) (param $stage i32)
+    (local $k i32) (local $bytes i32) (local $gateF i32) (local $gateG i32) (local $gateO i32)
+    (local $dzF i32) (local $dzG i32) (local $dzO i32)
+    (local $one v128) (local $zero v128) (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $tc v128)
+    (local $dh v128) (local $dc v128) (local $zi v128) (local $zf v128) (local $zg v128) (local $zo v128)
+    (local.set $bytes (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $gateF (i32.add (local.get $gates) (local.get $bytes)))
+    (local.set $gateG (i32.add (local.get $gateF) (local.get $bytes)))
+    (local.set $gateO (i32.add (local.get $gateG) (local.get $bytes)))
+    (local.set $dzF (i32.add (local.get $dz) (local.get $bytes)))
+    (local.set $dzG (i32.add (local.get $dzF) (local.get $bytes)))
+    (local.set $dzO (i32.add (local.get $dzG) (local.get $bytes)))
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $k (i32.const 0))
+    (block $unitsDone
+      (loop $units
+        (br_if $unitsDone (i32.ge_u (local.get $k) (local.get $bytes)))
+        (local.set $i (v128.load (i32.add (local.get $gates) (local.get $k))))
+        (local.set $f (v128.load (i32.add (local.get $gateF) (local.get $k))))
+        (local.set $g (v128.load (i32.add (local.get $gateG) (local.get $k))))
+        (local.set $o (v128.load (i32.add (local.get $gateO) (local.get $k))))
+        (local.set $tc (v128.load (i32.add (local.get $tanhCell) (local.get $k))))
+        (local.set $dh (f64x2.add (v128.load (i32.add (local.get $fromAbove) (local.get $k))) (v128.load (i32.add (local.get $dhNext) (local.get $k)))))
+        (local.set $dc (f64x2.add
+          (f64x2.mul (f64x2.mul (local.get $dh) (local.get $o)) (f64x2.sub (local.get $one) (f64x2.mul (local.get $tc) (local.get $tc))))
+          (v128.load (i32.add (local.get $dcNext) (local.get $k)))))
+        (local.set $zi (f64x2.mul (f64x2.mul (f64x2.mul (local.get $dc) (local.get $g)) (local.get $i)) (f64x2.sub (local.get $one) (local.get $i))))
+        (local.set $zf (f64x2.mul (f64x2.mul (f64x2.mul (local.get $dc)
+          (if (result v128) (local.get $cPrev) (then (v128.load (i32.add (local.get $cPrev) (local.get $k)))) (else (local.get $zero))))
+          (local.get $f)) (f64x2.sub (local.get $one) (local.get $f))))
+        (local.set $zg (f64x2.mul (f64x2.mul (local.get $dc) (local.get $i)) (f64x2.sub (local.get $one) (f64x2.mul (local.get $g) (local.get $g)))))
+        (local.set $zo (f64x2.mul (f64x2.mul (f64x2.mul (local.get $dh) (local.get $tc)) (local.get $o)) (f64x2.sub (local.get $one) (local.get $o))))
+        (local.set $dc (f64x2.mul (local.get $dc) (local.get $f)))
+        (if (i32.le_u (i32.add (local.get $k) (i32.const 16)) (local.get $bytes))
+          (then
+              (v128.store (i32.add (local.get $dz) (local.get $k)) (local.get $zi))
+              (v128.store (i32.add (local.get $dzF) (local.get $k)) (local.get $zf))
+              (v128.store (i32.add (local.get $dzG) (local.get $k)) (local.get $zg))
+              (v128.store (i32.add (local.get $dzO) (local.get $k)) (local.get $zo))
+              (v128.store (i32.add (local.get $dcNext) (local.get $k)) (local.get $dc))
+              (v128.store (i32.add (local.get $dhNext) (local.get $k)) (local.get $zero)))
+          (else
+              (v128.store64_lane 0 (i32.add (local.get $dz) (local.get $k)) (local.get $zi))
+              (v128.store64_lane 0 (i32.add (local.get $dzF) (local.get $k)) (local.get $zf))
+              (v128.store64_lane 0 (i32.add (local.get $dzG) (local.get $k)) (local.get $zg))
+              (v128.store64_lane 0 (i32.add (local.get $dzO) (local.get $k)) (local.get $zo))
+              (v128.store64_lane 0 (i32.add (local.get $dcNext) (local.get $k)) (local.get $dc))
+              (v128.store64_lane 0 (i32.add (local.get $dhNext) (local.get $k)) (local.get $zero))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $units)))
+    ;; the bias and stage-weight gradients: 4H doubles, a whole number of pairs
+    (local.set $bytes (i32.shl (local.get $bytes) (i32.const 2)))
+    (local.set $k (i32.const 0))
+    (block $gradDone
+      (loop $gradLoop
+        (br_if $gradDone (i32.ge_u (local.get $k) (local.get $bytes)))
+        (local.set $i (v128.load (i32.add (local.get $dz) (local.get $k))))
+        (v128.store (i32.add (local.get $bias) (local.get $k)) (f64x2.add (v128.load (i32.add (local.get $bias) (local.get $k))) (local.get $i)))
+        (if (local.get $stage) (then
+          (v128.store (i32.add (local.get $stage) (local.get $k)) (f64x2.add (v128.load (i32.add (local.get $stage) (local.get $k))) (local.get $i)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $gradLoop))))
 )

@@ -46,14 +46,21 @@ export interface KernelExports {
   ): number;
   scoreBlockF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number): void;
   scoreChunkedF32(A: number, m: number, B: number, n: number, stride: number, C: number, ldc: number, chunk: number): void;
+  lstmMatVecF64(Wi: number, rows: number, cols: number, x: number, z: number): void;
+  lstmOuterF64(P: number, grad: number, rows: number, cols: number, d: number, x: number, dx: number): void;
+  lstmCellBackwardF64(
+    H: number, gates: number, cPrev: number, tanhCell: number, fromAbove: number, dhNext: number, dcNext: number, dz: number,
+    bias: number, stage: number,
+  ): void;
 }
 
 /**
  * Which compute kernels a fit or scoring call runs: `"auto"` takes the WebAssembly SIMD kernels where the runtime has
  * them (Node ≥ 16.4, Deno, current browsers) and the JavaScript kernels elsewhere; `"webassembly"` requires the
  * former (an error where they are missing), `"javascript"` forces the latter. The two compute the same mathematics;
- * the WebAssembly kernels work in float32 with float32 sums, the JavaScript kernels sum in float64, so results agree
- * to float32 rounding, not bit for bit.
+ * where the WebAssembly kernels work in float32 with float32 sums (implicit ALS, float32 factor scoring) and the
+ * JavaScript kernels sum in float64, results agree to float32 rounding, not bit for bit; the float64 kernels (MF and
+ * BPR updates, dense products, the LSTM's products) give the same bits on both paths.
  *
  * @category linalg
  */
