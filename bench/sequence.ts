@@ -170,7 +170,7 @@ export function timeCeilingRows(log: string, cases: readonly EventLogCase[]): Be
   for (const [name] of TIME_CONDITIONS) {
     const split = grouped((step) => `${step.activity}\u0000${step.keys.get(name)}`, 20);
     const value = mae((step) => split.get(`${step.activity}\u0000${step.keys.get(name)}`) ?? byActivity.get(step.activity) ?? overall);
-    rows.push({ name: `${log}-validation-median-gap-by-${name}-mae-ratio`, value: value / baseline, unit: "x per-activity median gap", peer: "per-activity median gap (days)", peerValue: baseline });
+    rows.push({ name: `${log}-validation-median-gap-by-${name}-mae-ratio`, value: value / baseline, unit: `x the per-activity median gap's MAE (${baseline.toFixed(3)} days)` });
   }
   return rows;
 }

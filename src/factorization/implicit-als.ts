@@ -82,7 +82,7 @@ export interface ImplicitAlsOptions {
   solver?: ImplicitAlsSolver;
   /**
    * Conjugate-gradient steps per row and half-iteration. Two warm-started steps give the same NDCG@10 as three on
-   * MovieLens 100K (0.453) at about 80% of the time (implicit uses three).
+   * MovieLens 100K (0.45) at about 80% of the time (implicit uses three).
    * @defaultValue 2
    */
   conjugateGradientSteps?: number;
