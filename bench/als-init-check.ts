@@ -8,6 +8,7 @@
 import { createRandom } from "../src/core/index.ts";
 import { createInteractions, interactionsToRows, type Interactions, type InteractionRow } from "../src/data/index.ts";
 import { evaluateRanking } from "../src/evaluation/index.ts";
+import { sampleStandardDeviation } from "../src/evaluation/internal.ts";
 import { fitImplicitAls, implicitAlsRecommender, type ImplicitAlsOptions } from "../src/factorization/index.ts";
 import { readMovieLens100kSplit } from "../src/node/index.ts";
 import { movieLensDirectory } from "./lib.ts";
@@ -63,6 +64,6 @@ else {
 
 for (const [name, values] of results) {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const deviation = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+  const deviation = sampleStandardDeviation(values);
   console.log(`${name.padEnd(44)} NDCG@10 ${mean.toFixed(4)} ± ${deviation.toFixed(4)}  (${values.map((v) => v.toFixed(4)).join(" ")})`);
 }

@@ -27,6 +27,7 @@ import {
 } from "../src/sequence/index.ts";
 import { batchLossAndGradient, createWorkspace, lstmLayout, type LstmShape, type PackedSequences } from "../src/sequence/lstm-kernel.ts";
 import { hasHelpdesk, helpdeskFile, readHelpdesk, runHelpdeskProtocol, runSynthetic } from "../test/sequence/protocols.ts";
+import { medianInPlace } from "../src/internal/median.ts";
 import { consume, type BenchRow, type SuiteResult } from "./lib.ts";
 import type { KernelChoice } from "../src/linalg/wasm/simd.ts";
 
@@ -147,11 +148,6 @@ export function timeCeilingRows(log: string, cases: readonly EventLogCase[]): Be
     );
   const fitSteps = steps(train.slice(0, cut));
   const validationSteps = steps(train.slice(cut));
-  const medianOf = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const m = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
-  };
   const grouped = (key: (step: GapStep) => string, minimum: number): Map<string, number> => {
     const groups = new Map<string, number[]>();
     for (const step of fitSteps) {
@@ -160,9 +156,9 @@ export function timeCeilingRows(log: string, cases: readonly EventLogCase[]): Be
       if (list === undefined) groups.set(k, [step.gapDays]);
       else list.push(step.gapDays);
     }
-    return new Map([...groups].filter(([, list]) => list.length >= minimum).map(([k, list]) => [k, medianOf(list)]));
+    return new Map([...groups].filter(([, list]) => list.length >= minimum).map(([k, list]) => [k, medianInPlace(list)]));
   };
-  const overall = medianOf(fitSteps.map((step) => step.gapDays));
+  const overall = medianInPlace(fitSteps.map((step) => step.gapDays));
   const byActivity = grouped((step) => step.activity, 1);
   const mae = (predict: (step: GapStep) => number): number => validationSteps.reduce((sum, step) => sum + Math.abs(predict(step) - step.gapDays), 0) / validationSteps.length;
   const baseline = mae((step) => byActivity.get(step.activity) ?? overall);
