@@ -201,6 +201,13 @@ export function eventLogSuite(): { rows: BenchRow[]; note: string } {
     `-no-time-features: seed 0 with the activity one-hot only (windows and mixture still chosen). Time MAE: time split, mean of the seeds (max seed beside it), ` +
     `the blended days vs the median training gap (all training cases) after the same activity, over the scored prefixes. Tried on the validation parts and not kept ` +
     `(no gain there): 3-seed ensembles, hidden 64, dropout 0.2, L2 1e-4, batch 32 with patience 10 and 60 epochs, the absolute (median) loss on log1p days. ` +
+    `Tried on dev protocols (each protocol re-run inside its own training part, test never read; margin of the mean over seeds 0-4 above the best Markov chain, ` +
+    `helpdesk time / helpdesk tax / bpi13 time / bpi13 tax; defaults +0.000 / +0.005 / +0.004 / +0.010) and not kept: label smoothing 0.1 +0.002 / +0.004 / +0.002 / +0.012; ` +
+    `a geometric mixture (1-w)·log p_lstm + w·log p_markov +0.000 / +0.006 / +0.003 / +0.012; the chain's recency window chosen apart from the LSTM's ` +
+    `-0.000 / +0.005 / +0.002 / +0.010; seeds 0-1 only (defaults there +0.001 / +0.006 / +0.002 / +0.011): the order-3 chain's next-activity distribution as further LSTM inputs ` +
+    `(5-fold cross-fitted on the training cases) +0.003 / -0.002 / +0.006 / +0.016, order 2 +0.003 / -0.003 / +0.002 / +0.013, days-head loss weight 0.25 ` +
+    `-0.001 / +0.003 / +0.004 / +0.011, 2 layers (2.5x the fit time) -0.000 / +0.006 / +0.002 / +0.018, hidden 64 -0.001 / +0.000 / +0.007 / +0.003. ` +
+    `For comparison, on the same dev protocols, the Markov peer with a window chosen the same way -0.001 / -0.004 / +0.000 / +0.018. ` +
     `<log>-validation-median-gap-* rows (timeCeilingRows, training cases of the time split only): the per-activity median gap fitted on the first 80% and ` +
     `scored on the last 20%, and the ratio to it of medians split by one more key (groups of >= 20 gaps, else the activity's median); the next-activity ` +
     `split is an oracle that reads the activity the gap leads to. They bound what conditioning on these inputs can gain over the median gap. ` +
