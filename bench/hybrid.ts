@@ -3,7 +3,6 @@
 // through nextbest/evaluation. Blend weights are always learned on a validation split carved from the training part
 // (never on the test part), then the components are refitted on the whole training part.
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fitPopularity, popularityRecommender } from "../src/baselines/index.ts";
 import {
@@ -35,7 +34,7 @@ import { blendFromSpec, learnBlendWeights, learnBlendWeightsLogistic, type Blend
 import { fitItemItemImplicit, itemItemImplicitRecommender } from "../src/neighbors/index.ts";
 import { readCrmSalesOpportunities, readMovieLens100k } from "../src/node/index.ts";
 import type { Recommender } from "../src/recommend/index.ts";
-import type { BenchRow, SuiteResult } from "./lib.ts";
+import { readMovieLensItems, type BenchRow, type SuiteResult } from "./lib.ts";
 
 const dataDirectory = join(import.meta.dirname, "..", "..", "shared", "data");
 const B2B_SEEDS = [1, 2, 3];
@@ -192,23 +191,6 @@ function runB2bSeed(seed: number): B2bFigures {
 }
 
 // ---------- MovieLens 100K with genres and year ----------
-
-async function readMovieLensItems(directory: string): Promise<{ ids: number[]; rows: FeatureRow[] }> {
-  const text = new TextDecoder("latin1").decode(await readFile(join(directory, "u.item")));
-  const genres = (await readFile(join(directory, "u.genre"), "latin1"))
-    .split("\n")
-    .filter((line) => line.includes("|"))
-    .map((line) => line.split("|")[0]!);
-  const lines = text.split("\n").filter((line) => line.includes("|"));
-  const ids = lines.map((line) => Number(line.split("|")[0]));
-  const rows = lines.map((line): FeatureRow => {
-    const fields = line.split("|");
-    const flags = fields.slice(5);
-    const year = /(\d{4})$/.exec(fields[2] ?? "")?.[1];
-    return { genres: genres.filter((_, g) => flags[g] === "1"), ...(year === undefined ? {} : { year: Number(year) }) };
-  });
-  return { ids, rows };
-}
 
 async function runMovieLens(directory: string): Promise<{ rows: Map<string, number>; weights: string }> {
   const ratings = await readMovieLens100k(directory);

@@ -1,12 +1,37 @@
 // Shared benchmark harness: robust timing, a printed table, and bench/results/<suite>.json in the common format
 // { suite, protocol, node, rows: [{ name, value, unit, peer?, peerValue? }] } (see DEVELOPERS.md).
 import { mkdirSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** MovieLens 100K in the shared data folder beside the repository (../shared/data), and its official folds. */
 export const movieLensDirectory: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "data", "movielens-100k");
 export const MOVIELENS_FOLDS = ["u1", "u2", "u3", "u4", "u5"] as const;
+
+/** One MovieLens 100K movie of u.item: its genres (u.genre names, in u.genre order) and release year when given. */
+export type MovieLensItem = {
+  genres: string[];
+  year?: number;
+};
+
+/** The movies of MovieLens 100K's u.item (latin1) with their genres and year, in file order. */
+export async function readMovieLensItems(directory: string): Promise<{ ids: number[]; rows: MovieLensItem[] }> {
+  const text = new TextDecoder("latin1").decode(await readFile(join(directory, "u.item")));
+  const genres = (await readFile(join(directory, "u.genre"), "latin1"))
+    .split("\n")
+    .filter((line) => line.includes("|"))
+    .map((line) => line.split("|")[0]!);
+  const lines = text.split("\n").filter((line) => line.includes("|"));
+  const ids = lines.map((line) => Number(line.split("|")[0]));
+  const rows = lines.map((line): MovieLensItem => {
+    const fields = line.split("|");
+    const flags = fields.slice(5);
+    const year = /(\d{4})$/.exec(fields[2] ?? "")?.[1];
+    return { genres: genres.filter((_, g) => flags[g] === "1"), ...(year === undefined ? {} : { year: Number(year) }) };
+  });
+  return { ids, rows };
+}
 
 /** One result row. `peer`/`peerValue` name and measure the comparison point, run in the same process. */
 export interface BenchRow {
