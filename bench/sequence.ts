@@ -171,7 +171,6 @@ export function timeCeilingRows(log: string, cases: readonly EventLogCase[]): Be
   return rows;
 }
 
-/** The event-log rows of issue 19 on every shared log that is present. */
 /**
  * A third real log from another domain, to check that the defaults chosen on the two process logs carry over to a log
  * they were not designed on: MovieLens 100K's ratings (u.data) as cases, one per user (in user-id order, as an event
@@ -198,6 +197,7 @@ export async function movieLensGenreLog(directory: string): Promise<EventLogCase
     });
 }
 
+/** The event-log rows of issue 19 on every shared log that is present. */
 export async function eventLogSuite(): Promise<{ rows: BenchRow[]; note: string }> {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
