@@ -1,6 +1,7 @@
 /**
- * Dates in the layouts spreadsheets and CRMs export (`03/01/2017`, `01.03.2017 14:05`), read by a pattern, and
- * numbers with a decimal comma (`1.234,5`). Used by the CSV readers' `dateFormat` and `decimalSeparator` options.
+ * Dates in the layouts spreadsheets and CRMs export (`03/01/2017`, `01.03.2017 14:05`), read by a pattern, ISO 8601
+ * dates and date-times with or without an offset, and numbers with a decimal comma (`1.234,5`). Used by the CSV
+ * readers' `dateFormat`, timestamp and `decimalSeparator` handling.
  *
  * @module
  */
@@ -106,4 +107,41 @@ export function parseDecimalComma(text: string): number {
   const trimmed = text.trim();
   if (!/^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$/.test(trimmed)) return Number.NaN;
   return Number(trimmed.replaceAll(".", "").replace(",", "."));
+}
+
+// Strict ISO 8601 subset: date, optional time (T or space), optional fraction, optional zone.
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 date or date-time, or NaN when `text` is not one or names an
+ * impossible date. A date-time without an offset is UTC. @internal
+ */
+export function parseIsoTimestamp(text: string): number {
+  const m = ISO_DATE.exec(text.trim());
+  if (m === null) return Number.NaN;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
+  if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 59) return Number.NaN;
+  if (hour === 24 && (minute !== 0 || second !== 0 || millis !== 0)) return Number.NaN;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCDate() !== day) return Number.NaN; // e.g. 2023-02-30
+  let offsetMinutes = 0;
+  const zone = m[8];
+  if (zone !== undefined && zone !== "Z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const zoneHours = Number(digits.slice(0, 2));
+    const zoneMinutes = digits.length > 2 ? Number(digits.slice(2)) : 0;
+    if (zoneHours > 23 || zoneMinutes > 59) return Number.NaN;
+    offsetMinutes = sign * (zoneHours * 60 + zoneMinutes);
+  }
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime() + millis - offsetMinutes * 60_000;
 }

@@ -7,7 +7,7 @@ import { NextbestError, describeValue } from "../core/errors.ts";
 import type { Id } from "../core/id-index.ts";
 import { TripletBuffer, buildInteractions } from "./build.ts";
 import { createCsvTokenizer, isNumberCell, resolveDelimiter, type CsvRecord, type CsvRowParser } from "./csv.ts";
-import { compileDateFormat, parseDecimalComma, type DateParser } from "./dates.ts";
+import { compileDateFormat, parseDecimalComma, parseIsoTimestamp, type DateParser } from "./dates.ts";
 import { resolveCreateOptions, type CreateInteractionsOptions, type ResolvedCreateOptions } from "./interactions.ts";
 import type { Interactions } from "./types.ts";
 
@@ -118,43 +118,6 @@ export interface InteractionsCsvReader {
   push(chunk: string): void;
   /** Ends the input and builds the dataset. */
   end(): Interactions;
-}
-
-// Strict ISO 8601 subset: date, optional time (T or space), optional fraction, optional zone.
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-
-/**
- * Milliseconds since the epoch of an ISO 8601 date or date-time, or NaN when `text` is not one or names an
- * impossible date. A date-time without an offset is UTC. @internal
- */
-export function parseIsoTimestamp(text: string): number {
-  const m = ISO_DATE.exec(text.trim());
-  if (m === null) return Number.NaN;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = m[4] === undefined ? 0 : Number(m[4]);
-  const minute = m[5] === undefined ? 0 : Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  const millis = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
-  if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 59) return Number.NaN;
-  if (hour === 24 && (minute !== 0 || second !== 0 || millis !== 0)) return Number.NaN;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  if (date.getUTCDate() !== day) return Number.NaN; // e.g. 2023-02-30
-  let offsetMinutes = 0;
-  const zone = m[8];
-  if (zone !== undefined && zone !== "Z") {
-    const sign = zone[0] === "-" ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
-    const zoneHours = Number(digits.slice(0, 2));
-    const zoneMinutes = digits.length > 2 ? Number(digits.slice(2)) : 0;
-    if (zoneHours > 23 || zoneMinutes > 59) return Number.NaN;
-    offsetMinutes = sign * (zoneHours * 60 + zoneMinutes);
-  }
-  date.setUTCHours(hour, minute, second, 0);
-  return date.getTime() + millis - offsetMinutes * 60_000;
 }
 
 // Parses a numeric cell strictly: no empty cells, no hex/binary, finite.

@@ -8,6 +8,9 @@
 import { NextbestError, describeValue } from "../core/errors.ts";
 import { badModel, readModelEnvelope } from "../internal/serialize.ts";
 import type { SequenceExample } from "./lstm.ts";
+import { createCsvTokenizer, resolveDelimiter } from "../data/csv.ts";
+import { assertOneOf } from "../internal/validate.ts";
+import { compileDateFormat, parseIsoTimestamp, type DateParser } from "../data/dates.ts";
 import { checkArray, checkOptions, checkStage, MS_PER_DAY, numberOption } from "./internal.ts";
 
 /** One case of an event log: its activities and their times, in event order. @category sequence */
@@ -20,40 +23,64 @@ export interface EventLogCase {
   readonly times: readonly number[];
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
-
-/** Options of {@link parseEventLogCsv}: the header names of the three columns every event log has. @category sequence */
+/** Options of {@link parseEventLogCsv}: the columns every event log has, and how the file is written. @category sequence */
 export interface ParseEventLogCsvOptions {
   /** Header of the case id column. @defaultValue "CaseID" */
   caseColumn?: string;
   /** Header of the activity (stage) column. @defaultValue "ActivityID" */
   activityColumn?: string;
-  /** Header of the timestamp column (`YYYY-MM-DD HH:MM[:SS[.fff]]`, read as UTC). @defaultValue "CompleteTimestamp" */
+  /** Header of the timestamp column. @defaultValue "CompleteTimestamp" */
   timeColumn?: string;
+  /**
+   * The field delimiter: one character other than `"`, CR and LF, or `"auto"` to take the most frequent of comma, tab,
+   * semicolon and pipe in the header line (outside quotes).
+   * @defaultValue "auto"
+   */
+  delimiter?: string;
+  /**
+   * The layout of the timestamps when they are not ISO 8601: a pattern such as `"yyyy/MM/dd HH:mm:ss.SSS"` or
+   * `"dd.MM.yyyy HH:mm"` (tokens `yyyy`, `MM`/`M`, `dd`/`d`, `HH`/`H`, `mm`, `ss`, `SSS`; other characters literal),
+   * read as UTC.
+   * @defaultValue none: ISO 8601 (`2024-03-01 09:30:00`, `2024-03-01T09:30:00.250Z`, `2024-03-01T09:30+02:00`, `2024-03-01`)
+   */
+  dateFormat?: string;
+  /**
+   * The order of each case's events: `"file"` keeps the file's order and rejects an event earlier than the one
+   * before it in its case (a file that should be in time order but is not); `"time"` sorts each case's events by time
+   * (stable: events at the same time keep the file's order), for files written in another order.
+   * @defaultValue "file"
+   */
+  eventOrder?: "file" | "time";
 }
 
 /**
- * Parses a comma-separated event log with one row per event and (at least) three columns: case id, activity and
+ * Parses a delimited event log with one row per event and (at least) three columns: case id, activity and
  * completion time, named by `options` (defaults: the layout of Tax et al. 2017's logs, `CaseID,ActivityID,
- * CompleteTimestamp`, which the shared Helpdesk and BPI Challenge 2013 files use). Times are
- * `YYYY-MM-DD HH:MM[:SS[.fff]]` read as UTC (logs carry no zone, so weekday and time of day are the log's wall clock).
- * Other columns are ignored; fields must not hold commas (no quoting). Cases keep the order of their first row in the
- * file; events keep file order within a case and must not go back in time. Pure: pass the file's text.
+ * CompleteTimestamp`, which the shared Helpdesk and BPI Challenge 2013 files use). Fields follow RFC 4180 (a quoted
+ * field may hold the delimiter, quotes doubled, line breaks); the delimiter is detected from the header unless given.
+ * Timestamps are ISO 8601 unless `options.dateFormat` gives their layout. A timestamp without an offset is read as
+ * UTC, so the weekday and time of day the encoder derives are the log's wall clock; one with an offset (`Z`,
+ * `+02:00`) is converted to UTC, so gaps between events are exact and weekday and time of day are then UTC's. Other
+ * columns are ignored, blank lines skipped, cells trimmed. Cases keep the order of their first row in the file (the
+ * order Tax et al.'s protocol splits by). Pure: pass the file's text.
  *
- * Complexity: O(characters) time and memory.
+ * Complexity: O(characters) time and memory, plus O(n log n) per case of n events with `eventOrder: "time"`.
  *
  * @param text - the CSV text
- * @param options - the column names
+ * @param options - the column names, the delimiter, the timestamp layout, the event order
  * @returns the cases in file order
- * @throws {@link core!NextbestError} `E_BAD_INPUT` naming the line of a malformed row, header or timestamp, or an
- *   event earlier than the one before it in its case, or a bad option; `E_EMPTY` when there are no rows
+ * @throws {@link core!NextbestError} `E_BAD_INPUT` naming the line of a malformed row, header, quote or timestamp,
+ *   or (with `eventOrder: "file"`) an event earlier than the one before it in its case, or a bad option; `E_EMPTY`
+ *   when there are no rows
  * @example
  * ```ts
  * import { parseEventLogCsv } from "nextbest/sequence";
- * const text = "ticket,step,at,owner\nT1,open,2024-01-02 09:00,ann\nT1,close,2024-01-02 17:30,bob\n";
+ * const text = "ticket;step;at;owner\nT1;\"open; triage\";2024-01-02 09:00;ann\nT1;close;2024-01-02T17:30:00+01:00;bob\n";
  * const log = parseEventLogCsv(text, { caseColumn: "ticket", activityColumn: "step", timeColumn: "at" });
- * log.map((c) => [c.id, c.activities]); // => [["T1", ["open", "close"]]]
- * (log[0]!.times[1]! - log[0]!.times[0]!) / 3600000; // => 8.5
+ * log.map((c) => [c.id, c.activities]); // => [["T1", ["open; triage", "close"]]]
+ * (log[0]!.times[1]! - log[0]!.times[0]!) / 3600000; // => 7.5
+ * const disco = "case,activity,time\nA,b,2024/01/02 10:00:00.000\nA,a,2024/01/02 09:00:00.000\n";
+ * parseEventLogCsv(disco, { caseColumn: "case", activityColumn: "activity", timeColumn: "time", dateFormat: "yyyy/MM/dd HH:mm:ss.SSS", eventOrder: "time" })[0]!.activities; // => ["a", "b"]
  * ```
  * @category sequence
  */
@@ -68,14 +95,23 @@ export function parseEventLogCsv(text: string, options: ParseEventLogCsvOptions 
     }
     return value.trim();
   };
-  return parseCsv(fn, text, name("caseColumn", "CaseID"), name("activityColumn", "ActivityID"), name("timeColumn", "CompleteTimestamp"));
+  const eventOrder = options.eventOrder ?? "file";
+  assertOneOf(fn, "options.eventOrder", eventOrder, ["file", "time"] as const);
+  const delimiter = resolveDelimiter(fn, "options.delimiter", options.delimiter);
+  const dateParser = options.dateFormat === undefined ? undefined : compileDateFormat(fn, "options.dateFormat", options.dateFormat);
+  return parseCsv(fn, text, name("caseColumn", "CaseID"), name("activityColumn", "ActivityID"), name("timeColumn", "CompleteTimestamp"), {
+    delimiter,
+    dateParser,
+    dateFormat: options.dateFormat,
+    sortByTime: eventOrder === "time",
+  });
 }
 
 /**
  * Parses the Helpdesk event log of Tax, Verenich, La Rosa & Dumas 2017 ("Predictive business process monitoring
  * with LSTM neural networks", CAiSE; Mendeley Data DOI 10.17632/39bp3vv62t.1): the older name of
- * {@link parseEventLogCsv} with its default columns `CaseID,ActivityID,CompleteTimestamp`, kept as an alias (its
- * errors name `parseHelpdeskCsv`).
+ * {@link parseEventLogCsv} with its default options (columns `CaseID,ActivityID,CompleteTimestamp`), kept as an alias
+ * (its errors name `parseHelpdeskCsv`).
  *
  * Complexity: O(characters) time and memory.
  *
@@ -89,58 +125,77 @@ export function parseEventLogCsv(text: string, options: ParseEventLogCsvOptions 
  * log.map((c) => [c.id, c.activities]); // => [["2", ["1", "8"]], ["3", ["1"]]]
  * log[0]!.times[1]! - log[0]!.times[0]!; // => 15000
  * parseHelpdeskCsv("CaseID,ActivityID,CompleteTimestamp\n2,1,yesterday\n");
- * // throws NextbestError E_BAD_INPUT: "parseHelpdeskCsv: line 2 CompleteTimestamp must be YYYY-MM-DD HH:MM:SS, got \"yesterday\""
+ * // throws NextbestError E_BAD_INPUT: "parseHelpdeskCsv: line 2 CompleteTimestamp must be an ISO 8601 date-time (2024-03-01 09:30:00, 2024-03-01T09:30:00.250+02:00) or match options.dateFormat, got \"yesterday\""
  * ```
  * @category sequence
  */
 export function parseHelpdeskCsv(text: string): EventLogCase[] {
-  return parseCsv("parseHelpdeskCsv", text, "CaseID", "ActivityID", "CompleteTimestamp");
+  return parseCsv("parseHelpdeskCsv", text, "CaseID", "ActivityID", "CompleteTimestamp", { delimiter: "auto", dateParser: undefined, dateFormat: undefined, sortByTime: false });
 }
 
-function parseCsv(fn: string, text: string, caseName: string, activityName: string, timeName: string): EventLogCase[] {
+interface CsvReading {
+  readonly delimiter: string;
+  readonly dateParser: DateParser | undefined;
+  readonly dateFormat: string | undefined;
+  readonly sortByTime: boolean;
+}
+
+function parseCsv(fn: string, text: string, caseName: string, activityName: string, timeName: string, reading: CsvReading): EventLogCase[] {
   if (typeof text !== "string") throw new NextbestError("E_BAD_INPUT", `${fn}: text must be a string, got ${describeValue(text)}`);
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? "").replace(/^\uFEFF/, "").split(",").map((h) => h.trim());
+  const tokenizer = createCsvTokenizer(fn, reading.delimiter);
+  const records = tokenizer.push(text);
+  for (const record of tokenizer.end()) records.push(record);
+  const header = (records[0]?.fields ?? []).map((h) => h.trim());
   const caseColumn = header.indexOf(caseName);
   const activityColumn = header.indexOf(activityName);
   const timeColumn = header.indexOf(timeName);
   if (caseColumn < 0 || activityColumn < 0 || timeColumn < 0) {
-    throw new NextbestError("E_BAD_INPUT", `${fn}: line 1 must be a header with ${caseName}, ${activityName} and ${timeName}, got ${describeValue(lines[0] ?? "")}`);
+    const shown = records[0] === undefined ? "" : records[0].fields.join(tokenizer.delimiter ?? ",");
+    throw new NextbestError("E_BAD_INPUT", `${fn}: line 1 must be a header with ${caseName}, ${activityName} and ${timeName}, got ${describeValue(shown)}`);
   }
-  const byId = new Map<string, { activities: string[]; times: number[] }>();
-  for (let l = 1; l < lines.length; l++) {
-    const line = lines[l]!;
-    if (line.trim() === "") continue;
-    const cells = line.split(",");
-    if (cells.length !== header.length) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} must have ${header.length} fields, got ${cells.length}`);
+  const parseTime = reading.dateParser ?? parseIsoTimestamp;
+  const timeRule =
+    reading.dateFormat === undefined
+      ? "an ISO 8601 date-time (2024-03-01 09:30:00, 2024-03-01T09:30:00.250+02:00) or match options.dateFormat"
+      : `a date in options.dateFormat ${describeValue(reading.dateFormat)}`;
+  const byId = new Map<string, { activities: string[]; times: number[]; sorted: boolean }>();
+  for (let r = 1; r < records.length; r++) {
+    const { fields, line } = records[r]!;
+    if (fields.length === 1 && fields[0]!.trim() === "") continue;
+    if (fields.length !== header.length) {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${line} must have ${header.length} fields, got ${fields.length}`);
     }
-    const id = cells[caseColumn]!.trim();
-    const activity = cells[activityColumn]!.trim();
-    const stamp = cells[timeColumn]!.trim();
-    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${caseName} must not be empty, got ""`);
-    if (activity === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${activityName} must not be empty, got ""`);
-    const match = TIMESTAMP.exec(stamp);
-    const time = match
-      ? Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!, +match[5]!, +(match[6] ?? 0), match[7] === undefined ? 0 : Math.round(+`0.${match[7]}` * 1000))
-      : Number.NaN;
-    if (!Number.isFinite(time) || +match![2]! < 1 || +match![2]! > 12 || +match![3]! < 1 || +match![3]! > 31) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${timeName} must be YYYY-MM-DD HH:MM:SS, got ${describeValue(stamp)}`);
-    }
+    const id = fields[caseColumn]!.trim();
+    const activity = fields[activityColumn]!.trim();
+    const stamp = fields[timeColumn]!.trim();
+    if (id === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${line} ${caseName} must not be empty, got ""`);
+    if (activity === "") throw new NextbestError("E_BAD_INPUT", `${fn}: line ${line} ${activityName} must not be empty, got ""`);
+    const time = parseTime(stamp);
+    if (!Number.isFinite(time)) throw new NextbestError("E_BAD_INPUT", `${fn}: line ${line} ${timeName} must be ${timeRule}, got ${describeValue(stamp)}`);
     let entry = byId.get(id);
     if (entry === undefined) {
-      entry = { activities: [], times: [] };
+      entry = { activities: [], times: [], sorted: true };
       byId.set(id, entry);
     }
     const previous = entry.times[entry.times.length - 1];
     if (previous !== undefined && time < previous) {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: line ${l + 1} ${timeName} must not be earlier than the previous event of case ${describeValue(id)}, got ${describeValue(stamp)}`);
+      if (!reading.sortByTime) {
+        throw new NextbestError(
+          "E_BAD_INPUT",
+          `${fn}: line ${line} ${timeName} must not be earlier than the previous event of case ${describeValue(id)}, got ${describeValue(stamp)} (pass eventOrder: "time" to sort each case's events by time)`,
+        );
+      }
+      entry.sorted = false;
     }
     entry.activities.push(activity);
     entry.times.push(time);
   }
   if (byId.size === 0) throw new NextbestError("E_EMPTY", `${fn}: text must hold at least one event row, got none`);
-  return Array.from(byId, ([id, entry]) => ({ id, activities: entry.activities, times: entry.times }));
+  return Array.from(byId, ([id, entry]) => {
+    if (entry.sorted) return { id, activities: entry.activities, times: entry.times };
+    const order = entry.times.map((_, k) => k).sort((a, b) => entry.times[a]! - entry.times[b]! || a - b);
+    return { id, activities: order.map((k) => entry.activities[k]!), times: order.map((k) => entry.times[k]!) };
+  });
 }
 
 /** The two train/test protocols of {@link splitEventLog}. @category sequence */

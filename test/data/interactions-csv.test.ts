@@ -12,7 +12,6 @@ import {
   parseMovieLens100k,
   userItems,
 } from "../../src/data/index.ts";
-import { parseIsoTimestamp } from "../../src/data/interactions-csv.ts";
 import { errorOf, expectError } from "../helpers.ts";
 
 
@@ -170,18 +169,6 @@ describe("parseInteractionsCsv", () => {
       ),
       { seed: 42, numRuns: 100 },
     );
-  });
-});
-
-describe("parseIsoTimestamp", () => {
-  it("agrees with Date.UTC and rejects impossible dates", () => {
-    expect(parseIsoTimestamp("1970-01-01")).toBe(0);
-    expect(parseIsoTimestamp("2000-02-29T23:59:59.999Z")).toBe(Date.UTC(2000, 1, 29, 23, 59, 59, 999));
-    expect(parseIsoTimestamp("2020-06-15T12:00:00-0230")).toBe(Date.UTC(2020, 5, 15, 14, 30));
-    expect(parseIsoTimestamp("2020-06-15T24:00")).toBe(Date.UTC(2020, 5, 16));
-    for (const bad of ["2023-02-29", "2020-13-01", "2020-01-01T25:00", "20200101", "yesterday", "2020-01-01T10:61"]) {
-      expect(parseIsoTimestamp(bad)).toBeNaN();
-    }
   });
 });
 

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   encodeEventLogCases,
   eventLogEncoderFromJSON,
   fitEventLogEncoder,
+  parseEventLogCsv,
   parseHelpdeskCsv,
   splitEventLog,
+  type EventLogCase,
 } from "../../src/sequence/index.ts";
 import { expectError } from "../helpers.ts";
 import { hasHelpdesk, helpdeskDir, helpdeskFile, readHelpdesk, runHelpdeskProtocol } from "./protocols.ts";
@@ -24,9 +27,102 @@ describe("parseHelpdeskCsv", () => {
   it("names the line of a malformed row", () => {
     expectError(() => parseHelpdeskCsv("a,b,c\n"), "E_BAD_INPUT", 'parseHelpdeskCsv: line 1 must be a header with CaseID, ActivityID and CompleteTimestamp, got "a,b,c"');
     expectError(() => parseHelpdeskCsv(`${header}1,2\n`), "E_BAD_INPUT", "parseHelpdeskCsv: line 2 must have 3 fields, got 2");
-    expectError(() => parseHelpdeskCsv(`${header}1,2,2012-13-01 00:00:00\n`), "E_BAD_INPUT", 'line 2 CompleteTimestamp must be YYYY-MM-DD HH:MM:SS, got "2012-13-01 00:00:00"');
+    expectError(() => parseHelpdeskCsv(`${header}1,2,2012-13-01 00:00:00\n`), "E_BAD_INPUT", 'line 2 CompleteTimestamp must be an ISO 8601 date-time (2024-03-01 09:30:00, 2024-03-01T09:30:00.250+02:00) or match options.dateFormat, got "2012-13-01 00:00:00"');
     expectError(() => parseHelpdeskCsv(`${header}1,2,2012-01-02 00:00:00\n1,3,2012-01-01 00:00:00\n`), "E_BAD_INPUT", 'line 3 CompleteTimestamp must not be earlier than the previous event of case "1"');
     expectError(() => parseHelpdeskCsv(header), "E_EMPTY", "parseHelpdeskCsv: text must hold at least one event row, got none");
+  });
+});
+
+describe("parseEventLogCsv: files as process-mining tools and spreadsheets write them", () => {
+  const columns = { caseColumn: "case", activityColumn: "activity", timeColumn: "time" } as const;
+
+  it("reads RFC 4180 quoting: the delimiter, doubled quotes and line breaks inside a field", () => {
+    const text = 'case,activity,time\n"A 1","Review, legal",2024-01-02 09:00\nA 1,"Say ""yes""",2024-01-02 10:00\n"A 1","two\nlines",2024-01-02 11:00\nA 1,x,later\n';
+    const log = parseEventLogCsv(text.replace(/A 1,x,later\n$/, ""), columns);
+    expect(log).toEqual([{ id: "A 1", activities: ["Review, legal", 'Say "yes"', "two\nlines"], times: [9, 10, 11].map((h) => Date.UTC(2024, 0, 2, h)) }]);
+    // Line numbers count the line break inside the quoted field: the bad row starts on line 6.
+    expectError(() => parseEventLogCsv(text, columns), "E_BAD_INPUT", 'parseEventLogCsv: line 6 time must be an ISO 8601 date-time (2024-03-01 09:30:00, 2024-03-01T09:30:00.250+02:00) or match options.dateFormat, got "later"');
+    expectError(() => parseEventLogCsv('case,activity,time\nA,"open,2024-01-02\n', columns), "E_BAD_INPUT", "line 2");
+  });
+
+  it("detects a semicolon, tab or pipe delimiter from the header, or takes the one given", () => {
+    const rows = [["case", "activity", "time"], ["A", "a,b", "2024-01-02"], ["A", "c", "2024-01-03"]];
+    for (const delimiter of [";", "\t", "|"]) {
+      const log = parseEventLogCsv(rows.map((r) => r.join(delimiter)).join("\n"), columns);
+      expect(log[0]!.activities).toEqual(["a,b", "c"]);
+    }
+    // With the delimiter given, a header that holds more commas than semicolons still splits on semicolons.
+    expect(parseEventLogCsv("case;activity;time;note\nA;a;2024-01-02;x,y,z,w\n", { ...columns, delimiter: ";" })[0]!.activities).toEqual(["a"]);
+    expectError(() => parseEventLogCsv("case,activity,time\n", { ...columns, delimiter: '"' }), "E_BAD_INPUT", 'parseEventLogCsv: options.delimiter must be "auto" or one character other than a quote or a line break, got "\\""');
+  });
+
+  it("reads ISO 8601 with an offset as the exact instant, and without one as UTC", () => {
+    const text = "case,activity,time\nA,a,2024-03-30T23:30:00.250+02:00\nA,b,2024-03-30T22:00:00Z\nA,c,2024-03-31 00:15\nA,d,2024-04-01\n";
+    expect(parseEventLogCsv(text, columns)[0]!.times).toEqual([
+      Date.UTC(2024, 2, 30, 21, 30, 0, 250),
+      Date.UTC(2024, 2, 30, 22),
+      Date.UTC(2024, 2, 31, 0, 15),
+      Date.UTC(2024, 3, 1),
+    ]);
+  });
+
+  it("reads other timestamp layouts by pattern", () => {
+    const disco = "case,activity,time\nA,a,2011/10/01 00:38:44.546\nA,b,2011/10/01 08:08:58.256\n";
+    expect(parseEventLogCsv(disco, { ...columns, dateFormat: "yyyy/MM/dd HH:mm:ss.SSS" })[0]!.times).toEqual([Date.UTC(2011, 9, 1, 0, 38, 44, 546), Date.UTC(2011, 9, 1, 8, 8, 58, 256)]);
+    const european = "case;activity;time\nA;a;01.03.2017 14:05\n";
+    expect(parseEventLogCsv(european, { ...columns, dateFormat: "dd.MM.yyyy HH:mm" })[0]!.times).toEqual([Date.UTC(2017, 2, 1, 14, 5)]);
+    expectError(() => parseEventLogCsv(european, { ...columns, dateFormat: "MM/dd/yyyy" }), "E_BAD_INPUT", 'parseEventLogCsv: line 2 time must be a date in options.dateFormat "MM/dd/yyyy", got "01.03.2017 14:05"');
+    expectError(() => parseEventLogCsv(european, { ...columns, dateFormat: "HH:mm" }), "E_BAD_INPUT", "parseEventLogCsv: options.dateFormat must hold a year (yyyy), a month (MM) and a day (dd)");
+  });
+
+  it("sorts each case's events by time on request (ties keep file order), and otherwise names the event out of order", () => {
+    const text = "case,activity,time\nB,z,2024-01-05\nA,c,2024-01-03\nA,a,2024-01-01\nB,y,2024-01-04\nA,b1,2024-01-02\nA,b2,2024-01-02\n";
+    const log = parseEventLogCsv(text, { ...columns, eventOrder: "time" });
+    expect(log.map((c) => [c.id, c.activities])).toEqual([["B", ["y", "z"]], ["A", ["a", "b1", "b2", "c"]]]);
+    expectError(() => parseEventLogCsv(text, columns), "E_BAD_INPUT", 'parseEventLogCsv: line 4 time must not be earlier than the previous event of case "A", got "2024-01-01" (pass eventOrder: "time" to sort each case\'s events by time)');
+    expectError(() => parseEventLogCsv(text, { ...columns, eventOrder: "random" as "time" }), "E_BAD_INPUT", 'parseEventLogCsv: options.eventOrder must be one of "file", "time", got "random"');
+  });
+
+  it("reads back any log it is written as, whatever the delimiter, quoting, timestamp layout and row order (property)", () => {
+    const name = fc.string({ minLength: 1, maxLength: 6 }).filter((s) => s.trim() === s && s.trim() !== "");
+    const logArbitrary = fc.uniqueArray(
+      fc.record({ id: name, steps: fc.array(fc.record({ activity: name, minutes: fc.integer({ min: 0, max: 5000 }) }), { minLength: 1, maxLength: 5 }) }),
+      { minLength: 1, maxLength: 6, selector: (c) => c.id },
+    );
+    fc.assert(
+      fc.property(logArbitrary, fc.constantFrom(",", ";", "\t", "|"), fc.constantFrom("space", "T", "Z", "+01:30"), fc.boolean(), fc.integer(), (raw, delimiter, layout, interleave, shuffleSeed) => {
+        const base = Date.UTC(2023, 5, 1, 8);
+        const cases: EventLogCase[] = raw.map((c) => {
+          let t = base;
+          const times = c.steps.map((s) => (t += s.minutes * 60_000));
+          return { id: c.id, activities: c.steps.map((s) => s.activity), times };
+        });
+        const cell = (text: string) => (/["\r\n]/.test(text) || text.includes(delimiter) || /^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+        const stamp = (ms: number) => {
+          const iso = new Date(ms).toISOString().slice(0, 23);
+          if (layout === "space") return iso.replace("T", " ");
+          if (layout === "T") return iso;
+          if (layout === "Z") return `${iso}Z`;
+          return `${new Date(ms + 90 * 60_000).toISOString().slice(0, 23)}+01:30`;
+        };
+        const rows = cases.flatMap((c, n) => c.activities.map((a, t) => ({ n, t, line: [cell(c.id), cell(a), stamp(c.times[t]!)].join(delimiter) })));
+        // Interleaving keeps each case's events in time order but mixes the cases (first rows stay in case order).
+        const ordered = interleave ? [...rows].sort((x, y) => x.t - y.t || x.n - y.n) : rows;
+        const text = ["case", "activity", "time"].join(delimiter) + "\n" + ordered.map((r) => r.line).join("\r\n") + "\n";
+        expect(parseEventLogCsv(text, columns)).toEqual(cases);
+        // Rows in any order come back in time order with eventOrder "time" (events at the same time in either order).
+        let state = shuffleSeed;
+        const shuffled = [...rows].sort(() => ((state = (state * 1103515245 + 12345) | 0) & 1 ? 1 : -1));
+        const sortedText = ["case", "activity", "time"].join(delimiter) + "\n" + shuffled.map((r) => r.line).join("\n");
+        const back = parseEventLogCsv(sortedText, { ...columns, eventOrder: "time" });
+        for (const c of back) {
+          const original = cases.find((x) => x.id === c.id)!;
+          expect(c.times).toEqual(original.times);
+          expect([...c.activities].sort()).toEqual([...original.activities].sort());
+        }
+      }),
+      { seed: 19, numRuns: 150 },
+    );
   });
 });
 
