@@ -85,26 +85,7 @@ export interface ParseEventLogCsvOptions {
  * @category sequence
  */
 export function parseEventLogCsv(text: string, options: ParseEventLogCsvOptions = {}): EventLogCase[] {
-  const fn = "parseEventLogCsv";
-  checkOptions(fn, options);
-  const name = (field: "caseColumn" | "activityColumn" | "timeColumn", fallback: string): string => {
-    const value = options[field];
-    if (value === undefined) return fallback;
-    if (typeof value !== "string" || value.trim() === "") {
-      throw new NextbestError("E_BAD_INPUT", `${fn}: options.${field} must be a non-empty string, got ${describeValue(value)}`);
-    }
-    return value.trim();
-  };
-  const eventOrder = options.eventOrder ?? "file";
-  assertOneOf(fn, "options.eventOrder", eventOrder, ["file", "time"] as const);
-  const delimiter = resolveDelimiter(fn, "options.delimiter", options.delimiter);
-  const dateParser = options.dateFormat === undefined ? undefined : compileDateFormat(fn, "options.dateFormat", options.dateFormat);
-  return parseCsv(fn, text, name("caseColumn", "CaseID"), name("activityColumn", "ActivityID"), name("timeColumn", "CompleteTimestamp"), {
-    delimiter,
-    dateParser,
-    dateFormat: options.dateFormat,
-    sortByTime: eventOrder === "time",
-  });
+  return parseEventLog("parseEventLogCsv", text, options);
 }
 
 /**
@@ -130,7 +111,30 @@ export function parseEventLogCsv(text: string, options: ParseEventLogCsvOptions 
  * @category sequence
  */
 export function parseHelpdeskCsv(text: string): EventLogCase[] {
-  return parseCsv("parseHelpdeskCsv", text, "CaseID", "ActivityID", "CompleteTimestamp", { delimiter: "auto", dateParser: undefined, dateFormat: undefined, sortByTime: false });
+  return parseEventLog("parseHelpdeskCsv", text, {});
+}
+
+/** {@link parseEventLogCsv} with its options checked and resolved; `fn` is the public function errors name. */
+function parseEventLog(fn: string, text: string, options: ParseEventLogCsvOptions): EventLogCase[] {
+  checkOptions(fn, options);
+  const name = (field: "caseColumn" | "activityColumn" | "timeColumn", fallback: string): string => {
+    const value = options[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || value.trim() === "") {
+      throw new NextbestError("E_BAD_INPUT", `${fn}: options.${field} must be a non-empty string, got ${describeValue(value)}`);
+    }
+    return value.trim();
+  };
+  const eventOrder = options.eventOrder ?? "file";
+  assertOneOf(fn, "options.eventOrder", eventOrder, ["file", "time"] as const);
+  const delimiter = resolveDelimiter(fn, "options.delimiter", options.delimiter);
+  const dateParser = options.dateFormat === undefined ? undefined : compileDateFormat(fn, "options.dateFormat", options.dateFormat);
+  return parseCsv(fn, text, name("caseColumn", "CaseID"), name("activityColumn", "ActivityID"), name("timeColumn", "CompleteTimestamp"), {
+    delimiter,
+    dateParser,
+    dateFormat: options.dateFormat,
+    sortByTime: eventOrder === "time",
+  });
 }
 
 interface CsvReading {
