@@ -28,6 +28,8 @@ import {
 import { batchLossAndGradient, createWorkspace, lstmLayout, type LstmShape, type PackedSequences } from "../src/sequence/lstm-kernel.ts";
 import { hasHelpdesk, helpdeskFile, readHelpdesk, runHelpdeskProtocol, runSynthetic } from "../test/sequence/protocols.ts";
 import { medianInPlace } from "../src/internal/median.ts";
+import { interactionsToRows } from "../src/data/index.ts";
+import { readMovieLens100k } from "../src/node/index.ts";
 import { consume, movieLensDirectory, readMovieLensItems, type BenchRow, type SuiteResult } from "./lib.ts";
 import type { KernelChoice } from "../src/linalg/wasm/simd.ts";
 
@@ -175,19 +177,17 @@ export function timeCeilingRows(log: string, cases: readonly EventLogCase[]): Be
  * A third real log from another domain, to check that the defaults chosen on the two process logs carry over to a log
  * they were not designed on: MovieLens 100K's ratings (u.data) as cases, one per user (in user-id order, as an event
  * file sorted by case id), each rating an event whose activity is the movie's first genre in u.genre order and whose
- * time is the rating time (seconds; ratings in the same second keep u.data's order). Not a business process.
+ * time is the rating time (seconds; ratings in the same second in the order their movies first appear in u.data, as
+ * readMovieLens100k stores them). Not a business process.
  */
 export async function movieLensGenreLog(directory: string): Promise<EventLogCase[]> {
   const items = await readMovieLensItems(directory);
   const genreOf = new Map(items.ids.map((id, k) => [id, items.rows[k]!.genres[0] ?? "none"] as const));
   const events = new Map<number, [number, string][]>();
-  for (const line of readFileSync(path.join(directory, "u.data"), "utf8").split("\n")) {
-    const fields = line.split("\t");
-    if (fields.length < 4) continue;
-    const user = Number(fields[0]);
-    let list = events.get(user);
-    if (list === undefined) events.set(user, (list = []));
-    list.push([Number(fields[3]) * 1000, genreOf.get(Number(fields[1])) ?? "none"]);
+  for (const { user, item, timestamp } of interactionsToRows(await readMovieLens100k(directory))) {
+    let list = events.get(Number(user));
+    if (list === undefined) events.set(Number(user), (list = []));
+    list.push([timestamp! * 1000, genreOf.get(Number(item)) ?? "none"]);
   }
   return [...events]
     .sort((a, b) => a[0] - b[0])
