@@ -13,9 +13,11 @@
 //    ../shared/data is there), made by renderAccountReport.
 // 6. Real data (when ../shared/data is there): MovieLens 100K, the collaborative filters against popularity.
 // 7. The linear-algebra kernels scoring 100,000 products × 64 factors.
+// 8. Stages (when ../shared/data is there): the next step and the days to it on a real event log (Helpdesk tickets),
+//    the stage model against Markov chains on the later third of the cases, and one open case's forecast.
 import { makeProgress } from "../src/cli/shared.ts";
 import type { ProgressCallback } from "../src/core/progress.ts";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   accountFeatures,
@@ -56,10 +58,12 @@ import { onlineRetailInteractions } from "../src/datasets/index.ts";
 import { fitNextBestProducts, nextBestProductsRecommender, recommendNextBestProducts } from "../src/pipeline/index.ts";
 import { buyAgainRecommender, fitBuyAgain } from "../src/repeat/index.ts";
 import { recommend, type Recommender } from "../src/recommend/index.ts";
+import { lstmEventLogModel, parseEventLogCsv, scoreEventLogProtocol, type EventLogCase, type EventLogModel, type MarkovMixtureChoice } from "../src/sequence/index.ts";
 
 const repository = resolve(import.meta.dirname, "..");
 const movieLensDirectory = resolve(repository, "../shared/data/movielens-100k");
 const onlineRetailFile = resolve(repository, "../shared/data/online-retail-ii-2009-2010/online_retail_II_year_2009_2010.csv.gz");
+const helpdeskFile = resolve(repository, "../shared/data/process-event-logs-tax2017/helpdesk.csv");
 const outputDirectory = resolve(repository, "demo-output");
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
@@ -431,6 +435,41 @@ async function main(): Promise<void> {
   const inPlace = bestOf(() => topKAgainstFactors({ rows: 1, cols: 64, data: Float32Array.from(accountVector) }, table, { k: 10, kernels: "javascript" }));
   console.log(`  ${prepared.toFixed(2)} ms with prepareFactorScoring (${scorer.kernels} kernels), ${inPlace.toFixed(2)} ms reading the table in JavaScript (best of 10 each);`);
   console.log("  `npm run bench` measures every kernel against its peers (implicit, Surprise, numpy) in the same run.");
+
+  section("8. Stages: the next step of a case and the days to it (Helpdesk tickets, a real event log)");
+  if (existsSync(helpdeskFile)) stages(parseEventLogCsv(readFileSync(helpdeskFile, "utf8")));
+  else console.log(`  skipped: ${helpdeskFile} not found (npm run bench:sequence has this log, BPI'13 and MovieLens as a log).`);
+}
+
+/**
+ * The stage model on a real log: lstmEventLogModel at its defaults scored by scoreEventLogProtocol on the later third
+ * of the cases (by start time) against Markov chains and the median gap, then one of those cases cut mid-way, as a rep
+ * would see an open deal: the next step and the days to it.
+ */
+function stages(cases: readonly EventLogCase[]): void {
+  const model = lstmEventLogModel({ seed: 0, onMixture: (choice) => (chosen = choice) });
+  let chosen: MarkovMixtureChoice | undefined;
+  let predict: ReturnType<EventLogModel["fit"]> | undefined;
+  // The scorer fits the model once on the earlier two thirds; keep what it fitted to forecast one case below.
+  const keep: EventLogModel = { name: model.name, fit: (train, context) => (predict = model.fit(train, context)) };
+  const score = scoreEventLogProtocol(cases, keep, { protocol: "time-split" });
+  console.log(`  ${cases.length.toLocaleString("en-US")} tickets; trained on the first ${score.trainCases.toLocaleString("en-US")} by start time, scored on every step of the other ${score.testCases.toLocaleString("en-US")}:`);
+  printTable([
+    { model: "LSTM + Markov blend (defaults)", "next-step accuracy": Number(score.accuracy.toFixed(4)), "days-to-next MAE": Number(score.timeToNextEventMaeDays!.toFixed(3)) },
+    ...score.markov.map((m) => ({ model: `Markov chain, order ${m.order}`, "next-step accuracy": Number(m.accuracy.toFixed(4)) })),
+    { model: "median gap after the step", "days-to-next MAE": Number(score.medianGapMaeDays.toFixed(3)) },
+  ]);
+  if (chosen !== undefined) {
+    console.log(`  chosen on the last 20% of the training cases: the most recent ${chosen.window * 100}% of cases, Markov weight ${chosen.markovWeight} (order ${chosen.markovOrder}), median-gap weight ${chosen.medianGapWeight}`);
+  }
+  // The latest ticket (by start) with at least four steps, cut after its second.
+  const open = [...cases].sort((a, b) => b.times[0]! - a.times[0]!).find((c) => c.activities.length >= 4)!;
+  const steps = 2;
+  const soFar = { ...open, activities: open.activities.slice(0, steps), times: open.times.slice(0, steps) };
+  const forecast = predict!(soFar);
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  console.log(`  case ${open.id}, open after ${soFar.activities.map((a, t) => `${a} (${day(soFar.times[t]!)})`).join(" → ")}:`);
+  console.log(`    next: ${forecast.nextStages[steps - 1]} in about ${forecast.daysToNext![steps - 1]!.toFixed(1)} days; it was ${open.activities[steps]} after ${((open.times[steps]! - open.times[steps - 1]!) / 86_400_000).toFixed(1)} days`);
 }
 
 await main();

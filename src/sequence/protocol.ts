@@ -248,9 +248,21 @@ export function scoreEventLogProtocol(cases: readonly EventLogCase[], model: Eve
 
 /** Options of {@link lstmEventLogModel}: the LSTM's options plus the encoding, the ensemble and the choices on validation. @category sequence */
 export interface LstmEventLogModelOptions extends Omit<LstmOptions, "stages"> {
-  /** Encode the drift feature `caseStart` ({@link EventLogEncoderOptions.caseStart}). @defaultValue false */
-  caseStart?: boolean;
-  /** Encode the time features (since previous event, since case start, time of day, weekday, position). @defaultValue true */
+  /**
+   * Encode the drift feature `caseStart` ({@link EventLogEncoderOptions.caseStart}): `true`, `false`, or `"auto"` to
+   * let the validation part choose it with the window and the mixture (see {@link LstmEventLogModelOptions.markovMixture}):
+   * each window is fitted without it and with it, and the more accurate blend wins (ties: the earlier window, then
+   * without), so whether a log's process changed is decided on its own training cases by one rule for every log.
+   * `"auto"` needs `markovMixture` and doubles the fits on validation; when the training cases are too few to leave a
+   * validation part, it means `false`.
+   * @defaultValue false
+   */
+  caseStart?: boolean | "auto";
+  /**
+   * Encode the time features (since previous event, since case start, time of day, weekday, position); without them
+   * the network reads the activities and, when on, `caseStart` only.
+   * @defaultValue true
+   */
   timeFeatures?: boolean;
   /** Order of the Markov chain that predicts from the first activity unseen in training onwards. @defaultValue 1 */
   fallbackOrder?: number;
@@ -292,6 +304,8 @@ export interface LstmEventLogModelOptions extends Omit<LstmOptions, "stages"> {
 export interface MarkovMixtureChoice {
   /** The recency window chosen: the share of the most recent training cases the models are fitted on. */
   readonly window: number;
+  /** Whether the ensemble encodes the drift feature `caseStart` (chosen with `caseStart: "auto"`, else the option). */
+  readonly caseStart: boolean;
   /** The weight of the Markov chain's distribution. */
   readonly markovWeight: number;
   /** The order of the chain. */
@@ -329,7 +343,9 @@ function fitEnsemble(
   const encoder = fitEventLogEncoder(cases, { endMarker, caseStart });
   const encode = (chunk: readonly EventLogCase[]): SequenceExample[] => {
     const examples = encodeEventLogCases(encoder, chunk);
-    return timeFeatures ? examples : examples.map(({ features: _dropped, ...rest }) => rest);
+    if (timeFeatures) return examples;
+    // Without the time features only the drift feature, when on, stays: it is the sixth column.
+    return examples.map(({ features, ...rest }) => (caseStart ? { ...rest, features: features!.map((row) => Float64Array.of(row[5]!)) } : rest));
   };
   const examples = encode(cases);
   const seed = lstm.seed ?? 0;
@@ -420,16 +436,19 @@ export function lstmEventLogModel(options: LstmEventLogModelOptions = {}): Event
   const ensembleSize = integerOption(fn, "ensembleSize", size, 1, 1, 64);
   const mixtureValidationFraction = numberOption(fn, "mixtureValidationFraction", fraction, 0.2, 0, 0.5, true);
   if (typeof markovMixture !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.markovMixture must be a boolean, got ${describeValue(markovMixture)}`);
+  if (caseStart !== "auto" && typeof caseStart !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.caseStart must be a boolean or "auto", got ${describeValue(caseStart)}`);
+  if (caseStart === "auto" && !markovMixture) throw new NextbestError("E_BAD_INPUT", `${fn}: options.caseStart "auto" is chosen on the validation part, which needs options.markovMixture true, got false`);
   if (typeof timeFeatures !== "boolean") throw new NextbestError("E_BAD_INPUT", `${fn}: options.timeFeatures must be a boolean, got ${describeValue(timeFeatures)}`);
   assertOneOf(fn, "options.daysLoss", daysLoss, ["squared", "absolute"] as const);
   const lstm = { ...rest, daysLoss };
-  const name = `lstm${ensembleSize > 1 ? `x${ensembleSize}` : ""}${markovMixture ? "+markov" : ""}${caseStart ? "+caseStart" : ""}${timeFeatures ? "" : "-no-time"}`;
+  const name = `lstm${ensembleSize > 1 ? `x${ensembleSize}` : ""}${markovMixture ? "+markov" : ""}${caseStart === "auto" ? "+caseStart?" : caseStart ? "+caseStart" : ""}${timeFeatures ? "" : "-no-time"}`;
   return {
     name,
     fit: (train, context) => {
       const stages = fitEventLogEncoder(train, { endMarker: context.endMarker }).stages;
       let choice: MarkovMixtureChoice = {
         window: recencyWindows[0]!,
+        caseStart: caseStart === true,
         markovWeight: 0,
         markovOrder: 1,
         validationAccuracy: Number.NaN,
@@ -443,14 +462,16 @@ export function lstmEventLogModel(options: LstmEventLogModelOptions = {}): Event
       if (markovMixture && cut >= 1 && cut < train.length) {
         for (const window of recencyWindows) {
           const part = recent(train.slice(0, cut), window);
-          const partEnsemble = fitEnsemble(part, stages, context.endMarker, caseStart, timeFeatures, ensembleSize, lstm);
-          const candidate = chooseMixture(window, partEnsemble, train.slice(cut), part, context.endMarker);
-          if (candidate !== null && !(candidate.validationAccuracy <= choice.validationAccuracy)) choice = candidate;
+          for (const drift of caseStart === "auto" ? [false, true] : [caseStart]) {
+            const partEnsemble = fitEnsemble(part, stages, context.endMarker, drift, timeFeatures, ensembleSize, lstm);
+            const candidate = chooseMixture(window, drift, partEnsemble, train.slice(cut), part, context.endMarker);
+            if (candidate !== null && !(candidate.validationAccuracy <= choice.validationAccuracy)) choice = candidate;
+          }
         }
       }
       onMixture?.(choice);
       const fitted = recent(train, choice.window);
-      const ensemble = fitEnsemble(fitted, stages, context.endMarker, caseStart, timeFeatures, ensembleSize, lstm);
+      const ensemble = fitEnsemble(fitted, stages, context.endMarker, choice.caseStart, timeFeatures, ensembleSize, lstm);
       const mixture = choice.markovWeight > 0 ? fitMarkovDense(fitted, context.endMarker, choice.markovOrder, stages) : null;
       const gapAfter = medianGaps(fitted);
       const known = new Set(stages);
@@ -526,7 +547,7 @@ function fitMarkovDense(train: readonly EventLogCase[], endMarker: string | null
  * and the weight of the median gap with the smallest mean absolute error in days (ties: smaller v); null without a
  * holdout target.
  */
-function chooseMixture(window: number, ensemble: EventLogEnsemble, holdout: readonly EventLogCase[], part: readonly EventLogCase[], endMarker: string | null): MarkovMixtureChoice | null {
+function chooseMixture(window: number, caseStart: boolean, ensemble: EventLogEnsemble, holdout: readonly EventLogCase[], part: readonly EventLogCase[], endMarker: string | null): MarkovMixtureChoice | null {
   const stages = ensemble.stages;
   const S = stages.length;
   const index = new Map(stages.map((stage, s) => [stage, s] as const));
@@ -565,6 +586,7 @@ function chooseMixture(window: number, ensemble: EventLogEnsemble, holdout: read
   for (let k = 1; k < weights.length; k++) if (timeErrors[k]! < timeErrors[bestTime]!) bestTime = k;
   return {
     window,
+    caseStart,
     markovWeight: weights[best % weights.length]!,
     markovOrder: Math.floor(best / weights.length) + 1,
     validationAccuracy: hits[best]! / targets,

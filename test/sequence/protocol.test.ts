@@ -158,6 +158,46 @@ describe("lstmEventLogModel", () => {
     expectError(() => lstmEventLogModel({ daysLoss: "huber" as never }), "E_BAD_INPUT");
   });
 
+  it("caseStart \"auto\" turns the drift feature on when only the era tells the next activity apart", () => {
+    // 20 cases in file order alternate between an early era (a→b→c, starting in weeks 0..9) and a late one (a→b→d,
+    // weeks 100..109); every case starts on the same weekday and hour and has one day between events, so every input
+    // but caseStart is the same in both eras, and no recency window separates them. The last 4 cases validate: without
+    // caseStart the best blend gets a→b right and b→? half the time (0.75); with it both.
+    const week = 7 * DAY;
+    const train: EventLogCase[] = Array.from({ length: 20 }, (_, n) => {
+      const start = (n % 2 === 0 ? n / 2 : 100 + (n - 1) / 2) * week;
+      return { id: `c${n}`, activities: ["a", "b", n % 2 === 0 ? "c" : "d"], times: [start, start + DAY, start + 2 * DAY] };
+    });
+    const choices: MarkovMixtureChoice[] = [];
+    const options = { hiddenSize: 6, epochs: 120, patience: 120, learningRate: 0.05, timeFeatures: false, recencyWindows: [1], onMixture: (c: MarkovMixtureChoice) => choices.push(c) };
+    const predict = lstmEventLogModel({ ...options, caseStart: "auto" }).fit(train, { endMarker: null });
+    expect(choices[0]!.caseStart).toBe(true);
+    expect(choices[0]!.validationAccuracy).toBe(1);
+    const at = (weeks: number) => predict({ id: "new", activities: ["a", "b"], times: [weeks * week, weeks * week + DAY] }).nextStages[1];
+    expect([at(3), at(105)]).toEqual(["c", "d"]);
+    // Off, the same fit cannot tell the eras apart.
+    lstmEventLogModel({ ...options, caseStart: false }).fit(train, { endMarker: null });
+    expect(choices[1]!.caseStart).toBe(false);
+    expect(choices[1]!.validationAccuracy).toBeLessThanOrEqual(0.75);
+    expectError(() => lstmEventLogModel({ caseStart: "yes" as never }), "E_BAD_INPUT", 'lstmEventLogModel: options.caseStart must be a boolean or "auto", got "yes"');
+    expectError(() => lstmEventLogModel({ caseStart: "auto", markovMixture: false }), "E_BAD_INPUT", "lstmEventLogModel: options.caseStart \"auto\" is chosen on the validation part");
+  });
+
+  it("caseStart \"auto\" predicts as the fixed setting it chose (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("abc", "abd", "aec", "abcd"), { minLength: 6, maxLength: 10 }), fc.integer({ min: 0, max: 5 }), (paths, seed) => {
+        const train = casesOf(paths);
+        const choices: MarkovMixtureChoice[] = [];
+        const options = { hiddenSize: 3, epochs: 3, seed, recencyWindows: [1, 0.5], onMixture: (c: MarkovMixtureChoice) => choices.push(c) };
+        const auto = lstmEventLogModel({ ...options, caseStart: "auto" }).fit(train, { endMarker: null });
+        const fixed = lstmEventLogModel({ ...options, caseStart: choices[0]!.caseStart }).fit(train, { endMarker: null });
+        expect(choices[1]).toEqual(choices[0]);
+        for (const c of train) expect(auto(c)).toEqual(fixed(c));
+      }),
+      { seed: 19, numRuns: 8 },
+    );
+  });
+
   it("an ensemble is deterministic for a seed, and every choice stays on its grid (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom("abc", "abd", "aec", "abcd"), { minLength: 6, maxLength: 10 }), fc.integer({ min: 0, max: 5 }), (paths, seed) => {
