@@ -447,9 +447,9 @@ async function main(): Promise<void> {
  * would see an open deal: the next step and the days to it.
  */
 function stages(cases: readonly EventLogCase[]): void {
-  const model = lstmEventLogModel({ seed: 0, onMixture: (choice) => (chosen = choice) });
   let chosen: MarkovMixtureChoice | undefined;
   let predict: ReturnType<EventLogModel["fit"]> | undefined;
+  const model = lstmEventLogModel({ seed: 0, onMixture: (choice) => (chosen = choice) });
   // The scorer fits the model once on the earlier two thirds; keep what it fitted to forecast one case below.
   const keep: EventLogModel = { name: model.name, fit: (train, context) => (predict = model.fit(train, context)) };
   const score = scoreEventLogProtocol(cases, keep, { protocol: "time-split" });
