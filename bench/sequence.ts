@@ -22,6 +22,7 @@ import {
   type EventLogModel,
   type EventLogProtocolScore,
   type EventLogScoringProtocol,
+  type LstmEventLogModelOptions,
   type MarkovMixtureChoice,
   type SequenceExample,
 } from "../src/sequence/index.ts";
@@ -70,6 +71,16 @@ function recencyMarkovModel(onChoice: (window: number, order: number) => void): 
   };
 }
 
+/** lstmEventLogModel with `options` scored on one protocol for each seed, with the choices made and the mean accuracy. */
+function seedRuns(cases: readonly EventLogCase[], protocol: EventLogScoringProtocol, options: LstmEventLogModelOptions) {
+  const choices: MarkovMixtureChoice[] = [];
+  const scores: EventLogProtocolScore[] = HELPDESK_SEEDS.map((seed) =>
+    scoreEventLogProtocol(cases, lstmEventLogModel({ ...options, seed, onMixture: (choice) => choices.push(choice) }), { protocol }),
+  );
+  const accuracies = scores.map((score) => score.accuracy);
+  return { scores, choices, accuracies, mean: accuracies.reduce((a, b) => a + b, 0) / accuracies.length };
+}
+
 /**
  * Issue 19: the public scorer on one log, the LSTM event-log model with its defaults (fitLstm defaults, five time
  * features, caseStart off), seeds 0-2, under both protocols; the ablation without time features (seed 0); the same
@@ -80,21 +91,11 @@ export function eventLogRows(log: string, cases: readonly EventLogCase[]): { row
   const notes: string[] = [];
   const t0 = performance.now();
   for (const [protocol, label] of [["time-split", "time-split"], ["tax", "tax-protocol"]] as [EventLogScoringProtocol, string][]) {
-    const choices: MarkovMixtureChoice[] = [];
-    const scores: EventLogProtocolScore[] = HELPDESK_SEEDS.map((seed) =>
-      scoreEventLogProtocol(cases, lstmEventLogModel({ seed, onMixture: (choice) => choices.push(choice) }), { protocol }),
-    );
+    const { scores, choices, accuracies, mean } = seedRuns(cases, protocol, {});
     const ablation = scoreEventLogProtocol(cases, lstmEventLogModel({ seed: 0, timeFeatures: false }), { protocol });
-    const autoChoices: MarkovMixtureChoice[] = [];
-    const autoScores = HELPDESK_SEEDS.map((seed) =>
-      scoreEventLogProtocol(cases, lstmEventLogModel({ seed, caseStart: "auto", onMixture: (choice) => autoChoices.push(choice) }), { protocol }),
-    );
-    const autoAccuracies = autoScores.map((s) => s.accuracy);
-    const autoMean = autoAccuracies.reduce((a, b) => a + b, 0) / autoAccuracies.length;
+    const { scores: autoScores, choices: autoChoices, accuracies: autoAccuracies, mean: autoMean } = seedRuns(cases, protocol, { caseStart: "auto" });
     let recencyChoice = "";
     const recency = scoreEventLogProtocol(cases, recencyMarkovModel((window, order) => (recencyChoice = `window ${window}, order ${order}`)), { protocol });
-    const accuracies = scores.map((s) => s.accuracy);
-    const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
     const first = scores[0]!;
     const best = first.bestMarkov;
     rows.push({ name: `${log}-${label}-accuracy`, value: mean, unit: "accuracy", peer: `best markov (order ${best.order}, back-off)`, peerValue: best.accuracy });
