@@ -132,7 +132,7 @@ export function eventLogRows(log: string, cases: readonly EventLogCase[]): { row
  * own training part (file order, first 2/3 fit, prefixes 2..L-1 of the rest scored), the LSTM at its defaults (seed 0)
  * against the Markov chain (order 1-3) most accurate on those targets, prediction by prediction: how often the two
  * predict the same, how often the LSTM predicts the end of the case (the protocol scores it wrong: every scored prefix
- * has a next event), and the net lead in targets with the share of it won after one context (the last three
+ * has a next event), and the net lead in targets beside the part of it won after its best context (the last three
  * activities). The test part is not read.
  */
 export function taxLeadRows(log: string, cases: readonly EventLogCase[]): { rows: BenchRow[]; note: string } {
@@ -170,7 +170,8 @@ export function taxLeadRows(log: string, cases: readonly EventLogCase[]): { rows
       }
     }
   });
-  const lead = hitsOf(lstmNext) - chainHits[bestOrder]!;
+  const lstmHits = hitsOf(lstmNext);
+  const lead = lstmHits - chainHits[bestOrder]!;
   const [topContext, topLead] = [...leadByContext].reduce((a, b) => (b[1] > a[1] ? b : a), ["none", 0]);
   const prefix = `${log}-validation-tax-protocol`;
   return {
@@ -180,7 +181,7 @@ export function taxLeadRows(log: string, cases: readonly EventLogCase[]): { rows
       { name: `${prefix}-lead-targets`, value: lead, unit: "targets", peer: "won after the top context", peerValue: topLead },
     ],
     note:
-      `${log} Tax protocol inside its training part (seed 0): LSTM ${(hitsOf(lstmNext) / targets).toFixed(4)} vs markov order ${bestOrder + 1} ` +
+      `${log} Tax protocol inside its training part (seed 0): LSTM ${(lstmHits / targets).toFixed(4)} vs markov order ${bestOrder + 1} ` +
       `${(chainHits[bestOrder]! / targets).toFixed(4)} on ${targets} targets; net lead ${lead} targets, ${topLead} of them after "${topContext}"`,
   };
 }
