@@ -344,8 +344,9 @@ function fitEnsemble(
   const encode = (chunk: readonly EventLogCase[]): SequenceExample[] => {
     const examples = encodeEventLogCases(encoder, chunk);
     if (timeFeatures) return examples;
-    // Without the time features only the drift feature, when on, stays: it is the sixth column.
-    return examples.map(({ features, ...rest }) => (caseStart ? { ...rest, features: features!.map((row) => Float64Array.of(row[5]!)) } : rest));
+    // Without the time features only the drift feature, when on, stays: the encoder's last column.
+    const drift = encoder.featureNames.length - 1;
+    return examples.map(({ features, ...rest }) => (caseStart ? { ...rest, features: features!.map((row) => Float64Array.of(row[drift]!)) } : rest));
   };
   const examples = encode(cases);
   const seed = lstm.seed ?? 0;
