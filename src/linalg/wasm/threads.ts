@@ -23,6 +23,7 @@ declare const WebAssembly: {
 };
 declare const process: { getBuiltinModule?: (name: string) => unknown } | undefined;
 declare function setTimeout(callback: () => void, milliseconds: number): unknown;
+declare const performance: { now(): number };
 
 interface NodeWorker {
   unref(): void;
@@ -86,8 +87,33 @@ const READY = 2;
 const SLOT = 4;
 const ARGUMENTS = 16;
 
-/** How long the workers may take to start before the computation runs single-threaded instead. */
-const START_TIMEOUT_MS = 5_000;
+/**
+ * How long the workers may take to start before the computation runs single-threaded instead. When they do not start
+ * in time, no later computation of this process tries again (each would wait as long): all run on one thread.
+ */
+let startTimeoutMs = 5_000;
+
+/**
+ * How long the calling thread waits for the workers to finish one round: 100 times what its own share took, and at
+ * least a minute. A worker that has not finished by then is taken for lost (killed by its host, say); the computation
+ * then stops its workers and throws, rather than blocking its thread for ever.
+ */
+let roundTimeoutFloorMs = 60_000;
+let roundTimeoutFactor = 100;
+
+/** Set when workers failed to start in time: every later computation runs on one thread. */
+let startFailed = false;
+
+/**
+ * For tests only (the barrel does not export it): sets the start timeout and the round timeout's floor and factor
+ * (each left as it is when undefined), and forgets a failed start.
+ */
+export function setThreadTimeoutsForTests(timeouts: { startMs?: number; roundFloorMs?: number; roundFactor?: number }): void {
+  startTimeoutMs = timeouts.startMs ?? startTimeoutMs;
+  roundTimeoutFloorMs = timeouts.roundFloorMs ?? roundTimeoutFloorMs;
+  roundTimeoutFactor = timeouts.roundFactor ?? roundTimeoutFactor;
+  startFailed = false;
+}
 
 /** The most threads a computation may ask for. */
 const MAX_THREADS = 256;
@@ -195,7 +221,8 @@ function browserHost(): ThreadHost | undefined {
  * The threads a computation can use here, the default of every `threads` option: the available cores in Node and
  * Deno; in a Web Worker of a cross-origin-isolated page, 1 plus the workers {@link prepareThreads} has started (a
  * nested Web Worker cannot start while its parent blocks); 1 elsewhere, such as a page's main thread, where fits run
- * on one thread.
+ * on one thread, and 1 from the moment workers failed to start within 5 seconds (then no computation of this process
+ * waits for them again).
  *
  * @returns a positive integer
  * @example
@@ -207,7 +234,7 @@ function browserHost(): ThreadHost | undefined {
  */
 export function availableThreads(): number {
   const host = threadHost();
-  if (host === undefined) return 1;
+  if (host === undefined || startFailed) return 1;
   if (host.startsWhileBlocked) return Math.max(1, Math.floor(host.cores));
   return 1 + (pool === undefined ? 0 : readyWorkers(pool));
 }
@@ -231,7 +258,7 @@ export function availableThreads(): number {
  */
 export async function prepareThreads(threads?: number): Promise<number> {
   const host = threadHost();
-  if (host === undefined) return 1;
+  if (host === undefined || startFailed) return 1;
   const wanted = Math.min(MAX_THREADS, Math.max(1, Math.floor(threads ?? host.cores)));
   pool ??= newPool();
   const p = pool;
@@ -240,7 +267,7 @@ export async function prepareThreads(threads?: number): Promise<number> {
   } catch {
     // as many as started
   }
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const deadline = Date.now() + startTimeoutMs;
   while (Atomics.load(p.ctl, READY) < p.workers.length && Date.now() < deadline) await new Promise<void>((done) => setTimeout(done, 5));
   return Math.min(wanted, 1 + readyWorkers(p));
 }
@@ -286,18 +313,24 @@ function startWorker(p: Pool, host: ThreadHost): void {
   worker.post({ init: { module: sharedModule, control: p.control, index: p.workers.length, commands: COMMANDS } });
 }
 
-/** Starts workers until `target` of `p` are ready (false when they fail or time out: the pool is then unusable). */
+/**
+ * Starts workers until `target` of `p` are ready (false when they fail or time out: the pool is then unusable, and
+ * no later computation starts workers).
+ */
 function grow(p: Pool, target: number, host: ThreadHost): boolean {
   try {
     while (p.workers.length < target) startWorker(p, host);
   } catch {
+    startFailed = true;
     return false;
   }
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  let patience = startTimeoutMs;
   for (let ready = Atomics.load(p.ctl, READY); ready < target; ready = Atomics.load(p.ctl, READY)) {
-    const left = deadline - Date.now();
-    if (left <= 0) return false;
-    Atomics.wait(p.ctl, READY, ready, left);
+    if (patience <= 0) {
+      startFailed = true;
+      return false;
+    }
+    patience -= waitFor(p.ctl, READY, ready, patience);
   }
   return Atomics.load(p.ctl, FAILED) === 0;
 }
@@ -315,13 +348,34 @@ function send(p: Pool, w: number, command: number): void {
   Atomics.notify(p.ctl, SLOT + 2 * w);
 }
 
-/** Sends `command` to workers 1 .. count and waits until they are done; false when one failed. */
+/**
+ * Sends `command` to workers 1 .. count, runs `during` meanwhile, and waits until they are done; false when one failed
+ * or did not finish in time (then FAILED stays set, so the pool is stopped, never reused).
+ */
 function round(p: Pool, count: number, command: number, during?: () => void): boolean {
   Atomics.store(p.ctl, DONE, 0);
   for (let w = 1; w <= count; w++) send(p, w, command);
+  const started = performance.now();
   during?.();
-  for (let done = Atomics.load(p.ctl, DONE); done < count; done = Atomics.load(p.ctl, DONE)) Atomics.wait(p.ctl, DONE, done);
+  let patience = Math.max(roundTimeoutFloorMs, roundTimeoutFactor * (performance.now() - started));
+  for (let done = Atomics.load(p.ctl, DONE); done < count; done = Atomics.load(p.ctl, DONE)) {
+    if (patience <= 0) {
+      Atomics.add(p.ctl, FAILED, 1);
+      return false;
+    }
+    patience -= waitFor(p.ctl, DONE, done, patience);
+  }
   return Atomics.load(p.ctl, FAILED) === 0;
+}
+
+/**
+ * Blocks while `ctl[slot]` is `value`, at most `patience` ms in slices of a second, and returns the time it counts as
+ * waited: a slice that timed out, none when the value changed (each change is a worker's progress). Counted this way,
+ * not read off a clock, so a clock that jumps or is faked (a test's fake timers) cannot make it wait for ever.
+ */
+function waitFor(ctl: Int32Array, slot: number, value: number, patience: number): number {
+  const slice = Math.min(patience, 1_000);
+  return Atomics.wait(ctl, slot, value, slice) === "timed-out" ? slice : 0;
 }
 
 /** The shared memory of the last threaded computation, lent zeroed to the next one that fits in it. */
@@ -337,7 +391,7 @@ const REUSED_SHARED_BYTES = 64 * 1024 * 1024;
  */
 export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads: number, zero = true): ThreadedArena | undefined {
   const host = threadHost();
-  if (host === undefined || threads < 2 || threads > MAX_THREADS) return undefined;
+  if (host === undefined || startFailed || threads < 2 || threads > MAX_THREADS) return undefined;
   const layout = layOut(sizes);
   if (layout === undefined) return undefined;
   const pages = Math.max(1, Math.ceil(layout.total / PAGE));
@@ -410,7 +464,7 @@ export function createThreadedArena(sizes: ReadonlyMap<string, number>, threads:
       }
       const ok = round(p, workers, COMMANDS.indexOf(command), () => (kernels[command] as (...values: number[]) => void)(...argumentsPerThread[0]!));
       if (!ok) {
-        throw new NextbestError("E_BAD_INPUT", `${command}: a worker thread failed (out of memory?); run with threads: 1`);
+        throw new NextbestError("E_BAD_INPUT", `${command}: a worker thread failed or stopped answering; run with threads: 1`);
       }
     },
     close() {
