@@ -1,7 +1,8 @@
 // Worker threads for the WebAssembly kernels: one shared WebAssembly memory per computation, the kernels module
 // instantiated over it in the calling thread and in each worker, and a small control block in a SharedArrayBuffer
 // through which the calling thread hands each worker the arguments of one kernel call and blocks (Atomics.wait) until
-// all are done. Synchronous for the caller, so fits keep their synchronous API. Not exported by the barrel.
+// all are done, or, when one stops answering, until a bounded wait runs out and it throws. Synchronous for the caller,
+// so fits keep their synchronous API. Not exported by the barrel.
 //
 // Where it runs: Node and Deno (worker_threads, reached through process.getBuiltinModule so that no bundle imports a
 // Node module), and browsers inside a Web Worker of a cross-origin-isolated page (nested Web Workers from a Blob URL;
