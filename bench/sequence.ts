@@ -152,6 +152,7 @@ export function taxLeadRows(log: string, cases: readonly EventLogCase[]): { rows
   const bestOrder = chainHits.indexOf(Math.max(...chainHits));
   const chain = chains[bestOrder]!;
   let targets = 0;
+  let lstmHits = 0;
   let same = 0;
   let end = 0;
   let chainEnd = 0;
@@ -160,6 +161,7 @@ export function taxLeadRows(log: string, cases: readonly EventLogCase[]): { rows
     for (let k = 2; k < c.activities.length; k++) {
       targets++;
       const ours = lstmNext[n]![k - 1];
+      if (ours === c.activities[k]) lstmHits++;
       if (ours === chain[n]![k - 1]) same++;
       if (ours === context.endMarker) end++;
       if (chain[n]![k - 1] === context.endMarker) chainEnd++;
@@ -170,7 +172,6 @@ export function taxLeadRows(log: string, cases: readonly EventLogCase[]): { rows
       }
     }
   });
-  const lstmHits = hitsOf(lstmNext);
   const lead = lstmHits - chainHits[bestOrder]!;
   const [topContext, topLead] = [...leadByContext].reduce((a, b) => (b[1] > a[1] ? b : a), ["none", 0]);
   const prefix = `${log}-validation-tax-protocol`;
