@@ -1,6 +1,6 @@
 // A vitest reporter for CI logs (.ci/run adds it beside the default one): silent while tests move, it names every test
-// file and test that has been running for more than STALL_SECONDS (then again every REPEAT_SECONDS), with the file's
-// last finished test, so that a run that hangs says where. (The default reporter prints a file only when it ends; a
+// file and test that has been running for more than STALL_SECONDS (then again every REPEAT_SECONDS), so that a run
+// that hangs says where. (The default reporter prints a file only when it ends; a
 // test that blocks its thread never ends, and the news that it started may not leave its process; so when
 // NEXTBEST_CURRENT_TESTS names a folder, .ci/current-test.mjs writes there the test each test process is running, and
 // this reporter prints those files too.)
@@ -14,8 +14,6 @@ const CHECK_EVERY_MS = 60_000;
 export default class StallReporter {
   /** What has started and not ended yet: a test file or a test, by id, with its name, start time and last report. */
   running = new Map();
-  /** The last finished test of each test file, by the file's id. */
-  lastFinished = new Map();
   timer = undefined;
   root = process.cwd();
 
@@ -26,7 +24,7 @@ export default class StallReporter {
   }
 
   onTestModuleStart(testModule) {
-    this.running.set(testModule.id, { name: relative(this.root, testModule.moduleId), started: Date.now(), module: testModule.id });
+    this.running.set(testModule.id, { name: relative(this.root, testModule.moduleId), started: Date.now() });
   }
 
   onTestModuleEnd(testModule) {
@@ -39,7 +37,6 @@ export default class StallReporter {
 
   onTestCaseResult(testCase) {
     this.running.delete(testCase.id);
-    this.lastFinished.set(testCase.module.id, testCase.fullName);
   }
 
   onTestRunEnd() {
@@ -54,8 +51,7 @@ export default class StallReporter {
       if (seconds < STALL_SECONDS || (entry.reported !== undefined && now - entry.reported < REPEAT_SECONDS * 1000)) continue;
       entry.reported = now;
       stalled = true;
-      const last = entry.module === undefined ? undefined : this.lastFinished.get(entry.module);
-      console.log(`::: still running after ${seconds} s: ${entry.name}${entry.module === undefined ? "" : ` (last finished test reported: ${last ?? "none"})`}`);
+      console.log(`::: still running after ${seconds} s: ${entry.name}`);
     }
     const folder = process.env.NEXTBEST_CURRENT_TESTS;
     if (!stalled || !folder || !existsSync(folder)) return;
